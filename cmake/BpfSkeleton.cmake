@@ -1,0 +1,1 @@
+# add_bpf_skeleton() is defined here.

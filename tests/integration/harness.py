@@ -1,0 +1,130 @@
+"""Shared plumbing for the integration and live tests.
+
+Each test script is a plain Python 3 program (standard library only, so the
+suite needs nothing from PyPI) registered with ctest. A script runs its checks
+in order, prints one line per check and closes with "N passed, N failed".
+Exit codes follow ctest's conventions: 0 pass, 1 fail, 77 skipped.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SKIP = 77
+
+BIN_DIR = os.environ.get("AGENTMON_BIN_DIR") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "bin")
+SOURCE_DIR = os.environ.get("AGENTMON_SOURCE_DIR") or os.path.join(
+    os.path.dirname(__file__), "..", "..")
+
+
+def binary(name):
+    path = os.path.join(BIN_DIR, name)
+    if not os.access(path, os.X_OK):
+        print(f"FAIL: {path} is missing; build first (cmake --build build)")
+        sys.exit(1)
+    return path
+
+
+def require_bpf(reason_if_missing="live-kernel test needs root and a BPF-capable kernel"):
+    """Skip (exit 77) where BPF cannot load; fail instead when CI demands it."""
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("not running as root")
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        problems.append("no kernel BTF at /sys/kernel/btf/vmlinux")
+    if not problems:
+        return
+    message = f"{reason_if_missing}: {', '.join(problems)}"
+    if os.environ.get("AGENTMON_REQUIRE_BPF") == "1":
+        print(f"FAIL: {message} (AGENTMON_REQUIRE_BPF=1 forbids skipping)")
+        sys.exit(1)
+    print(f"SKIP: {message}")
+    sys.exit(SKIP)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, timeout=5.0):
+    """Returns (status, body) and never raises for HTTP error statuses."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(predicate, timeout, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            value = predicate()
+            if value:
+                return value
+        time.sleep(interval)
+    return None
+
+
+def run_agentbus(args, timeout=120):
+    """Runs agentbus to completion; returns (exit code, truth dict or None, stderr)."""
+    with tempfile.TemporaryDirectory(prefix="agentbus-test-") as tmp:
+        truth_path = os.path.join(tmp, "truth.json")
+        cmd = [binary("agentbus"), "--run-dir", tmp, "--truth", truth_path] + list(args)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        truth = None
+        if os.path.exists(truth_path):
+            with open(truth_path) as f:
+                truth = json.load(f)
+        return proc.returncode, truth, proc.stderr
+
+
+@contextlib.contextmanager
+def background(cmd, **kwargs):
+    """Starts a process for the duration of a with-block; stops it with SIGTERM."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, **kwargs)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+class Checks:
+    """Collects named checks and prints the closing line ctest users expect."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, condition, what, detail=""):
+        if condition:
+            self.passed += 1
+            print(f"ok   {what}")
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f": {detail}" if detail else ""))
+        return condition
+
+    def equal(self, actual, expected, what):
+        return self.check(actual == expected, what, f"got {actual!r}, expected {expected!r}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed or not self.passed else 0)
