@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Minimal CO-RE kernel type definitions for agentmon's BPF programs.
+ *
+ * Why not a generated vmlinux.h: a vmlinux.h dumped from the build host ties the
+ * build to that host's kernel and is 100k+ lines nobody reviews. Instead each
+ * kernel-internal struct we touch is declared here with ONLY the fields we read,
+ * marked __attribute__((preserve_access_index)). clang then records every field
+ * access as a CO-RE relocation (by name, not offset), and libbpf resolves it at
+ * load time against the RUNNING kernel's BTF (/sys/kernel/btf/vmlinux). Field
+ * order, offsets and struct sizes here are therefore irrelevant; only names and
+ * types must match the kernel's.
+ *
+ * Where the definitions come from: the kernel sources (include/linux/sched.h for
+ * task_struct, include/linux/bpf.h for the iterator context, include/trace/events/
+ * for the tracepoint records), checked against `bpftool btf dump file
+ * /sys/kernel/btf/vmlinux format c` on a 6.18 kernel.
+ *
+ * How to add a field: look it up in the running kernel's BTF
+ * (`bpftool btf dump file /sys/kernel/btf/vmlinux format c | grep -A40 'struct task_struct {'`),
+ * add it to the struct below with the same name and a compatible type, and read it
+ * with BPF_CORE_READ() or a direct access (both relocate). If a field was renamed or
+ * does not exist on some kernels, declare a `___suffix` flavour and test it with
+ * bpf_core_field_exists() in core_fixes.bpf.h, never with a kernel version check.
+ *
+ * UAPI types (struct bpf_sock_ops, BPF_MAP_TYPE_*, ...) come from <linux/bpf.h>
+ * and must NOT be redeclared here.
+ */
+#ifndef AGENTMON_VMLINUX_MIN_BPF_H
+#define AGENTMON_VMLINUX_MIN_BPF_H
+
+#include <linux/types.h>
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct task_struct {
+	int pid;  /* thread id */
+	int tgid; /* process id */
+	struct task_struct *real_parent;
+};
+
+/* Opaque here: only passed through as pointers. */
+struct sock;
+struct bpf_iter_meta;
+
+/* include/linux/bpf.h: context of "iter/task" programs (DEFINE_BPF_ITER_FUNC(task, ...)). */
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+};
+
+/* include/trace/events/syscalls.h: record of the sys_enter_* syscall tracepoints. */
+struct trace_event_raw_sys_enter {
+	long id;
+	unsigned long args[6];
+};
+
+#pragma clang attribute pop
+
+#endif /* AGENTMON_VMLINUX_MIN_BPF_H */
