@@ -19,45 +19,45 @@ inline constexpr std::string_view kFaultKindNames[kFaultKindCount] = {
     "slow", "stall", "crash", "malformed", "flood", "unauthorized"};
 
 struct Fault {
-  FaultKind kind;
-  uint32_t agent;  // agent id (1-based)
+    FaultKind kind;
+    uint32_t agent;  // agent id (1-based)
 };
 
 inline constexpr uint32_t kMaxAgents = 112;  // 4 instances of each type; fds stay < 1024
 
 struct Options {
-  bool carrier_on[kCarrierCount] = {true, true, true, true};
-  uint32_t agents = 28;
-  uint64_t messages = 0;     // 0: no budget
-  double duration = 0;       // seconds; 0: none
-  double rate = 0;           // frames/s in total; 0: as fast as possible
-  uint32_t batch = 1;        // frames per write on stream carriers
-  bool split = false;        // cut stream writes at random points
-  uint32_t payload_min = 64;
-  uint32_t payload_max = 64;
-  std::vector<Fault> faults;
-  double fault_start = 1.0;
-  double fault_duration = 2.0;
-  double slow_ms = 5.0;
-  double restart_delay = 0.5;
-  bool no_restart = false;
-  double drain_timeout = 5.0;
-  std::string truth;
-  std::string run_dir;
-  double status_interval = 0;
-  uint64_t seed = 1;
-  std::string ns = "agentbus";
-  uint32_t tcp_port = 9999;
-  uint32_t ring_size = 1u << 20;
+    bool carrier_on[kCarrierCount] = {true, true, true, true};
+    uint32_t agents = 28;
+    uint64_t messages = 0;  // 0: no budget
+    double duration = 0;    // seconds; 0: none
+    double rate = 0;        // frames/s in total; 0: as fast as possible
+    uint32_t batch = 1;     // frames per write on stream carriers
+    bool split = false;     // cut stream writes at random points
+    uint32_t payload_min = 64;
+    uint32_t payload_max = 64;
+    std::vector<Fault> faults;
+    double fault_start = 1.0;
+    double fault_duration = 2.0;
+    double slow_ms = 5.0;
+    double restart_delay = 0.5;
+    bool no_restart = false;
+    double drain_timeout = 5.0;
+    std::string truth;
+    std::string run_dir;
+    double status_interval = 0;
+    uint64_t seed = 1;
+    std::string ns = "agentbus";
+    uint32_t tcp_port = 9999;
+    uint32_t ring_size = 1u << 20;
 
-  bool has_fault(FaultKind k) const;
-  int carrier_count() const;
+    bool has_fault(FaultKind k) const;
+    int carrier_count() const;
 };
 
 struct ParseResult {
-  std::optional<Options> options;  // set when the run should go ahead
-  int exit_code = 0;               // otherwise: 0 for --help/--version, 2 for bad flags
-  std::string message;             // text to print (stdout for 0, stderr for 2)
+    std::optional<Options> options;  // set when the run should go ahead
+    int exit_code = 0;               // otherwise: 0 for --help/--version, 2 for bad flags
+    std::string message;             // text to print (stdout for 0, stderr for 2)
 };
 
 ParseResult parse_options(int argc, const char* const* argv);

@@ -17,91 +17,91 @@ namespace agentbus {
 agen::RingControl* ring_init(void* mem, uint32_t size, uint32_t producer, uint32_t consumer);
 
 class RingProducer {
- public:
-  RingProducer() = default;
-  explicit RingProducer(agen::RingControl* c) { attach(c); }
-  void attach(agen::RingControl* c);
-  bool attached() const { return ctl_ != nullptr; }
-  // Space for one frame of `frame_bytes`, writing a pad record first when the
-  // record would cross the end. nullptr when the ring is full.
-  uint8_t* reserve(size_t frame_bytes);
-  // Accounts the frame written into the last reserve().
-  void commit(size_t frame_bytes) {
-    head_ += agen::ring_record_size(frame_bytes);
-    ++msgs_;
-    bytes_ += frame_bytes;
-  }
-  bool push(const void* frame, size_t frame_bytes) {
-    uint8_t* p = reserve(frame_bytes);
-    if (!p) return false;
-    std::memcpy(p, frame, frame_bytes);
-    commit(frame_bytes);
-    return true;
-  }
-  // Makes committed records visible to the consumer (one release store).
-  void publish();
-  bool dirty() const { return head_ != published_; }
+  public:
+    RingProducer() = default;
+    explicit RingProducer(agen::RingControl* c) { attach(c); }
+    void attach(agen::RingControl* c);
+    bool attached() const { return ctl_ != nullptr; }
+    // Space for one frame of `frame_bytes`, writing a pad record first when the
+    // record would cross the end. nullptr when the ring is full.
+    uint8_t* reserve(size_t frame_bytes);
+    // Accounts the frame written into the last reserve().
+    void commit(size_t frame_bytes) {
+        head_ += agen::ring_record_size(frame_bytes);
+        ++msgs_;
+        bytes_ += frame_bytes;
+    }
+    bool push(const void* frame, size_t frame_bytes) {
+        uint8_t* p = reserve(frame_bytes);
+        if (!p) return false;
+        std::memcpy(p, frame, frame_bytes);
+        commit(frame_bytes);
+        return true;
+    }
+    // Makes committed records visible to the consumer (one release store).
+    void publish();
+    bool dirty() const { return head_ != published_; }
 
- private:
-  agen::RingControl* ctl_ = nullptr;
-  uint8_t* data_ = nullptr;
-  uint32_t size_ = 0, mask_ = 0;
-  uint64_t head_ = 0, published_ = 0, tail_cache_ = 0, msgs_ = 0, bytes_ = 0;
+  private:
+    agen::RingControl* ctl_ = nullptr;
+    uint8_t* data_ = nullptr;
+    uint32_t size_ = 0, mask_ = 0;
+    uint64_t head_ = 0, published_ = 0, tail_cache_ = 0, msgs_ = 0, bytes_ = 0;
 };
 
 class RingConsumer {
- public:
-  RingConsumer() = default;
-  explicit RingConsumer(agen::RingControl* c) { attach(c); }
-  void attach(agen::RingControl* c);
-  bool attached() const { return ctl_ != nullptr; }
-  // Calls f(const uint8_t* frame, size_t frame_bytes) for up to max_frames
-  // records, then stores tail once. Returns frames consumed. A record whose
-  // length cannot be right (corrupt ring) ends the drain and is counted.
-  template <class F>
-  size_t drain(F&& f, size_t max_frames) {
-    const uint64_t head = ctl_->head.load(std::memory_order_acquire);
-    uint64_t t = tail_;
-    size_t n = 0;
-    while (t < head && n < max_frames) {
-      const uint32_t pos = static_cast<uint32_t>(t) & mask_;
-      uint32_t magic;
-      std::memcpy(&magic, data_ + pos, 4);
-      if (magic == agen::kRingPadMagic) {
-        t += size_ - pos;
-        continue;
-      }
-      uint32_t plen;
-      std::memcpy(&plen, data_ + pos + offsetof(agen::AgenHeader, payload_len), 4);
-      const uint64_t frame = agen::kHeaderSize + uint64_t{plen};
-      const uint64_t rec = agen::ring_record_size(frame);
-      if (pos + rec > size_ || t + rec > head) {
-        ++corrupt_;
-        t = head;
-        break;
-      }
-      f(data_ + pos, static_cast<size_t>(frame));
-      t += rec;
-      ++n;
-      ++msgs_;
-      bytes_ += frame;
+  public:
+    RingConsumer() = default;
+    explicit RingConsumer(agen::RingControl* c) { attach(c); }
+    void attach(agen::RingControl* c);
+    bool attached() const { return ctl_ != nullptr; }
+    // Calls f(const uint8_t* frame, size_t frame_bytes) for up to max_frames
+    // records, then stores tail once. Returns frames consumed. A record whose
+    // length cannot be right (corrupt ring) ends the drain and is counted.
+    template <class F>
+    size_t drain(F&& f, size_t max_frames) {
+        const uint64_t head = ctl_->head.load(std::memory_order_acquire);
+        uint64_t t = tail_;
+        size_t n = 0;
+        while (t < head && n < max_frames) {
+            const uint32_t pos = static_cast<uint32_t>(t) & mask_;
+            uint32_t magic;
+            std::memcpy(&magic, data_ + pos, 4);
+            if (magic == agen::kRingPadMagic) {
+                t += size_ - pos;
+                continue;
+            }
+            uint32_t plen;
+            std::memcpy(&plen, data_ + pos + offsetof(agen::AgenHeader, payload_len), 4);
+            const uint64_t frame = agen::kHeaderSize + uint64_t{plen};
+            const uint64_t rec = agen::ring_record_size(frame);
+            if (pos + rec > size_ || t + rec > head) {
+                ++corrupt_;
+                t = head;
+                break;
+            }
+            f(data_ + pos, static_cast<size_t>(frame));
+            t += rec;
+            ++n;
+            ++msgs_;
+            bytes_ += frame;
+        }
+        if (t != tail_) {
+            tail_ = t;
+            ctl_->msgs_read.store(msgs_, std::memory_order_relaxed);
+            ctl_->bytes_read.store(bytes_, std::memory_order_relaxed);
+            ctl_->tail.store(t, std::memory_order_release);
+        }
+        return n;
     }
-    if (t != tail_) {
-      tail_ = t;
-      ctl_->msgs_read.store(msgs_, std::memory_order_relaxed);
-      ctl_->bytes_read.store(bytes_, std::memory_order_relaxed);
-      ctl_->tail.store(t, std::memory_order_release);
-    }
-    return n;
-  }
-  bool empty() const { return ctl_->head.load(std::memory_order_acquire) == tail_; }
-  uint64_t corrupt() const { return corrupt_; }
+    bool empty() const { return ctl_->head.load(std::memory_order_acquire) == tail_; }
+    uint64_t corrupt() const { return corrupt_; }
 
- private:
-  agen::RingControl* ctl_ = nullptr;
-  uint8_t* data_ = nullptr;
-  uint32_t size_ = 0, mask_ = 0;
-  uint64_t tail_ = 0, msgs_ = 0, bytes_ = 0, corrupt_ = 0;
+  private:
+    agen::RingControl* ctl_ = nullptr;
+    uint8_t* data_ = nullptr;
+    uint32_t size_ = 0, mask_ = 0;
+    uint64_t tail_ = 0, msgs_ = 0, bytes_ = 0, corrupt_ = 0;
 };
 
 // Creates /dev/shm/<name> holding an initialised ring; returns the mapping

@@ -18,81 +18,81 @@ namespace agentbus {
 inline constexpr uint32_t kHistSub = 16;
 inline constexpr uint32_t kHistBuckets = 16 + (42 - 4) * kHistSub;
 inline uint32_t hist_bucket(uint64_t ns) {
-  if (ns < 16) return static_cast<uint32_t>(ns);
-  uint32_t e = 63 - std::countl_zero(ns);
-  uint32_t idx = 16 + (e - 4) * kHistSub + static_cast<uint32_t>((ns >> (e - 4)) & 15);
-  return idx < kHistBuckets ? idx : kHistBuckets - 1;
+    if (ns < 16) return static_cast<uint32_t>(ns);
+    uint32_t e = 63 - std::countl_zero(ns);
+    uint32_t idx = 16 + (e - 4) * kHistSub + static_cast<uint32_t>((ns >> (e - 4)) & 15);
+    return idx < kHistBuckets ? idx : kHistBuckets - 1;
 }
 // Upper bound (exclusive) of a bucket in ns.
 inline uint64_t hist_upper(uint32_t idx) {
-  if (idx < 16) return idx + 1;
-  uint32_t e = (idx - 16) / kHistSub + 4, sub = (idx - 16) % kHistSub;
-  return uint64_t{17 + sub} << (e - 4);
+    if (idx < 16) return idx + 1;
+    uint32_t e = (idx - 16) / kHistSub + 4, sub = (idx - 16) % kHistSub;
+    return uint64_t{17 + sub} << (e - 4);
 }
 
 // Counters of an agent slot, by index.
 enum Ctr : uint32_t {
-  kSent = 0,                             // + carrier
-  kRecv = kSent + kCarrierCount,         // + carrier
-  kBytesSent = kRecv + kCarrierCount,    // + carrier
-  kBytesRecv = kBytesSent + kCarrierCount,
-  kByType = kBytesRecv + kCarrierCount,  // + msg_type (0 = unknown)
-  kBudgetUsed = kByType + 16,
-  kSequence,
-  kCrcErrors,
-  kMalformedEvents,   // garbage injections made by this agent
-  kMalformedBytes,    // garbage bytes injected (stream bytes + datagram bytes)
-  kSkippedBytes,      // garbage bytes skipped by this agent's parsers while resynchronising
-  kResyncs,           // times a parser had to resynchronise
-  kRejectedDgrams,    // datagrams that were not one valid frame
-  kUnauthFrames,      // frames received from non-agent peers (not counted as traffic)
-  kUnauthBytes,
-  kUnauthConns,
-  kBrokenConns,       // connections that broke under this agent (peer died, reset)
-  kReconnects,
-  kDroppedFrames,     // frames discarded because their connection broke
-  kFloodFrames,
-  kSlowReplies,
-  kStalledNs,
-  kReplies,
-  kCtrCount
+    kSent = 0,                           // + carrier
+    kRecv = kSent + kCarrierCount,       // + carrier
+    kBytesSent = kRecv + kCarrierCount,  // + carrier
+    kBytesRecv = kBytesSent + kCarrierCount,
+    kByType = kBytesRecv + kCarrierCount,  // + msg_type (0 = unknown)
+    kBudgetUsed = kByType + 16,
+    kSequence,
+    kCrcErrors,
+    kMalformedEvents,  // garbage injections made by this agent
+    kMalformedBytes,   // garbage bytes injected (stream bytes + datagram bytes)
+    kSkippedBytes,     // garbage bytes skipped by this agent's parsers while resynchronising
+    kResyncs,          // times a parser had to resynchronise
+    kRejectedDgrams,   // datagrams that were not one valid frame
+    kUnauthFrames,     // frames received from non-agent peers (not counted as traffic)
+    kUnauthBytes,
+    kUnauthConns,
+    kBrokenConns,  // connections that broke under this agent (peer died, reset)
+    kReconnects,
+    kDroppedFrames,  // frames discarded because their connection broke
+    kFloodFrames,
+    kSlowReplies,
+    kStalledNs,
+    kReplies,
+    kCtrCount
 };
 
 struct alignas(64) AgentSlot {
-  std::atomic<int32_t> pid;
-  std::atomic<uint32_t> generation;  // bumped by every (re)start
-  std::atomic<uint32_t> listening;   // listeners and rings of this generation exist
-  std::atomic<uint32_t> connected;   // first connection round done
-  std::atomic<uint32_t> done;        // finished originating
-  std::atomic<uint32_t> alive;       // set by the parent
-  alignas(64) std::atomic<uint64_t> ctr[kCtrCount];
-  alignas(64) std::atomic<uint64_t> hist[kHistBuckets];
+    std::atomic<int32_t> pid;
+    std::atomic<uint32_t> generation;  // bumped by every (re)start
+    std::atomic<uint32_t> listening;   // listeners and rings of this generation exist
+    std::atomic<uint32_t> connected;   // first connection round done
+    std::atomic<uint32_t> done;        // finished originating
+    std::atomic<uint32_t> alive;       // set by the parent
+    alignas(64) std::atomic<uint64_t> ctr[kCtrCount];
+    alignas(64) std::atomic<uint64_t> hist[kHistBuckets];
 };
 
 struct RingEntry {
-  std::atomic<uint32_t> gen;  // bumped when the producer publishes a (new) file
-  uint32_t producer;          // agent index (0-based)
-  uint32_t consumer;
-  char name[100];  // shm file name under /dev/shm
+    std::atomic<uint32_t> gen;  // bumped when the producer publishes a (new) file
+    uint32_t producer;          // agent index (0-based)
+    uint32_t consumer;
+    char name[100];  // shm file name under /dev/shm
 };
 
 struct SharedBlock {
-  std::atomic<uint64_t> start_ns;  // run start (CLOCK_MONOTONIC), set by the parent
-  std::atomic<uint32_t> go;        // agents may originate
-  std::atomic<uint32_t> stop;      // stop originating (signal, duration)
-  std::atomic<uint32_t> exit_now;  // agents exit
-  std::atomic<uint64_t> intruder_frames;
-  std::atomic<uint64_t> intruder_bytes;
-  uint32_t nagents;
-  uint32_t nrings;
-  RingEntry rings[2 * kMaxAgents];
-  AgentSlot slots[kMaxAgents];
+    std::atomic<uint64_t> start_ns;  // run start (CLOCK_MONOTONIC), set by the parent
+    std::atomic<uint32_t> go;        // agents may originate
+    std::atomic<uint32_t> stop;      // stop originating (signal, duration)
+    std::atomic<uint32_t> exit_now;  // agents exit
+    std::atomic<uint64_t> intruder_frames;
+    std::atomic<uint64_t> intruder_bytes;
+    uint32_t nagents;
+    uint32_t nrings;
+    RingEntry rings[2 * kMaxAgents];
+    AgentSlot slots[kMaxAgents];
 };
 
 inline uint64_t mono_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
 }  // namespace agentbus

@@ -14,22 +14,22 @@
 namespace agentbus {
 
 inline std::vector<uint32_t> ring_neighbours(uint32_t i, uint32_t n) {
-  std::vector<uint32_t> v{(i + 1) % n, (i + n - 1) % n};
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  v.erase(std::remove(v.begin(), v.end(), i), v.end());
-  return v;
+    std::vector<uint32_t> v{(i + 1) % n, (i + n - 1) % n};
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    v.erase(std::remove(v.begin(), v.end(), i), v.end());
+    return v;
 }
 
 inline std::string stream_socket_path(const std::string& dir, uint32_t id) {
-  return dir + "/agent_" + agen::agent_name(id) + ".sock";
+    return dir + "/agent_" + agen::agent_name(id) + ".sock";
 }
 inline std::string dgram_socket_path(const std::string& dir, uint32_t id) {
-  return dir + "/agent_" + agen::agent_name(id) + ".dgram";
+    return dir + "/agent_" + agen::agent_name(id) + ".dgram";
 }
 inline std::string agent_comm(uint32_t id) {
-  // The kernel keeps 15 bytes of comm: AG_PROJECT_ORCHESTRATOR reads AG_PROJECT_ORCH.
-  return ("AG_" + std::string(agen::agent_type_name(id))).substr(0, 15);
+    // The kernel keeps 15 bytes of comm: AG_PROJECT_ORCHESTRATOR reads AG_PROJECT_ORCH.
+    return ("AG_" + std::string(agen::agent_type_name(id))).substr(0, 15);
 }
 
 }  // namespace agentbus

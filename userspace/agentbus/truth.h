@@ -12,18 +12,18 @@
 namespace agentbus {
 
 struct RunRecord {
-  double duration_seconds = 0;
-  uint64_t crashes = 0;
-  uint64_t restarts = 0;
-  uint64_t unexpected_exits = 0;
-  std::vector<std::vector<int>> pids;  // per agent index, every pid it had
-  std::vector<std::string> ring_files;  // every ring file name published
-  std::string run_dir;
+    double duration_seconds = 0;
+    uint64_t crashes = 0;
+    uint64_t restarts = 0;
+    uint64_t unexpected_exits = 0;
+    std::vector<std::vector<int>> pids;   // per agent index, every pid it had
+    std::vector<std::string> ring_files;  // every ring file name published
+    std::string run_dir;
 };
 
 struct LatencySummary {
-  double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
-  uint64_t count = 0;
+    double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+    uint64_t count = 0;
 };
 LatencySummary summarize_latency(const std::vector<uint64_t>& hist);
 std::vector<uint64_t> merged_histogram(const SharedBlock& shm);

@@ -20,30 +20,37 @@ inline constexpr size_t kHeaderSize = 168;
 inline constexpr size_t kCrcCoverage = 108;  // the CRC covers header bytes 0..107
 
 enum class MsgType : uint32_t {
-  REQUEST = 1,
-  RESPONSE = 2,
-  BROADCAST = 3,
-  HEARTBEAT = 4,
-  ACK = 5,
-  ERROR = 6,
-  VETO = 7,
-  TASK = 8,
-  RESULT = 9,
-  STATE_SYNC = 10,
-  RESOURCE_REQ = 11,
-  RESOURCE_RESP = 12,
-  DISCOVERY = 13,
-  SHUTDOWN = 14,
-  EMERGENCY = 15,
+    REQUEST = 1,
+    RESPONSE = 2,
+    BROADCAST = 3,
+    HEARTBEAT = 4,
+    ACK = 5,
+    ERROR = 6,
+    VETO = 7,
+    TASK = 8,
+    RESULT = 9,
+    STATE_SYNC = 10,
+    RESOURCE_REQ = 11,
+    RESOURCE_RESP = 12,
+    DISCOVERY = 13,
+    SHUTDOWN = 14,
+    EMERGENCY = 15,
 };
 inline constexpr uint32_t kMsgTypeMax = 15;
 // Indexed by the numeric value; [0] is the name of an unknown type.
 inline constexpr std::string_view kMsgTypeNames[kMsgTypeMax + 1] = {
-    "UNKNOWN",  "REQUEST",    "RESPONSE",     "BROADCAST",     "HEARTBEAT", "ACK",
-    "ERROR",    "VETO",       "TASK",         "RESULT",        "STATE_SYNC", "RESOURCE_REQ",
+    "UNKNOWN",       "REQUEST",   "RESPONSE", "BROADCAST", "HEARTBEAT",  "ACK",
+    "ERROR",         "VETO",      "TASK",     "RESULT",    "STATE_SYNC", "RESOURCE_REQ",
     "RESOURCE_RESP", "DISCOVERY", "SHUTDOWN", "EMERGENCY"};
 
-enum class Priority : uint32_t { CRITICAL = 0, HIGH = 1, NORMAL = 2, LOW = 3, BATCH = 4, BACKGROUND = 5 };
+enum class Priority : uint32_t {
+    CRITICAL = 0,
+    HIGH = 1,
+    NORMAL = 2,
+    LOW = 3,
+    BATCH = 4,
+    BACKGROUND = 5
+};
 inline constexpr uint32_t kPriorityMax = 5;
 inline constexpr std::string_view kPriorityNames[kPriorityMax + 1] = {
     "CRITICAL", "HIGH", "NORMAL", "LOW", "BATCH", "BACKGROUND"};
@@ -53,19 +60,19 @@ std::string_view priority_name(uint32_t prio);  // "UNKNOWN" outside 0..5
 std::optional<MsgType> parse_msg_type(std::string_view name);
 
 struct AgenHeader {
-  uint32_t magic;
-  uint16_t version;
-  uint16_t flags;
-  uint32_t msg_type;
-  uint32_t priority;
-  uint64_t timestamp;  // sender CLOCK_MONOTONIC ns at send
-  uint64_t sequence;   // per-sender; a REPLY carries the answered frame's sequence
-  uint32_t source_agent;
-  uint32_t target_count;
-  uint32_t target_agents[kMaxTargets];
-  uint32_t payload_len;
-  uint32_t crc32;  // CRC32C over bytes 0..107
-  uint8_t reserved[56];
+    uint32_t magic;
+    uint16_t version;
+    uint16_t flags;
+    uint32_t msg_type;
+    uint32_t priority;
+    uint64_t timestamp;  // sender CLOCK_MONOTONIC ns at send
+    uint64_t sequence;   // per-sender; a REPLY carries the answered frame's sequence
+    uint32_t source_agent;
+    uint32_t target_count;
+    uint32_t target_agents[kMaxTargets];
+    uint32_t payload_len;
+    uint32_t crc32;  // CRC32C over bytes 0..107
+    uint8_t reserved[56];
 };
 static_assert(sizeof(AgenHeader) == kHeaderSize);
 static_assert(offsetof(AgenHeader, magic) == 0);
@@ -83,13 +90,13 @@ static_assert(offsetof(AgenHeader, crc32) == 108);
 static_assert(offsetof(AgenHeader, reserved) == 112);
 
 enum class HeaderError {
-  kOk = 0,
-  kTruncated,       // fewer than 168 bytes
-  kBadMagic,
-  kBadVersion,
-  kBadCrc,
-  kPayloadTooLarge, // payload_len > 16 MiB
-  kTooManyTargets,  // target_count > 16
+    kOk = 0,
+    kTruncated,  // fewer than 168 bytes
+    kBadMagic,
+    kBadVersion,
+    kBadCrc,
+    kPayloadTooLarge,  // payload_len > 16 MiB
+    kTooManyTargets,   // target_count > 16
 };
 std::string_view header_error_name(HeaderError e);
 
@@ -113,20 +120,20 @@ inline constexpr uint16_t kUfpMagic = 0x4147;
 inline constexpr uint8_t kUfpVersion = 3;
 inline constexpr size_t kUfpHeaderSize = 64;
 struct UfpV3Header {
-  uint16_t magic;
-  uint8_t version;
-  uint8_t flags;
-  uint16_t msg_type;
-  uint8_t priority;
-  uint8_t pad0;
-  uint32_t msg_id;
-  uint32_t timestamp;  // monotonic ms
-  uint16_t source;
-  uint8_t target_count;
-  uint8_t pad1;
-  uint32_t payload_len;
-  uint32_t crc32;
-  uint8_t reserved[36];
+    uint16_t magic;
+    uint8_t version;
+    uint8_t flags;
+    uint16_t msg_type;
+    uint8_t priority;
+    uint8_t pad0;
+    uint32_t msg_id;
+    uint32_t timestamp;  // monotonic ms
+    uint16_t source;
+    uint8_t target_count;
+    uint8_t pad1;
+    uint32_t payload_len;
+    uint32_t crc32;
+    uint8_t reserved[36];
 };
 static_assert(sizeof(UfpV3Header) == kUfpHeaderSize);
 static_assert(offsetof(UfpV3Header, magic) == 0);

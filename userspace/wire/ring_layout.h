@@ -20,16 +20,16 @@ inline constexpr uint32_t kRingPadMagic = 0;
 inline constexpr uint32_t kRingAlign = 8;
 
 struct RingControl {
-  alignas(64) std::atomic<uint64_t> head;  // producer line
-  alignas(64) std::atomic<uint64_t> tail;  // consumer line
-  alignas(64) uint32_t size;               // data area size, a power of two
-  uint32_t mask;                           // size - 1
-  uint32_t producer_agent;
-  uint32_t consumer_agent;
-  alignas(64) std::atomic<uint64_t> msgs_written;  // producer counters
-  std::atomic<uint64_t> bytes_written;
-  alignas(64) std::atomic<uint64_t> msgs_read;  // consumer counters
-  std::atomic<uint64_t> bytes_read;
+    alignas(64) std::atomic<uint64_t> head;  // producer line
+    alignas(64) std::atomic<uint64_t> tail;  // consumer line
+    alignas(64) uint32_t size;               // data area size, a power of two
+    uint32_t mask;                           // size - 1
+    uint32_t producer_agent;
+    uint32_t consumer_agent;
+    alignas(64) std::atomic<uint64_t> msgs_written;  // producer counters
+    std::atomic<uint64_t> bytes_written;
+    alignas(64) std::atomic<uint64_t> msgs_read;  // consumer counters
+    std::atomic<uint64_t> bytes_read;
 };
 static_assert(std::atomic<uint64_t>::is_always_lock_free);
 static_assert(sizeof(std::atomic<uint64_t>) == 8);
@@ -46,13 +46,13 @@ static_assert(offsetof(RingControl, bytes_read) == 264);
 static_assert(sizeof(RingControl) <= kRingDataOffset);
 
 inline constexpr uint64_t ring_record_size(uint64_t frame_bytes) {
-  return (frame_bytes + kRingAlign - 1) & ~uint64_t{kRingAlign - 1};
+    return (frame_bytes + kRingAlign - 1) & ~uint64_t{kRingAlign - 1};
 }
 inline uint8_t* ring_data(RingControl* c) {
-  return reinterpret_cast<uint8_t*>(c) + kRingDataOffset;
+    return reinterpret_cast<uint8_t*>(c) + kRingDataOffset;
 }
 inline const uint8_t* ring_data(const RingControl* c) {
-  return reinterpret_cast<const uint8_t*>(c) + kRingDataOffset;
+    return reinterpret_cast<const uint8_t*>(c) + kRingDataOffset;
 }
 
 }  // namespace agen
