@@ -19,11 +19,12 @@ int run_check(const CheckOptions& options, Logger& log) {
     const bool may_mount = geteuid() == 0 || (caps && has_cap(*caps, kCapSysAdmin));
     probe_mounts(report, may_mount, log);
     probe_sysctls(report);
-    probe_program_types(report);
-    probe_map_types(report);
-    probe_helpers(report);
+    const bool privileged = caps && (has_cap(*caps, kCapBpf) || has_cap(*caps, kCapSysAdmin));
+    probe_program_types(report, privileged);
+    probe_map_types(report, privileged);
+    probe_helpers(report, privileged);
     probe_tracepoints(report);
-    probe_feature_programs(report, log);
+    probe_feature_programs(report, privileged, log);
 
     if (options.json)
         std::cout << render_json(report).dump(2) << '\n';

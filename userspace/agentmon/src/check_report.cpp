@@ -62,13 +62,13 @@ std::string render_text(const CheckReport& report) {
     return out;
 }
 
-nlohmann::json render_json(const CheckReport& report) {
-    nlohmann::json checks = nlohmann::json::array();
+nlohmann::ordered_json render_json(const CheckReport& report) {
+    nlohmann::ordered_json checks = nlohmann::ordered_json::array();
     for (const auto& line : report.lines()) {
-        nlohmann::json item = {{"group", line.group},
-                               {"name", line.name},
-                               {"verdict", verdict_name(line.verdict)},
-                               {"detail", line.detail}};
+        nlohmann::ordered_json item = {{"verdict", verdict_name(line.verdict)},
+                                       {"group", line.group},
+                                       {"name", line.name},
+                                       {"detail", line.detail}};
         if (!line.impact.empty()) item["impact"] = line.impact;
         if (!line.fix.empty()) item["fix"] = line.fix;
         checks.push_back(std::move(item));

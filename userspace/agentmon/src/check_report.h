@@ -41,6 +41,6 @@ class CheckReport {
 };
 
 std::string render_text(const CheckReport& report);
-nlohmann::json render_json(const CheckReport& report);
+nlohmann::ordered_json render_json(const CheckReport& report);
 
 }  // namespace agentmon

@@ -81,7 +81,8 @@ int run_cli(int argc, char** argv) {
         run->add_option("--check-config", check_config_path,
                         "Validate the config (FILE, or the --config file), print what is wrong, "
                         "exit 0 if valid and 1 if not")
-            ->expected(0, 1);
+            ->expected(0, 1)
+            ->type_name("[FILE]");
 
     try {
         app.parse(argc, argv);

@@ -190,7 +190,7 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
 
 }  // namespace
 
-void probe_feature_programs(CheckReport& report, Logger& log) {
+void probe_feature_programs(CheckReport& report, bool privileged, Logger& log) {
     std::string cgroup_path = find_mount_by_type(read_mounts(), "cgroup2").value_or("");
     for (const auto& fp : kPrograms) {
         Outcome outcome = probe_one(fp, cgroup_path);
@@ -198,8 +198,9 @@ void probe_feature_programs(CheckReport& report, Logger& log) {
                                              {"ok", outcome.ok ? "true" : "false"},
                                              {"detail", outcome.detail}});
         report.add_probe("attach", fp.label, outcome.ok, outcome.detail, fp.if_missing, fp.impact,
-                         "see the kernel and program type lines above; `agentmon check "
-                         "--verbose` prints libbpf's reasons");
+                         privileged ? "see the kernel and program type lines above; `agentmon "
+                                      "check --verbose` prints libbpf's reasons"
+                                    : kernel_probe_fix(false));
         if (fp.slot == FEATURE_HIT_TASK_ITER)
             report.add_probe("helper", "bpf_copy_from_user_task", outcome.ok,
                              outcome.ok ? "proved by the iter.s/task program"

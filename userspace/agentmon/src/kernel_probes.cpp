@@ -16,8 +16,6 @@ namespace agentmon {
 
 namespace {
 
-const char* kKernelFix = "run a kernel built with CONFIG_BPF_SYSCALL and CONFIG_DEBUG_INFO_BTF";
-
 std::string probe_detail(int rc) {
     if (rc == 1) return "libbpf probe: supported";
     if (rc == 0) return "libbpf probe: not supported";
@@ -51,6 +49,11 @@ int probe_tracing_prog_type() {
 
 }  // namespace
 
+const char* kernel_probe_fix(bool privileged) {
+    return privileged ? "run a kernel built with CONFIG_BPF_SYSCALL and CONFIG_DEBUG_INFO_BTF"
+                      : "not determinable without CAP_BPF: rerun `agentmon check` as root";
+}
+
 void probe_kernel(CheckReport& report) {
     utsname uts{};
     uname(&uts);
@@ -71,7 +74,7 @@ void probe_kernel(CheckReport& report) {
                      "run a kernel with CONFIG_DEBUG_INFO_BTF=y (/sys/kernel/btf/vmlinux)");
 }
 
-void probe_program_types(CheckReport& report) {
+void probe_program_types(CheckReport& report, bool privileged) {
     struct Probe {
         bpf_prog_type type;
         const char* name;
@@ -95,11 +98,11 @@ void probe_program_types(CheckReport& report) {
         int rc = tracing ? probe_tracing_prog_type() : libbpf_probe_bpf_prog_type(p.type, nullptr);
         std::string detail = tracing && rc == 1 ? "tp_btf load probe: supported" : probe_detail(rc);
         report.add_probe("program type", p.name, rc == 1, detail, p.if_missing, p.impact,
-                         kKernelFix);
+                         kernel_probe_fix(privileged));
     }
 }
 
-void probe_map_types(CheckReport& report) {
+void probe_map_types(CheckReport& report, bool privileged) {
     struct Probe {
         bpf_map_type type;
         const char* name;
@@ -124,11 +127,11 @@ void probe_map_types(CheckReport& report) {
     for (const auto& p : probes) {
         int rc = libbpf_probe_bpf_map_type(p.type, nullptr);
         report.add_probe("map", p.name, rc == 1, probe_detail(rc), p.if_missing, p.impact,
-                         kKernelFix);
+                         kernel_probe_fix(privileged));
     }
 }
 
-void probe_helpers(CheckReport& report) {
+void probe_helpers(CheckReport& report, bool privileged) {
     struct Probe {
         bpf_prog_type type;
         bpf_func_id helper;
@@ -150,7 +153,7 @@ void probe_helpers(CheckReport& report) {
     for (const auto& p : probes) {
         int rc = libbpf_probe_bpf_helper(p.type, p.helper, nullptr);
         report.add_probe("helper", p.name, rc == 1, probe_detail(rc), Verdict::missing, p.impact,
-                         kKernelFix);
+                         kernel_probe_fix(privileged));
     }
 }
 

@@ -12,9 +12,11 @@ namespace agentmon {
 
 // kernel_probes.cpp: BTF, libbpf program/map/helper probes, tracepoints in BTF.
 void probe_kernel(CheckReport& report);
-void probe_program_types(CheckReport& report);
-void probe_map_types(CheckReport& report);
-void probe_helpers(CheckReport& report);
+// `privileged`: this process may use bpf() (CAP_BPF or CAP_SYS_ADMIN). Without it
+// every probe fails, and the fix says to rerun as root rather than blame the kernel.
+void probe_program_types(CheckReport& report, bool privileged);
+void probe_map_types(CheckReport& report, bool privileged);
+void probe_helpers(CheckReport& report, bool privileged);
 void probe_tracepoints(CheckReport& report);
 
 // system_probes.cpp: capabilities, mounts (mounting what is missing when allowed),
@@ -25,6 +27,9 @@ void probe_sysctls(CheckReport& report);
 
 // feature_programs.cpp: loads, attaches and triggers each program of
 // bpf/features.bpf.c on its own.
-void probe_feature_programs(CheckReport& report, Logger& log);
+void probe_feature_programs(CheckReport& report, bool privileged, Logger& log);
+
+// The fix to print for a failed kernel probe.
+const char* kernel_probe_fix(bool privileged);
 
 }  // namespace agentmon

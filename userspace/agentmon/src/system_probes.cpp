@@ -40,8 +40,13 @@ std::optional<std::uint64_t> probe_capabilities(CheckReport& report) {
              "grant CAP_SYS_ADMIN, or mount /sys/fs/bpf and /sys/kernel/tracing beforehand");
     optional(kCapSysPtrace, "process discovery cannot read other users' /proc/<pid>/environ",
              "grant CAP_SYS_PTRACE");
-    optional(kCapSysResource, "cannot raise RLIMIT_MEMLOCK (matters only before kernel 5.11)",
-             "grant CAP_SYS_RESOURCE");
+    // Since 5.11 BPF memory is charged to the memory cgroup and RLIMIT_MEMLOCK no longer
+    // applies (libbpf detects this and skips setrlimit), so this is information only.
+    report.add({"capability", std::string(cap_name(kCapSysResource)), Verdict::info,
+                has_cap(*caps, kCapSysResource)
+                    ? "effective"
+                    : "absent (only needed to raise RLIMIT_MEMLOCK on kernels before 5.11)",
+                "", ""});
     return caps;
 }
 
