@@ -32,9 +32,10 @@ using agen::AgenHeader;
 using agen::MsgType;
 using agen::Priority;
 
-constexpr size_t kCongested = 4u << 20;  // stop originating to a link with this much queued
-constexpr int kOriginateBurst = 64;      // frames originated per loop iteration at most
-constexpr size_t kDrainBurst = 256;      // ring records consumed per ring per iteration
+constexpr size_t kCongested =
+    64u << 10;  // stop originating to a link with this much queued (the kernel buffer holds more)
+constexpr int kOriginateBurst = 64;  // frames originated per loop iteration at most
+constexpr size_t kDrainBurst = 256;  // ring records consumed per ring per iteration
 constexpr uint64_t kMs = 1000000;
 
 uint32_t priority_for(uint32_t type) {
@@ -189,10 +190,11 @@ class Agent {
     std::vector<uint8_t> dgram_buf_;
     uint8_t type_table_[256];
     bool originating_ = true;
-    uint64_t budget_ = 0;  // 0: unlimited
+    uint64_t budget_ = ~0ull;  // frames this agent may originate (replies it causes included)
     double tokens_ = 0, rate_ = 0;
     uint64_t last_refill_ = 0;
     uint64_t rx_now_ = 0;
+    uint32_t spin_ = 64, yield_ = 256;  // idle iterations before yielding / sleeping
     uint64_t next_periodic_ = 0, next_hist_ = 0, next_reconnect_ = 0, next_garbage_ = 0,
              next_flood_ = 0;
 };
@@ -507,7 +509,7 @@ int Agent::originate(uint64_t now) {
     const uint64_t start = shm_->start_ns.load(std::memory_order_relaxed);
     if (shm_->stop.load(std::memory_order_relaxed) ||
         (o_.duration > 0 && now >= start + uint64_t(o_.duration * 1e9)) ||
-        (budget_ && ctr_[kBudgetUsed] >= budget_)) {
+        ctr_[kBudgetUsed] >= budget_) {
         originating_ = false;
         flush_stats(true);
         slot_->done.store(1, std::memory_order_release);
@@ -527,7 +529,7 @@ int Agent::originate(uint64_t now) {
     h.source_agent = id_;
     for (int k = 0; k < kOriginateBurst && misses < 8; ++k) {
         if (rate_ > 0 && tokens_ < 1) break;
-        uint64_t left = budget_ ? budget_ - ctr_[kBudgetUsed] : ~0ull;
+        const uint64_t left = budget_ - ctr_[kBudgetUsed];
         if (left == 0) break;
         const Carrier c = carriers_[carrier_cursor_++ % carriers_.size()];
         uint32_t type = type_table_[rnd() & 255];
@@ -913,6 +915,11 @@ void Agent::flush_stats(bool hist) {
 void Agent::loop() {
     std::vector<epoll_event> evs(256);
     uint32_t idle = 0;
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n_ > uint32_t(std::max(1L, cores))) {
+        spin_ = 4;
+        yield_ = 8;
+    }
     last_refill_ = mono_ns();
     while (!shm_->exit_now.load(std::memory_order_relaxed)) {
         uint64_t now = mono_ns();
@@ -972,9 +979,12 @@ void Agent::loop() {
             idle = 0;
             continue;
         }
+        // Idle: poll a little, yield a little, then sleep. With more agents
+        // than cores, spinning only steals the CPU from the agents with work,
+        // so the spin and yield phases shrink to almost nothing.
         ++idle;
-        if (idle < 64) continue;
-        if (idle < 256) {
+        if (idle < spin_) continue;
+        if (idle < yield_) {
             sched_yield();
             continue;
         }

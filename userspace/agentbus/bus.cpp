@@ -166,12 +166,12 @@ int run_bus(const Options& o) {
     }
 
     pid_t intruder = 0;
-  auto reap = [&](bool block) {
+    auto reap = [&](bool block) {
         for (;;) {
             int status = 0;
             pid_t p = waitpid(-1, &status, block ? 0 : WNOHANG);
             if (p <= 0) return;
-      if (p == intruder) intruder = 0;
+            if (p == intruder) intruder = 0;
             for (uint32_t i = 0; i < o.agents; ++i) {
                 if (pid_of[i] != p) continue;
                 if (shm->slots[i].alive.exchange(0)) {
@@ -216,7 +216,7 @@ int run_bus(const Options& o) {
         usleep(2000);
         const uint64_t now = mono_ns();
         reap(false);
-            if (g_signals != signals_seen) {
+        if (g_signals != signals_seen) {
             signals_seen = g_signals;
             shm->stop.store(1);
             if (signals_seen >= 2) break;  // second signal: stop without draining

@@ -3,14 +3,39 @@
 // skipped up to the next magic and counted.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "agen_frame.h"
 
 namespace agentbus {
+
+// A byte buffer that grows without zero-filling: a bus of 28 agents holds
+// 2 x 756 stream connections, and zeroing their buffers up front would touch
+// hundreds of MB before the first frame.
+class RawBuffer {
+  public:
+    explicit RawBuffer(size_t n) : p_(new uint8_t[n]), n_(n) {}
+    uint8_t* data() { return p_.get(); }
+    const uint8_t* data() const { return p_.get(); }
+    size_t size() const { return n_; }
+    void resize(size_t n) {  // grows only; keeps the contents
+        if (n <= n_) return;
+        n = std::max(n, 2 * n_);
+        std::unique_ptr<uint8_t[]> q(new uint8_t[n]);
+        std::memcpy(q.get(), p_.get(), n_);
+        p_ = std::move(q);
+        n_ = n;
+    }
+
+  private:
+    std::unique_ptr<uint8_t[]> p_;
+    size_t n_;
+};
 
 class StreamParser {
   public:
@@ -60,7 +85,7 @@ class StreamParser {
   private:
     void resync();
     void compact();
-    std::vector<uint8_t> buf_;
+    RawBuffer buf_;
     size_t pos_ = 0, end_ = 0, need_ = 0;
     uint64_t skipped_ = 0, resyncs_ = 0, bad_headers_ = 0;
 };
