@@ -54,6 +54,8 @@ int run_cli(int argc, char** argv) {
     CLI::App app{"agentmon: eBPF collector for a multi-agent message bus", "agentmon"};
     app.set_version_flag("--version", version_string(kVersion, kGitDescribe));
     app.require_subcommand(1);
+    // Global options may also follow the subcommand: `agentmon check --verbose`.
+    app.fallthrough();
 
     std::optional<std::string> log_level_flag, log_format_flag;
     bool verbose = false;

@@ -177,11 +177,11 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
         int events = 0;
         ring_buffer* rb =
             ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &events, nullptr);
-        if (rb) {
-            ring_buffer__consume(rb);
-            ring_buffer__free(rb);
-        }
-        extra = ", " + std::to_string(events) + " ringbuf event(s)";
+        if (!rb) return {false, errno_error("loaded, attached; ring_buffer__new", errno).message};
+        ring_buffer__consume(rb);
+        ring_buffer__free(rb);
+        if (events == 0) return {false, "loaded, attached, but no ring buffer record arrived"};
+        extra = ", " + std::to_string(events) + " ringbuf record(s)";
     }
     std::uint64_t hits = read_hits(*skel, fp.slot);
     if (hits == 0) return {false, "loaded, attached, but did not fire during the test"};

@@ -141,6 +141,8 @@ int libbpf_print(enum libbpf_print_level level, const char* format, va_list args
     int n = std::vsnprintf(buf, sizeof(buf), format, args);
     std::string text(buf, n > 0 ? std::min<size_t>(n, sizeof(buf) - 1) : 0);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    constexpr std::string_view kPrefix = "libbpf: ";  // already said by component=libbpf
+    if (text.rfind(kPrefix, 0) == 0) text.erase(0, kPrefix.size());
     logger->log(ours, text, {{"component", "libbpf"}});
     return n;
 }

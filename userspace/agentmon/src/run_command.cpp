@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "collection_loop.h"
+#include "collector_set.h"
 #include "commands.h"
 #include "exporter.h"
 #include "http_server.h"
 #include "mounts.h"
-#include "self_collector.h"
 #include "signals.h"
 
 namespace agentmon {
@@ -32,17 +32,6 @@ void prepare_bpffs(const Config& config, Logger& log) {
                  {{"pin_dir", config.pin_dir}, {"error", st.error().message}});
 }
 
-// Every program the collectors keep loaded (none yet: the socket and ring
-// collectors of later stages register theirs through Collector::programs()).
-std::vector<BpfProgramRef> all_programs(const std::vector<std::unique_ptr<Collector>>& collectors) {
-    std::vector<BpfProgramRef> programs;
-    for (const auto& collector : collectors) {
-        auto mine = collector->programs();
-        programs.insert(programs.end(), mine.begin(), mine.end());
-    }
-    return programs;
-}
-
 }  // namespace
 
 int run_collector(const RunOptions& options, Logger& log) {
@@ -60,15 +49,14 @@ int run_collector(const RunOptions& options, Logger& log) {
 
     // Destruction order on exit: HTTP server first (no more scrapes), then the loop
     // (joins its thread), then the collectors (detaching their BPF links).
-    std::vector<std::unique_ptr<Collector>> collectors;
-    collectors.push_back(std::make_unique<ProcessCollector>());
-    // Later stages register their collectors here, before the stats collector.
-    std::vector<std::unique_ptr<Collector>>* registered = &collectors;
-    collectors.push_back(
-        BpfStatsCollector::create([registered] { return all_programs(*registered); }, log));
+    auto collectors = create_collectors(config, log);
+    if (!collectors) {
+        log.error("cannot start collectors", {{"error", collectors.error().message}});
+        return 1;
+    }
 
     Exporter exporter(build);
-    CollectionLoop loop(collectors, exporter, log, config.tick);
+    CollectionLoop loop(*collectors.value(), exporter, log, config.tick);
     auto server = HttpServer::create(config.listen, exporter, log);
     if (!server) {
         log.error("cannot start http server", {{"error", server.error().message}});
@@ -85,7 +73,7 @@ int run_collector(const RunOptions& options, Logger& log) {
                                                           : std::to_string(sig)}});
     server.value().reset();
     loop.stop();
-    collectors.clear();
+    collectors.value().reset();
     log.info("agentmon stopped cleanly");
     return 0;
 }

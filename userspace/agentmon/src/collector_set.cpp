@@ -1,0 +1,31 @@
+#include "collector_set.h"
+
+#include "self_collector.h"
+
+namespace agentmon {
+
+namespace {
+
+std::vector<BpfProgramRef> all_programs(const CollectorSet& collectors) {
+    std::vector<BpfProgramRef> programs;
+    for (const auto& collector : collectors) {
+        auto mine = collector->programs();
+        programs.insert(programs.end(), mine.begin(), mine.end());
+    }
+    return programs;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& /*config*/, Logger& log) {
+    // Heap-allocated so the stats collector's view of the set stays valid when the
+    // owner moves the pointer around.
+    auto set = std::make_unique<CollectorSet>();
+    set->push_back(std::make_unique<ProcessCollector>());
+    // Later stages: BPF collectors go here, before the stats collector.
+    const CollectorSet* view = set.get();
+    set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
+    return set;
+}
+
+}  // namespace agentmon
