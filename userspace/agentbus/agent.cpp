@@ -34,8 +34,9 @@ using agen::Priority;
 
 constexpr size_t kCongested =
     64u << 10;  // stop originating to a link with this much queued (the kernel buffer holds more)
-constexpr int kOriginateBurst = 64;  // frames originated per loop iteration at most
-constexpr size_t kDrainBurst = 256;  // ring records consumed per ring per iteration
+constexpr size_t kReplyQueueCap = 32u << 20;  // replies queued to one peer at most
+constexpr int kOriginateBurst = 64;           // frames originated per loop iteration at most
+constexpr size_t kDrainBurst = 256;           // ring records consumed per ring per iteration
 constexpr uint64_t kMs = 1000000;
 
 uint32_t priority_for(uint32_t type) {
@@ -194,7 +195,8 @@ class Agent {
     double tokens_ = 0, rate_ = 0;
     uint64_t last_refill_ = 0;
     uint64_t rx_now_ = 0;
-    uint32_t spin_ = 64, yield_ = 256;  // idle iterations before yielding / sleeping
+    uint32_t spin_ = 64, yield_ = 256;
+    uint64_t last_stall_ns_ = 0;  // idle iterations before yielding / sleeping
     uint64_t next_periodic_ = 0, next_hist_ = 0, next_reconnect_ = 0, next_garbage_ = 0,
              next_flood_ = 0;
 };
@@ -573,7 +575,11 @@ int Agent::originate(uint64_t now) {
 
 void Agent::send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq) {
     Link& l = links_[int(c)][peer];
-    if (!l.exists || !l.up) return;  // the requester is gone; the reply is lost
+    if (!l.exists || !l.up) return;     // the requester is gone; the reply is lost
+    if (l.queued() > kReplyQueueCap) {  // the requester stopped reading long ago
+        ++ctr_[kDroppedReplies];
+        return;
+    }
     AgenHeader h;
     std::memset(&h, 0, sizeof h);
     h.magic = agen::kMagic;
@@ -923,24 +929,26 @@ void Agent::loop() {
     last_refill_ = mono_ns();
     while (!shm_->exit_now.load(std::memory_order_relaxed)) {
         uint64_t now = mono_ns();
-        if (fault_active(FaultKind::kStall, now)) {
-            // Stalled consumer: reads nothing (and writes nothing) until the window ends.
-            usleep(1000);
-            ctr_[kStalledNs] += mono_ns() - now;
-            flush_stats(false);
-            last_refill_ = mono_ns();
-            continue;
-        }
+        // Stalled consumer: for the window the agent reads nothing (no ring
+        // drains, no socket reads), so its peers' queues and kernel buffers
+        // fill; it still originates and writes, then resumes reading.
+        const bool stalled = fault_active(FaultKind::kStall, now);
+        if (stalled && last_stall_ns_) ctr_[kStalledNs] += now - last_stall_ns_;
+        last_stall_ns_ = stalled ? now : 0;
         int work = originate(now);
         const bool saturated = work >= kOriginateBurst;
-        work += drain_rings();
+        if (!stalled) work += drain_rings();
         while (!delayed_.empty() && delayed_.front().due <= now) {
             const auto d = delayed_.front();
             delayed_.pop_front();
             send_reply(d.carrier, d.peer, d.type, d.seq);
             ++work;
         }
-        if (sockets_) {
+        if (stalled) {
+            // No epoll while stalled (readable fds would wake it at once):
+            // retry blocked writes instead of waiting for EPOLLOUT.
+            for (Link* l : dirty_) l->blocked = false;
+        } else if (sockets_) {
             int n = epoll_wait(ep_, evs.data(), int(evs.size()), 0);
             for (int i = 0; i < n; ++i) handle_event(evs[i]);
             work += n;
@@ -974,6 +982,10 @@ void Agent::loop() {
             }
             flush_stats(now >= next_hist_);
             if (now >= next_hist_) next_hist_ = now + 50 * kMs;
+        }
+        if (stalled) {
+            usleep(work ? 20 : 200);
+            continue;
         }
         if (work) {
             idle = 0;

@@ -50,11 +50,11 @@ enum Ctr : uint32_t {
     kUnauthConns,
     kBrokenConns,  // connections that broke under this agent (peer died, reset)
     kReconnects,
-    kDroppedFrames,  // frames discarded because their connection broke
     kFloodFrames,
     kSlowReplies,
     kStalledNs,
     kReplies,
+    kDroppedReplies,  // replies not sent: the requester's queue was over its cap
     kCtrCount
 };
 

@@ -119,6 +119,7 @@ nlohmann::json build_truth(const Options& o, const SharedBlock& shm, const RunRe
                             {"count", l.count},
                             {"resolution", "1/16 octave, bucket upper bounds"}};
     j["replies"] = total_counter(shm, kReplies);
+    j["dropped_replies"] = total_counter(shm, kDroppedReplies);
     j["crc_errors"] = total_counter(shm, kCrcErrors);
     j["broken_connections"] = total_counter(shm, kBrokenConns);
     j["reconnects"] = total_counter(shm, kReconnects);

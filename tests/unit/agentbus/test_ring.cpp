@@ -15,7 +15,7 @@ using namespace agentbus;
 namespace {
 struct HeapRing {
     explicit HeapRing(uint32_t size)
-        : mem(static_cast<uint8_t*>(std::aligned_alloc(4096, 4096 + size))) {
+        : mem(static_cast<uint8_t*>(std::aligned_alloc(4096, (4096 + size + 4095) / 4096 * 4096))) {
         ctl = ring_init(mem.get(), size, 1, 2);
     }
     struct Free {
