@@ -78,6 +78,13 @@ if t:
     checks.check(t["reconnects"] > 0, "crash: peers reconnected")
     checks.check(t["received"] > 0 and t["received"] <= t["sent"], "crash: traffic went on")
 
+t = run("crash", ["--carrier", "ring,unix"])
+if t:
+    new_pid = t["agents"][1]["pids"][-1]
+    checks.check(any(f"_{new_pid}_" in f for f in t["ring_files"]),
+                 "crash on rings: the restarted agent published new ring files", repr(t["ring_files"]))
+    checks.check(t["by_carrier"]["ring"]["received"] > 0, "crash on rings: ring traffic")
+
 t = run("crash", ["--no-restart"])
 if t:
     checks.equal(t["faults"]["crashes"], 1, "crash --no-restart: one crash")
