@@ -103,6 +103,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     CLI::App app{
         "agentbus: reference multi-agent message bus (AGEN frames over unix, dgram, "
         "tcp and shared-memory rings) with fault injection and ground truth"};
+    app.option_defaults()->always_capture_default();
     app.set_version_flag("--version", std::string("agentbus ") + AGENTBUS_VERSION);
     std::string carriers = "unix,dgram,tcp,ring";
     std::string payload = "64";
@@ -173,6 +174,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
         o.faults.push_back(fault);
     }
     if (o.ring_size & (o.ring_size - 1)) return fail("--ring-size: must be a power of two");
+    if (o.ns.empty() ||
+        o.ns.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789-.") != std::string::npos) {
+        return fail("--namespace: use letters, digits, '-' and '.' (it is part of a file name)");
+    }
     if (o.carrier_on[static_cast<int>(Carrier::kRing)] &&
         agen::ring_record_size(agen::kHeaderSize + o.payload_max) > o.ring_size / 2) {
         return fail("--payload: a frame must fit in half of --ring-size (raise --ring-size)");

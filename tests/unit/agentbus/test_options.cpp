@@ -62,6 +62,7 @@ TEST_CASE("bad flags exit with 2 and say what is wrong") {
              {{"--fault", "crash:99"}, "99"},
              {{"--ring-size", "5000"}, "power of two"},
              {{"--batch", "0"}, "batch"},
+             {{"--namespace", "a/b"}, "--namespace"},
              {{"--no-such-flag"}, "no-such-flag"},
              {{"--messages", "10", "--duration", "1"}, "exclude"},
              {{"--carrier", "tcp", "--fault", "unauthorized"}, "unix"},
