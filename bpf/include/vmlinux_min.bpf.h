@@ -21,7 +21,8 @@
  * add it to the struct below with the same name and a compatible type, and read it
  * with BPF_CORE_READ() or a direct access (both relocate). If a field was renamed or
  * does not exist on some kernels, declare a `___suffix` flavour and test it with
- * bpf_core_field_exists() in core_fixes.bpf.h, never with a kernel version check.
+ * bpf_core_field_exists() in a core_fixes.bpf.h (create it on first need), never with a
+ * kernel version check.
  *
  * UAPI types (struct bpf_sock_ops, BPF_MAP_TYPE_*, ...) come from <linux/bpf.h>
  * and must NOT be redeclared here.

@@ -120,10 +120,22 @@ Status run_iterator(const Link& link) {
     return Status::success();
 }
 
+// Ring buffer records of the syscall tracepoint; `expected_fd` is the fd the
+// trigger passed to sendmsg, so a match also proves the CO-RE relocation of
+// trace_event_raw_sys_enter.args.
+struct EventTally {
+    std::uint64_t expected_fd = 0;
+    int records = 0;
+    int fd_matches = 0;
+};
+
 int on_event(void* ctx, void* data, size_t size) {
+    auto* tally = static_cast<EventTally*>(ctx);
     if (size >= sizeof(feature_event)) {
         const auto* event = static_cast<const feature_event*>(data);
-        if (event->hit == FEATURE_HIT_SYSCALL_TP) ++*static_cast<int*>(ctx);
+        if (event->hit != FEATURE_HIT_SYSCALL_TP) return 0;
+        ++tally->records;
+        if (event->arg0 == tally->expected_fd) ++tally->fd_matches;
     }
     return 0;
 }
@@ -174,14 +186,19 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
         extra = ", copied 8 bytes from user memory";
     }
     if (fp.slot == FEATURE_HIT_SYSCALL_TP) {
-        int events = 0;
+        EventTally tally{static_cast<std::uint64_t>(sendmsg_fd), 0, 0};
         ring_buffer* rb =
-            ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &events, nullptr);
+            ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &tally, nullptr);
         if (!rb) return {false, errno_error("loaded, attached; ring_buffer__new", errno).message};
         ring_buffer__consume(rb);
         ring_buffer__free(rb);
-        if (events == 0) return {false, "loaded, attached, but no ring buffer record arrived"};
-        extra = ", " + std::to_string(events) + " ringbuf record(s)";
+        if (tally.records == 0)
+            return {false, "loaded, attached, but no ring buffer record arrived"};
+        if (tally.fd_matches == 0)
+            return {false,
+                    "ring buffer record carried the wrong sendmsg fd (CO-RE relocation of "
+                    "trace_event_raw_sys_enter.args is off)"};
+        extra = ", " + std::to_string(tally.records) + " ringbuf record(s) with the right fd";
     }
     std::uint64_t hits = read_hits(*skel, fp.slot);
     if (hits == 0) return {false, "loaded, attached, but did not fire during the test"};
