@@ -47,7 +47,7 @@ ring_median=$result
 bench "unix, 2 agents, batch 64" --agents 2 --carrier unix --payload 64 --rate 0 --batch 64
 unix_median=$result
 
-echo "exactness (4 agents, --messages 200000, no fault):"
+echo "exactness: each carrier alone and all together, 4 agents, --messages 200000, no fault ..."
 exact_rows=()
 all_exact=1
 for c in unix dgram tcp ring all; do
