@@ -45,6 +45,12 @@ def main():
     checks.equal(agentmon("--no-such-flag").returncode, 2, "an unknown flag exits 2")
     checks.equal(agentmon().returncode, 2, "no subcommand exits 2")
     checks.equal(agentmon("run", "--tick", "soon").returncode, 2, "run --tick soon exits 2")
+    checks.equal(agentmon("run", "--tick", "10ms").returncode, 2,
+                 "run --tick below the 100ms minimum exits 2")
+    checks.equal(agentmon("--log-format", "xml", "check").returncode, 2,
+                 "--log-format xml exits 2")
+    checks.equal(agentmon("run", "--config", "/nonexistent/agentmon.json").returncode, 2,
+                 "run --config with a missing file exits 2")
     result = agentmon("run", "--listen", "nowhere")
     checks.equal(result.returncode, 2, "run --listen nowhere exits 2")
     checks.check("--listen" in result.stderr, "the --listen usage error names the flag",
