@@ -85,4 +85,12 @@ while kill -0 "$bus_pid" 2>/dev/null; do
   echo "agentmon | $(summary || echo 'scrape failed')"
 done
 wait "$bus_pid" || true
-echo "demo: the bus finished; ground truth:"; cat "$run_dir/truth.json" 2>/dev/null || true
+echo "demo: the bus finished; its ground truth (full file: $run_dir/truth.json):"
+python3 - "$run_dir/truth.json" <<'PY' || true
+import json, sys
+t = json.load(open(sys.argv[1]))
+print(f"  sent={t['sent']} received={t['received']} throughput={t['throughput_mps']:.0f} frames/s"
+      f" latency p50={t['latency_seconds']['p50'] * 1e3:.3f}ms p99={t['latency_seconds']['p99'] * 1e3:.3f}ms")
+for carrier, c in sorted(t["by_carrier"].items()):
+    print(f"  {carrier:6} sent={c['sent']} received={c['received']}")
+PY
