@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zlib1g-dev
-                libcli11-dev nlohmann-json3-dev doctest-dev prometheus-cpp-dev libcivetweb-dev
+                libcli11-dev nlohmann-json3-dev doctest-dev prometheus-cpp-dev libcivetweb-dev linux-libc-dev
                 clang-format)
 test_packages=(python3 prometheus curl procps)
 
