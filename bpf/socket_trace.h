@@ -9,16 +9,16 @@
 #include <linux/types.h>
 
 /* Header bytes the decoder may look at: every field of the frame spec ends within. */
-#define FRAME_SPAN_MAX 128
+#define FRAME_SPAN_MAX	  128
 /* Histogram bounds are configurable; this many at most, plus an overflow (+Inf) slot. */
-#define HIST_BOUNDS_MAX 32
+#define HIST_BOUNDS_MAX	  32
 /* Agent types 1..28 plus 0 for ids that map to no type. */
-#define AGENT_TYPE_SLOTS 29
+#define AGENT_TYPE_SLOTS  29
 /* Ids below this can be given a type by user space (registry entries); larger ids use
  * the DESIGN.md rule type = (id - 1) % 28 + 1. */
 #define AGENT_ID_TYPE_MAX 4096
 /* msg_type values 0..15 are told apart in the size histogram; larger fold into 0. */
-#define MSG_TYPE_SLOTS 16
+#define MSG_TYPE_SLOTS	  16
 
 enum carrier {
 	CARRIER_UNIX = 0,
@@ -48,7 +48,7 @@ struct frame_spec {
 	__u8 magic_width;   /* 2 or 4; the magic is at offset 0 */
 	__u8 magic_big_endian;
 	__u16 header_size;   /* fixed header bytes */
-	__u16 span;          /* header bytes the decoder reads: the largest field end */
+	__u16 span;	     /* header bytes the decoder reads: the largest field end */
 	__u16 target_stride; /* bytes per target id after the fixed header (UFP v3), 0 if inline */
 	__u32 max_payload;   /* larger payload_len values are malformed */
 	__u32 max_targets;   /* larger target_count values are malformed */
@@ -56,7 +56,7 @@ struct frame_spec {
 	__u32 pad;
 	__u64 timestamp_unit_ns; /* 1 for ns, 1000000 for ms */
 	struct field_spec payload_len, msg_type, priority, source, target_count, target, timestamp,
-		sequence, flags;
+	    sequence, flags;
 };
 
 /* Frames and bytes of the socket path, keyed by raw header values. */
@@ -65,7 +65,7 @@ struct frame_key {
 	__u32 target; /* first target agent id; 0 when the frame names none */
 	__u16 msg_type;
 	__u8 priority;
-	__u8 carrier;   /* enum carrier */
+	__u8 carrier;	/* enum carrier */
 	__u8 direction; /* enum direction */
 	__u8 pad[3];
 };
@@ -89,7 +89,7 @@ struct histogram {
  * direct indexing, no hashing per frame.
  */
 #define LATENCY_SLOTS (AGENT_TYPE_SLOTS * AGENT_TYPE_SLOTS * CARRIER_COUNT)
-#define SIZE_SLOTS (MSG_TYPE_SLOTS * CARRIER_COUNT * DIR_COUNT)
+#define SIZE_SLOTS    (MSG_TYPE_SLOTS * CARRIER_COUNT * DIR_COUNT)
 
 static inline __u32 latency_index(__u32 source_type, __u32 target_type, __u32 carrier)
 {
@@ -102,7 +102,7 @@ static inline __u32 size_index(__u32 msg_type, __u32 carrier, __u32 direction)
 }
 
 /* Failed send/receive syscalls on agents' sockets, by errno (clamped to ERRNO_SLOTS-1). */
-#define ERRNO_SLOTS 160
+#define ERRNO_SLOTS	    160
 #define SYSCALL_ERROR_SLOTS (ERRNO_SLOTS * CARRIER_COUNT * DIR_COUNT)
 
 static inline __u32 syscall_error_index(__u32 err, __u32 carrier, __u32 direction)
@@ -114,15 +114,15 @@ static inline __u32 syscall_error_index(__u32 err, __u32 carrier, __u32 directio
 
 /* The decoder's own events, a per-CPU array indexed by enum walk_event. */
 enum walk_event {
-	WALK_MALFORMED = 0,      /* bad magic or impossible length: resynchronising */
-	WALK_MALFORMED_BYTES,    /* bytes skipped while resynchronising */
-	WALK_TRUNCATED,          /* one call held more than the walker's step budget */
-	WALK_READ_FAILED,        /* the user buffer could not be read */
-	WALK_FRAMES_MAP_FULL,    /* a frame not counted by key: the frames map is full */
-	WALK_CONN_STATE_FAILED,  /* no per-socket state could be allocated */
-	WALK_UNSUPPORTED_SYSCALL,/* a send/receive through a syscall the decoder cannot read */
-	WALK_WATCHED_FULL,       /* a new agent task not watched: the watched map is full */
-	WALK_RCVQ_DROPS,         /* packets the kernel dropped from agents' receive queues */
+	WALK_MALFORMED = 0,	  /* bad magic or impossible length: resynchronising */
+	WALK_MALFORMED_BYTES,	  /* bytes skipped while resynchronising */
+	WALK_TRUNCATED,		  /* one call held more than the walker's step budget */
+	WALK_READ_FAILED,	  /* the user buffer could not be read */
+	WALK_FRAMES_MAP_FULL,	  /* a frame not counted by key: the frames map is full */
+	WALK_CONN_STATE_FAILED,	  /* no per-socket state could be allocated */
+	WALK_UNSUPPORTED_SYSCALL, /* a send/receive through a syscall the decoder cannot read */
+	WALK_WATCHED_FULL,	  /* a new agent task not watched: the watched map is full */
+	WALK_RCVQ_DROPS,	  /* packets the kernel dropped from agents' receive queues */
 	WALK_EVENT_COUNT,
 };
 
@@ -133,6 +133,6 @@ struct watched_task {
 };
 
 #define WATCHED_FROM_RENAME 1 /* added by the kernel when the task took an agent name */
-#define WATCHED_FROM_FORK 2   /* added by the kernel as a thread or child of an agent */
+#define WATCHED_FROM_FORK   2 /* added by the kernel as a thread or child of an agent */
 
 #endif /* AGENTMON_SOCKET_TRACE_H */

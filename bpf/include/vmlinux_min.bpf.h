@@ -40,8 +40,33 @@ struct task_struct {
 	struct task_struct *real_parent;
 };
 
+/* arch/x86/include/asm/ptrace.h: the user registers saved at syscall entry, from
+ * which the socket path reads the syscall number and its arguments. */
+struct pt_regs {
+	unsigned long r10;
+	unsigned long r8;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax;
+};
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+/* include/net/sock.h */
+struct sock_common {
+	unsigned short skc_family;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_type;
+	atomic_t sk_drops;
+};
+
 /* Opaque here: only passed through as pointers. */
-struct sock;
 struct bpf_iter_meta;
 
 /* include/linux/bpf.h: context of "iter/task" programs (DEFINE_BPF_ITER_FUNC(task, ...)). */

@@ -32,7 +32,7 @@ struct HistogramReading {
 struct LatencyEntry {
     std::uint32_t source_type = 0;  // 0..28, 0 = no known type
     std::uint32_t target_type = 0;
-    std::uint32_t carrier = 0;      // enum carrier
+    std::uint32_t carrier = 0;  // enum carrier
     HistogramReading histogram;
 };
 
@@ -51,9 +51,9 @@ struct SyscallErrorEntry {
 };
 
 struct SocketReading {
-    std::vector<FrameCountEntry> frames;  // only keys present in the map
-    std::vector<LatencyEntry> latency;    // only slots with a non-zero count
-    std::vector<SizeEntry> sizes;         // only slots with a non-zero count
+    std::vector<FrameCountEntry> frames;            // only keys present in the map
+    std::vector<LatencyEntry> latency;              // only slots with a non-zero count
+    std::vector<SizeEntry> sizes;                   // only slots with a non-zero count
     std::vector<SyscallErrorEntry> syscall_errors;  // only non-zero
     std::array<std::uint64_t, WALK_EVENT_COUNT> walk_events{};
     std::uint64_t frames_map_entries = 0;  // keys in use, for agentmon_bpf_map_entries

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The socket path's maps and the per-frame accounting that updates them. Every
+ * map is pinned by user space under /sys/fs/bpf/agentmon/<name> and carries BTF,
+ * so `bpftool map dump pinned ...` prints field names.
+ */
+#ifndef AGENTMON_SOCKET_MAPS_BPF_H
+#define AGENTMON_SOCKET_MAPS_BPF_H
+
+#include "socket_trace.h"
+
+/* Histogram bounds, set by user space between open and load (config). */
+const volatile __u64 latency_bounds_ns[HIST_BOUNDS_MAX] = {};
+const volatile __u32 latency_bound_count = 0;
+const volatile __u64 size_bounds_bytes[HIST_BOUNDS_MAX] = {};
+const volatile __u32 size_bound_count = 0;
+
+/*
+ * Agent tasks (thread ids) whose sockets are decoded. 16384 covers a few
+ * hundred agents with dozens of threads each; when full, a new agent task is
+ * not watched and WALK_WATCHED_FULL counts it.
+ */
+#define WATCHED_MAX 16384
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WATCHED_MAX);
+	__type(key, __u32);
+	__type(value, struct watched_task);
+} watched SEC(".maps");
+
+/*
+ * Frames and bytes by raw header labels. A 28-type full mesh with its type and
+ * priority mix needs about 28*27*2 pairs x ~12 (type, priority) combinations x 2
+ * directions per carrier: ~36k keys on one carrier. 131072 leaves room for all
+ * four; a frame whose key does not fit is counted in WALK_FRAMES_MAP_FULL.
+ */
+#define FRAMES_MAX 131072
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, FRAMES_MAX);
+	__type(key, struct frame_key);
+	__type(value, struct frame_counts);
+} frames SEC(".maps");
+
+/* Agent type (1..28, 0 = none) of ids below AGENT_ID_TYPE_MAX, from the registry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, AGENT_ID_TYPE_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} agent_type_of SEC(".maps");
+
+/* Directly indexed: latency_index() and size_index() in socket_trace.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LATENCY_SLOTS);
+	__type(key, __u32);
+	__type(value, struct histogram);
+} latency SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SIZE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct histogram);
+} sizes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYSCALL_ERROR_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} syscall_errors SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WALK_EVENT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} walk_events SEC(".maps");
+
+static __always_inline void count_walk_event(__u32 event, __u64 n)
+{
+	__u64 *value = bpf_map_lookup_elem(&walk_events, &event);
+
+	if (value)
+		*value += n;
+}
+
+static __always_inline void count_syscall_error(__u32 err, __u32 carrier, __u32 direction)
+{
+	__u32 slot = syscall_error_index(err, carrier, direction);
+	__u64 *value = bpf_map_lookup_elem(&syscall_errors, &slot);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline __u32 agent_type(__u32 id)
+{
+	if (id < AGENT_ID_TYPE_MAX) {
+		__u32 *type = bpf_map_lookup_elem(&agent_type_of, &id);
+
+		return type && *type < AGENT_TYPE_SLOTS ? *type : 0;
+	}
+	return (id - 1) % 28 + 1;
+}
+
+/* Index of the first bound >= value (binary search; count <= HIST_BOUNDS_MAX). */
+static __always_inline __u32 bucket_of(__u64 value, const volatile __u64 *bounds, __u32 count)
+{
+	__u32 lo = 0, hi = count;
+
+	for (int i = 0; i < 6; i++) {
+		if (lo >= hi)
+			break;
+		__u32 mid = (lo + hi) / 2;
+
+		if (value <= bounds[mid & (HIST_BOUNDS_MAX - 1)])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo < HIST_BOUNDS_MAX ? lo : HIST_BOUNDS_MAX;
+}
+
+static __always_inline void observe(void *map, __u32 slot, __u64 value,
+				    const volatile __u64 *bounds, __u32 count)
+{
+	struct histogram *h = bpf_map_lookup_elem(map, &slot);
+
+	if (!h)
+		return;
+	h->buckets[bucket_of(value, bounds, count)] += 1;
+	h->sum += value;
+}
+
+/* Accounts one complete frame. */
+static __always_inline void count_frame(const struct frame_key *key, __u32 len, __u64 latency_ns,
+					int has_latency)
+{
+	struct frame_counts *counts = bpf_map_lookup_elem(&frames, key);
+
+	if (!counts) {
+		struct frame_counts zero = {};
+
+		/* NOEXIST: another CPU may have inserted the key meanwhile; then look it up. */
+		bpf_map_update_elem(&frames, key, &zero, BPF_NOEXIST);
+		counts = bpf_map_lookup_elem(&frames, key);
+	}
+	if (counts) {
+		counts->frames += 1;
+		counts->bytes += len;
+	} else {
+		count_walk_event(WALK_FRAMES_MAP_FULL, 1);
+	}
+	observe(&sizes,
+		size_index(key->msg_type < MSG_TYPE_SLOTS ? key->msg_type : 0, key->carrier,
+			   key->direction),
+		len, size_bounds_bytes, size_bound_count);
+	if (has_latency)
+		observe(
+		    &latency,
+		    latency_index(agent_type(key->source), agent_type(key->target), key->carrier),
+		    latency_ns, latency_bounds_ns, latency_bound_count);
+}
+
+#endif /* AGENTMON_SOCKET_MAPS_BPF_H */

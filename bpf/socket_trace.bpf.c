@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Socket path: every frame that a watched agent task sends or receives on a Unix
+ * stream, Unix datagram or TCP socket is decoded in the kernel and counted.
+ *
+ * Hooks are the sock_send_length/sock_recv_length tracepoints (kernel 6.3+),
+ * which fire once per send or receive with the byte count. The bytes themselves
+ * are found through the syscall's arguments in the task's saved user registers.
+ * Each hook is a thin entry point over one handler, so twins for older kernels
+ * (syscall tracepoints, fentry) can be added and chosen by feature probing.
+ */
+#include <linux/bpf.h>
+#include "vmlinux_min.bpf.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "frame_walk.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Tasks whose comm starts with this are watched from their rename on, before user
+ * space's discovery sees them: their first frames count too. Empty = off. */
+const volatile char comm_prefix[16] = "AG_";
+
+#define AF_UNIX	    1
+#define AF_INET	    2
+#define AF_INET6    10
+#define SOCK_STREAM 1
+#define SOCK_DGRAM  2
+#define MSG_PEEK    2
+#define MAX_IOVECS  16
+
+/* Per socket: one walk state per direction, and the drop count last seen. */
+struct conn_state {
+	struct walk_state dir[DIR_COUNT];
+	__u32 drops_seen;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct conn_state);
+} conns SEC(".maps");
+
+struct user_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+struct user_msghdr_head {
+	__u64 name;
+	__u32 namelen;
+	__u32 pad;
+	__u64 iov;
+	__u64 iovlen;
+};
+
+static __always_inline int carrier_of(struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 type = BPF_CORE_READ(sk, sk_type);
+
+	if (family == AF_UNIX)
+		return type == SOCK_DGRAM ? CARRIER_DGRAM : type == SOCK_STREAM ? CARRIER_UNIX : -1;
+	if ((family == AF_INET || family == AF_INET6) && type == SOCK_STREAM)
+		return CARRIER_TCP;
+	return -1;
+}
+
+struct iov_ctx {
+	struct walk_ctx *walk;
+	__u64 iov;
+	__u64 count;
+	__u32 left;
+};
+
+static long walk_iovec(__u32 i, struct iov_ctx *x)
+{
+	struct user_iovec v;
+
+	if (i >= x->count || !x->left)
+		return 1;
+	if (bpf_probe_read_user(&v, sizeof(v), (void *)(x->iov + i * sizeof(v)))) {
+		count_walk_event(WALK_READ_FAILED, 1);
+		return 1;
+	}
+	__u32 len = v.len < x->left ? v.len : x->left;
+
+	x->left -= len;
+	walk_buffer(x->walk, v.base, len);
+	return 0;
+}
+
+/* Finds the buffer(s) of the send or receive syscall in progress and walks them. */
+static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	__u64 arg1 = BPF_CORE_READ(regs, si);
+	struct iov_ctx x = {.walk = c, .left = bytes};
+
+	switch (nr) {
+	case 0:	 /* read */
+	case 1:	 /* write */
+	case 44: /* sendto */
+	case 45: /* recvfrom */
+		walk_buffer(c, arg1, bytes);
+		return;
+	case 19: /* readv */
+	case 20: /* writev */
+		x.iov = arg1;
+		x.count = BPF_CORE_READ(regs, dx);
+		break;
+	case 46:   /* sendmsg */
+	case 47: { /* recvmsg */
+		struct user_msghdr_head msg;
+
+		if (bpf_probe_read_user(&msg, sizeof(msg), (void *)arg1)) {
+			count_walk_event(WALK_READ_FAILED, 1);
+			return;
+		}
+		x.iov = msg.iov;
+		x.count = msg.iovlen;
+		break;
+	}
+	default:
+		/* sendmmsg, io_uring, splice...: bytes moved that the walker cannot see. */
+		count_walk_event(WALK_UNSUPPORTED_SYSCALL, 1);
+		return;
+	}
+	bpf_loop(MAX_IOVECS, walk_iovec, &x, 0);
+}
+
+static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	/* The one test unwatched tasks pay. */
+	if (!bpf_map_lookup_elem(&watched, &tid))
+		return;
+	int carrier = carrier_of(sk);
+
+	if (carrier < 0)
+		return;
+	if (ret < 0) {
+		count_syscall_error(-ret, carrier, direction);
+		return;
+	}
+	if (ret == 0)
+		return;
+	struct conn_state *cs = bpf_sk_storage_get(&conns, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	__u32 zero = 0;
+	struct walk_ctx c = {
+	    .win = bpf_map_lookup_elem(&window, &zero),
+	    .carrier = carrier,
+	    .direction = direction,
+	    .now = bpf_ktime_get_ns(),
+	};
+
+	if (!cs || !c.win) {
+		count_walk_event(WALK_CONN_STATE_FAILED, 1);
+		return;
+	}
+	c.st = &cs->dir[direction & 1];
+	if (carrier == CARRIER_DGRAM)
+		__builtin_memset(c.st, 0, sizeof(struct walk_state) - sizeof(c.st->hdr));
+	if (direction == DIR_RECEIVED) {
+		__u32 drops = BPF_CORE_READ(sk, sk_drops.counter);
+
+		if (drops != cs->drops_seen)
+			count_walk_event(WALK_RCVQ_DROPS, drops - cs->drops_seen);
+		cs->drops_seen = drops;
+	}
+	walk_syscall(&c, ret);
+	if (carrier == CARRIER_DGRAM && (c.st->need || c.st->have)) {
+		/* A datagram is one frame: a frame cut short is malformed. */
+		count_walk_event(WALK_MALFORMED, 1);
+	}
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(on_sock_send, struct sock *sk, int ret, int flags)
+{
+	handle(sk, ret, DIR_SENT);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(on_sock_recv, struct sock *sk, int ret, int flags)
+{
+	if (!(flags & MSG_PEEK))
+		handle(sk, ret, DIR_RECEIVED);
+	return 0;
+}
+
+/* ---- the watched set, kept exact from an agent's first frame ---- */
+
+static __always_inline void watch(__u32 tid, __u32 agent_id, __u32 flags)
+{
+	struct watched_task task = {.agent_id = agent_id, .flags = flags};
+
+	if (bpf_map_update_elem(&watched, &tid, &task, BPF_NOEXIST) == -7 /* -E2BIG */)
+		count_walk_event(WALK_WATCHED_FULL, 1);
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(on_task_rename, struct task_struct *task, const char *comm)
+{
+	char name[16] = {};
+
+	if (!comm_prefix[0])
+		return 0;
+	bpf_probe_read_kernel_str(name, sizeof(name), comm);
+	for (int i = 0; i < 15; i++) {
+		if (!comm_prefix[i])
+			break;
+		if (name[i] != comm_prefix[i])
+			return 0;
+	}
+	watch(task->pid, 0, WATCHED_FROM_RENAME);
+	return 0;
+}
+
+/* New threads and children of an agent task are watched like their parent. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tid = parent->pid;
+	struct watched_task *p = bpf_map_lookup_elem(&watched, &parent_tid);
+
+	if (p)
+		watch(child->pid, p->agent_id, WATCHED_FROM_FORK);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_process_exit, struct task_struct *task)
+{
+	__u32 tid = task->pid;
+
+	bpf_map_delete_elem(&watched, &tid);
+	return 0;
+}

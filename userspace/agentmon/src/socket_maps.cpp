@@ -1,0 +1,275 @@
+#include "socket_maps.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+// After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
+#include "socket_trace.skel.h"
+
+namespace agentmon {
+
+namespace {
+
+// Maps that hold no state worth reading from outside.
+bool worth_pinning(const bpf_map* map) {
+    const char* name = bpf_map__name(map);
+    return std::strchr(name, '.') == nullptr && std::strcmp(name, "window") != 0;
+}
+
+double monotonic_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Calls `visit(key, summed)` for every entry of a per-CPU map whose values are
+// arrays of u64 counters, with each word summed over CPUs. Reads in batches where
+// the kernel supports it (5.6+), else key by key.
+template <class Visit>
+Status read_percpu_u64(const bpf_map* map, int ncpus, Visit visit) {
+    const int fd = bpf_map__fd(map);
+    const std::uint32_t key_size = bpf_map__key_size(map);
+    const std::uint32_t words = bpf_map__value_size(map) / 8;
+    const std::uint32_t chunk = 256;
+    std::vector<std::uint8_t> keys(static_cast<std::size_t>(chunk) * key_size);
+    std::vector<std::uint64_t> values(static_cast<std::size_t>(chunk) * words * ncpus);
+    std::vector<std::uint64_t> summed(words);
+    std::vector<std::uint8_t> batch(std::max<std::uint32_t>(key_size, 8));
+
+    auto emit = [&](std::uint32_t count) {
+        for (std::uint32_t i = 0; i < count; ++i) {
+            std::fill(summed.begin(), summed.end(), 0);
+            const std::uint64_t* base = values.data() + static_cast<std::size_t>(i) * words * ncpus;
+            for (int cpu = 0; cpu < ncpus; ++cpu)
+                for (std::uint32_t w = 0; w < words; ++w) summed[w] += base[cpu * words + w];
+            visit(keys.data() + static_cast<std::size_t>(i) * key_size, summed.data());
+        }
+    };
+
+    bool first = true;
+    for (;;) {
+        std::uint32_t count = chunk;
+        int err = bpf_map_lookup_batch(fd, first ? nullptr : batch.data(), batch.data(),
+                                       keys.data(), values.data(), &count, nullptr);
+        if (err && errno != ENOENT) {
+            if (!first || (errno != EINVAL && errno != 524 /* ENOTSUPP */ && errno != EOPNOTSUPP))
+                return errno_error(std::string("read map ") + bpf_map__name(map), errno);
+            break;  // no batch support: fall back below
+        }
+        emit(count);
+        if (err) return Status::success();  // ENOENT: done
+        first = false;
+    }
+
+    // Key-by-key fallback.
+    std::vector<std::uint8_t> key(key_size), next(key_size);
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+        key = next;
+        prev = key.data();
+        std::memcpy(keys.data(), key.data(), key_size);
+        if (bpf_map_lookup_elem(fd, key.data(), values.data()) == 0) emit(1);
+    }
+    return Status::success();
+}
+
+HistogramReading to_histogram(const std::uint64_t* words) {
+    HistogramReading h;
+    std::copy(words, words + h.buckets.size(), h.buckets.begin());
+    h.sum = words[h.buckets.size()];
+    return h;
+}
+
+}  // namespace
+
+std::uint64_t HistogramReading::count() const {
+    std::uint64_t total = 0;
+    for (auto b : buckets) total += b;
+    return total;
+}
+
+void SocketMaps::SkelDestroy::operator()(socket_trace* skel) const { socket_trace__destroy(skel); }
+
+SocketMaps::SocketMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
+    ncpus_ = std::max(1, libbpf_num_possible_cpus());
+}
+
+SocketMaps::~SocketMaps() {
+    for (const auto& path : pinned_) unlink(path.c_str());
+}
+
+Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOptions& options,
+                                                       Logger& log) {
+    Skel skel(socket_trace__open());
+    if (!skel) return errno_error("open socket_trace BPF object", errno);
+
+    // Configure between open and load: rodata is frozen at load.
+    auto* ro = skel->rodata;
+    std::memcpy(const_cast<frame_spec*>(&ro->spec), &options.spec, sizeof(frame_spec));
+    if (options.latency_bounds_ns.size() > HIST_BOUNDS_MAX ||
+        options.size_bounds_bytes.size() > HIST_BOUNDS_MAX)
+        return Error{"socket path: at most " + std::to_string(HIST_BOUNDS_MAX) +
+                     " histogram bounds are supported"};
+    for (std::size_t i = 0; i < options.latency_bounds_ns.size(); ++i)
+        const_cast<__u64&>(ro->latency_bounds_ns[i]) = options.latency_bounds_ns[i];
+    ro->latency_bound_count = static_cast<std::uint32_t>(options.latency_bounds_ns.size());
+    for (std::size_t i = 0; i < options.size_bounds_bytes.size(); ++i)
+        const_cast<__u64&>(ro->size_bounds_bytes[i]) = options.size_bounds_bytes[i];
+    ro->size_bound_count = static_cast<std::uint32_t>(options.size_bounds_bytes.size());
+    char prefix[16] = {};
+    std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
+    std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
+
+    if (int err = socket_trace__load(skel.get()))
+        return errno_error(
+            "load the socket path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, and "
+            "the sock_send_length/sock_recv_length tracepoints of kernel 6.3+; "
+            "`agentmon check` shows which is missing)",
+            -err);
+
+    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), log));
+    bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, maps->skel_->obj) {
+        auto link = Link::attach(prog);
+        if (!link) return link.error();
+        maps->links_.push_back(std::move(link).value());
+    }
+    if (!options.pin_dir.empty()) {
+        if (Status st = maps->pin(options.pin_dir); !st)
+            log.warn("socket path maps not pinned", {{"error", st.error().message}});
+    }
+    return maps;
+}
+
+Status SocketMaps::pin(const std::string& dir) {
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, skel_->obj) {
+        if (!worth_pinning(map)) continue;
+        std::string path = dir + "/" + bpf_map__name(map);
+        unlink(path.c_str());  // a stale pin from a previous run that did not stop cleanly
+        if (int err = bpf_map__pin(map, path.c_str())) return errno_error("pin " + path, -err);
+        pinned_.push_back(path);
+    }
+    return Status::success();
+}
+
+Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id) {
+    const int fd = bpf_map__fd(skel_->maps.agent_type_of);
+    const std::uint32_t n = std::min<std::uint32_t>(type_of_id.size(), AGENT_ID_TYPE_MAX);
+    for (std::uint32_t id = 0; id < n; ++id) {
+        std::uint32_t type = type_of_id[id];
+        if (bpf_map_update_elem(fd, &id, &type, BPF_ANY))
+            return errno_error("update agent_type_of", errno);
+    }
+    return Status::success();
+}
+
+Status SocketMaps::sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks) {
+    const int fd = bpf_map__fd(skel_->maps.watched);
+    for (const auto& [tid, agent_id] : tasks) {
+        watched_task current{};
+        if (bpf_map_lookup_elem(fd, &tid, &current) == 0 && current.agent_id == agent_id) continue;
+        watched_task task{agent_id, current.flags};
+        if (bpf_map_update_elem(fd, &tid, &task, BPF_ANY))
+            return errno_error("update watched task " + std::to_string(tid), errno);
+    }
+    // Entries discovery does not know: tasks the kernel added since discovery's scan
+    // (a rename or fork between the two) stay; dead tasks go.
+    std::vector<std::uint32_t> stale;
+    std::uint32_t key = 0, next = 0;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (tasks.count(key)) continue;
+        struct stat st {};
+        if (stat(("/proc/" + std::to_string(key)).c_str(), &st) != 0) stale.push_back(key);
+    }
+    for (auto tid : stale) bpf_map_delete_elem(fd, &tid);
+    return Status::success();
+}
+
+Result<SocketReading> SocketMaps::read() const {
+    SocketReading reading;
+    reading.monotonic_seconds = monotonic_seconds();
+    reading.frames_map_capacity = bpf_map__max_entries(skel_->maps.frames);
+
+    Status st = read_percpu_u64(skel_->maps.frames, ncpus_,
+                                [&](const void* key, const std::uint64_t* words) {
+                                    FrameCountEntry e;
+                                    std::memcpy(&e.key, key, sizeof(e.key));
+                                    e.counts.frames = words[0];
+                                    e.counts.bytes = words[1];
+                                    reading.frames.push_back(e);
+                                });
+    if (!st) return st.error();
+    reading.frames_map_entries = reading.frames.size();
+
+    st = read_percpu_u64(skel_->maps.latency, ncpus_, [&](const void* key, const std::uint64_t* w) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        LatencyEntry e;
+        e.histogram = to_histogram(w);
+        if (!e.histogram.count()) return;
+        e.carrier = slot % CARRIER_COUNT;
+        e.target_type = slot / CARRIER_COUNT % AGENT_TYPE_SLOTS;
+        e.source_type = slot / CARRIER_COUNT / AGENT_TYPE_SLOTS;
+        reading.latency.push_back(e);
+    });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.sizes, ncpus_, [&](const void* key, const std::uint64_t* w) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        SizeEntry e;
+        e.histogram = to_histogram(w);
+        if (!e.histogram.count()) return;
+        e.direction = slot % DIR_COUNT;
+        e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
+        e.msg_type = slot / DIR_COUNT / CARRIER_COUNT;
+        reading.sizes.push_back(e);
+    });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.syscall_errors, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             if (!w[0]) return;
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             SyscallErrorEntry e;
+                             e.direction = slot % DIR_COUNT;
+                             e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
+                             e.err = slot / DIR_COUNT / CARRIER_COUNT;
+                             e.count = w[0];
+                             reading.syscall_errors.push_back(e);
+                         });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.walk_events, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             if (slot < WALK_EVENT_COUNT) reading.walk_events[slot] = w[0];
+                         });
+    if (!st) return st.error();
+    return reading;
+}
+
+std::vector<BpfProgramRef> SocketMaps::programs() const {
+    std::vector<BpfProgramRef> refs;
+    bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        refs.push_back({bpf_program__name(prog), bpf_program__fd(prog)});
+    }
+    return refs;
+}
+
+}  // namespace agentmon
