@@ -30,9 +30,11 @@ struct window_buf {
 	__u8 bytes[WINDOW + 2 * FRAME_SPAN_MAX];
 };
 
+/* One per direction: the send and receive programs can interleave on a CPU when
+ * a task is preempted inside one; a program never interleaves with itself. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, DIR_COUNT);
 	__type(key, __u32);
 	__type(value, struct window_buf);
 } window SEC(".maps");
@@ -65,6 +67,7 @@ struct walk_ctx {
 	__u32 win_len; /* valid bytes in the window */
 	__u8 carrier, direction;
 	__u64 now;
+	struct size_memo memo;
 };
 
 /* Reads one header field as the spec describes it. Widths are rodata constants, so
@@ -121,7 +124,7 @@ static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
 
 		sent = (now_units - (now_units - f->timestamp) % modulus) * spec.timestamp_unit_ns;
 	}
-	count_frame(&f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency);
+	count_frame(&f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency, &c->memo);
 }
 
 static __always_inline void advance(struct walk_ctx *c, __u32 n)

@@ -151,9 +151,9 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	if (ret == 0)
 		return;
 	struct conn_state *cs = bpf_sk_storage_get(&conns, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	__u32 zero = 0;
+	__u32 dir = direction & 1;
 	struct walk_ctx c = {
-	    .win = bpf_map_lookup_elem(&window, &zero),
+	    .win = bpf_map_lookup_elem(&window, &dir),
 	    .carrier = carrier,
 	    .direction = direction,
 	    .now = bpf_ktime_get_ns(),
@@ -174,6 +174,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 		cs->drops_seen = drops;
 	}
 	walk_syscall(&c, ret);
+	flush_pending(direction);
 	if (carrier == CARRIER_DGRAM && (c.st->need || c.st->have)) {
 		/* A datagram is one frame: a frame cut short is malformed. */
 		count_walk_event(WALK_MALFORMED, 1);

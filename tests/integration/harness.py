@@ -128,3 +128,65 @@ class Checks:
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed")
         sys.exit(1 if self.failed or not self.passed else 0)
+
+
+def parse_metrics(text):
+    """Parses Prometheus text exposition into [(name, {label: value}, float)]."""
+    samples = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        head, _, value = line.rpartition(" ")
+        name, labels = head, {}
+        if "{" in head:
+            name, _, rest = head.partition("{")
+            rest = rest.rstrip("}")
+            for part in _split_labels(rest):
+                key, _, val = part.partition("=")
+                labels[key] = val.strip('"')
+        samples.append((name, labels, float(value)))
+    return samples
+
+
+def _split_labels(text):
+    parts, current, quoted = [], "", False
+    for ch in text:
+        if ch == '"' and not current.endswith("\\"):
+            quoted = not quoted
+        if ch == "," and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    if current:
+        parts.append(current)
+    return parts
+
+
+def metric_sum(samples, name, **match):
+    """Sum of the samples of `name` whose labels include every key=value in match."""
+    return sum(v for n, labels, v in samples
+               if n == name and all(labels.get(k) == str(want) for k, want in match.items()))
+
+
+@contextlib.contextmanager
+def agentmon_running(extra_args=(), config=None, tick="200ms"):
+    """Runs `agentmon run` on a free loopback port until the block ends; yields (URL, process)."""
+    port = free_port()
+    args = [binary("agentmon"), "run", "--listen", f"127.0.0.1:{port}", "--tick", tick]
+    if config:
+        args += ["--config", config]
+    with background(args + list(extra_args)) as proc:
+        url = f"http://127.0.0.1:{port}"
+        if not wait_for(lambda: http_get(url + "/readyz")[0] == 200, timeout=30):
+            proc.terminate()
+            out, err = proc.communicate(timeout=10)
+            raise RuntimeError(f"agentmon did not become ready: {err[-2000:]}")
+        yield url, proc
+
+
+def scrape(url):
+    status, body = http_get(url + "/metrics")
+    if status != 200:
+        raise RuntimeError(f"/metrics answered {status}")
+    return parse_metrics(body)
