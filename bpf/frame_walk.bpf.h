@@ -67,7 +67,7 @@ struct walk_ctx {
 	__u32 win_len; /* valid bytes in the window */
 	__u8 carrier, direction;
 	__u64 now;
-	struct size_memo memo;
+	struct frame_memo memo;
 };
 
 /* Reads one header field as the spec describes it. Widths are rodata constants, so

@@ -121,18 +121,22 @@ static __always_inline __u32 bucket_of(__u64 value, const volatile __u64 *bounds
 		else
 			lo = mid + 1;
 	}
-	return lo < HIST_BOUNDS_MAX ? lo : HIST_BOUNDS_MAX;
+	return lo;
 }
 
-static __always_inline void observe(void *map, __u32 slot, __u64 value,
-				    const volatile __u64 *bounds, __u32 count)
+/*
+ * Global (not inlined) so the verifier checks each search once, on its own: its
+ * result is then an unknown scalar to the callers, instead of one caller state per
+ * possible bucket, which multiplied the walker's states past the verifier's limit.
+ */
+__noinline __u32 latency_bucket_of(__u64 ns)
 {
-	struct histogram *h = bpf_map_lookup_elem(map, &slot);
+	return bucket_of(ns, latency_bounds_ns, latency_bound_count);
+}
 
-	if (!h)
-		return;
-	h->buckets[bucket_of(value, bounds, count)] += 1;
-	h->sum += value;
+__noinline __u32 size_bucket_of(__u64 bytes)
+{
+	return bucket_of(bytes, size_bounds_bytes, size_bound_count);
 }
 
 /*
@@ -199,15 +203,45 @@ static __always_inline int same_key(const struct frame_key *a, const struct fram
 	return x[0] == y[0] && x[1] == y[1];
 }
 
-/* The bucket of the last size seen: frames of one stream mostly share a size. */
-struct size_memo {
+/*
+ * What the previous frame of the same call resolved: frames of one stream mostly
+ * share a size and an agent pair, and their latencies fall in the same bucket or
+ * next to it, so most frames skip the searches and lookups.
+ */
+struct frame_memo {
 	__u32 len;
-	__u32 bucket;
+	__u32 size_bucket;
+	__u32 source, target;
+	struct histogram *latency; /* this pair's histogram, NULL until resolved */
+	__u32 latency_bucket;
+	__u32 pad;
 };
+
+/* The bounds check the verifier needs before indexing buckets[]; the empty asm
+ * keeps clang from checking a copy of b and indexing with the original, whose
+ * bound the verifier then does not know; 64 bits avoid the same via zero-extension. */
+static __always_inline __u64 clamp_bucket(__u64 b)
+{
+	asm volatile("" : "+r"(b));
+	if (b > HIST_BOUNDS_MAX)
+		b = HIST_BOUNDS_MAX;
+	return b;
+}
+
+/* The latency bucket, trying the previous frame's first. */
+static __always_inline __u32 latency_bucket(__u64 ns, __u32 last)
+{
+	__u32 b = clamp_bucket(last);
+
+	if ((b == 0 || ns > latency_bounds_ns[(b - 1) & (HIST_BOUNDS_MAX - 1)]) &&
+	    (b >= latency_bound_count || ns <= latency_bounds_ns[b & (HIST_BOUNDS_MAX - 1)]))
+		return b;
+	return latency_bucket_of(ns);
+}
 
 /* Accounts one complete frame. */
 static __always_inline void count_frame(const struct frame_key *key, __u32 len, __u64 latency_ns,
-					int has_latency, struct size_memo *memo)
+					int has_latency, struct frame_memo *memo)
 {
 	__u32 direction = key->direction & 1;
 	struct pending *p = bpf_map_lookup_elem(&pending, &direction);
@@ -226,20 +260,29 @@ static __always_inline void count_frame(const struct frame_key *key, __u32 len, 
 	}
 	if (memo->len != len) {
 		memo->len = len;
-		memo->bucket = bucket_of(len, size_bounds_bytes, size_bound_count);
+		memo->size_bucket = size_bucket_of(len);
 	}
 	struct histogram *h = bpf_map_lookup_elem(
 	    &sizes, &(__u32){size_index(key->msg_type < MSG_TYPE_SLOTS ? key->msg_type : 0,
 					key->carrier, key->direction)});
 	if (h) {
-		h->buckets[memo->bucket & HIST_BOUNDS_MAX] += 1;
+		h->buckets[clamp_bucket(memo->size_bucket)] += 1;
 		h->sum += len;
 	}
-	if (has_latency)
-		observe(
-		    &latency,
-		    latency_index(agent_type(key->source), agent_type(key->target), key->carrier),
-		    latency_ns, latency_bounds_ns, latency_bound_count);
+	if (!has_latency)
+		return;
+	if (!memo->latency || memo->source != key->source || memo->target != key->target) {
+		memo->source = key->source;
+		memo->target = key->target;
+		memo->latency = bpf_map_lookup_elem(
+		    &latency, &(__u32){latency_index(agent_type(key->source),
+						     agent_type(key->target), key->carrier)});
+		if (!memo->latency)
+			return;
+	}
+	memo->latency_bucket = latency_bucket(latency_ns, memo->latency_bucket);
+	memo->latency->buckets[clamp_bucket(memo->latency_bucket)] += 1;
+	memo->latency->sum += latency_ns;
 }
 
 #endif /* AGENTMON_SOCKET_MAPS_BPF_H */
