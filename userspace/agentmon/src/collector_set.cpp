@@ -1,6 +1,7 @@
 #include "collector_set.h"
 
 #include "self_collector.h"
+#include "socket_collector.h"
 
 namespace agentmon {
 
@@ -17,12 +18,20 @@ std::vector<BpfProgramRef> all_programs(const CollectorSet& collectors) {
 
 }  // namespace
 
-Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& /*config*/, Logger& log) {
+Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Logger& log) {
     // Heap-allocated so the stats collector's view of the set stays valid when the
     // owner moves the pointer around.
     auto set = std::make_unique<CollectorSet>();
     set->push_back(std::make_unique<ProcessCollector>());
-    // Later stages: BPF collectors go here, before the stats collector.
+    // A kernel without what the socket path needs degrades to a collector without
+    // it, saying why, instead of refusing to start.
+    if (config.socket.enabled) {
+        auto socket = SocketCollector::create(config, log);
+        if (socket)
+            set->push_back(std::move(socket).value());
+        else
+            log.error("socket path disabled", {{"error", socket.error().message}});
+    }
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
     return set;

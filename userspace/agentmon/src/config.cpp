@@ -58,12 +58,16 @@ std::vector<std::string> Config::validate() const {
         problems.push_back("pin_dir: \"" + pin_dir +
                            "\" must be a directory under /sys/fs/bpf/ (bpffs), e.g. "
                            "\"/sys/fs/bpf/agentmon\"");
+    for (auto& problem : socket.validate()) problems.push_back(std::move(problem));
     return problems;
 }
 
 const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = {"listen", "tick", "log_level", "log_format",
-                                                  "pin_dir"};
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k = {"listen", "tick", "log_level", "log_format", "pin_dir"};
+        k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
+        return k;
+    }();
     return keys;
 }
 
@@ -184,6 +188,7 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
         if (auto text_value = string_field(doc, "pin_dir", "/sys/fs/bpf/agentmon", problems))
             config.pin_dir = *text_value;
     }
+    apply_socket_config(doc, config.socket, problems);
 }
 
 Result<Config> load_config_file(const std::string& path, Config base) {

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "result.h"
+#include "socket_config.h"
 
 namespace agentmon {
 
@@ -39,6 +40,7 @@ struct Config {
     LogLevel log_level = LogLevel::info;
     LogFormat log_format = LogFormat::text;
     std::string pin_dir = "/sys/fs/bpf/agentmon";
+    SocketConfig socket;  // frame spec, agent rules, registry, buckets, series budget
 
     // Semantic checks; each message starts with the field name ("tick: ...").
     std::vector<std::string> validate() const;

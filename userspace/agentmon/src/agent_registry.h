@@ -1,0 +1,55 @@
+#pragma once
+// Names for labels: agent ids to agent types and instance names (DESIGN.md 1.1:
+// ids 1..28 are the 28 types in enum order, larger ids are further instances,
+// id = type + 28 x instance, unless the config's registry names them), and the
+// names of message types, priorities, carriers, directions and errors. Labels
+// carry these names, never raw numbers.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agentmon {
+
+inline constexpr std::uint32_t kAgentTypeCount = 28;
+
+// "DIRECTOR" for type 1 ... "ARCHITECT" for type 28; "unknown" otherwise.
+std::string_view agent_type_name(std::uint32_t type);
+// 1..28 for an exact type name, nullopt otherwise.
+std::optional<std::uint32_t> agent_type_by_name(std::string_view name);
+// Resolves a name the kernel may have cut to 15 bytes of comm: an exact name wins,
+// else the one type it is a prefix of (AG_PROJECT_ORCH -> PROJECT_ORCHESTRATOR).
+std::optional<std::uint32_t> agent_type_by_prefix(std::string_view name);
+
+std::string msg_type_name(std::uint32_t msg_type);  // REQUEST ... EMERGENCY, else "other"
+std::string priority_name(std::uint32_t priority);  // CRITICAL ... BACKGROUND, else "other"
+std::string_view carrier_name(std::uint32_t carrier);
+std::string_view direction_name(std::uint32_t direction);
+std::string errno_name(int err);  // "EPIPE", "ECONNRESET", ...; "E<n>" when unnamed
+std::string_view walk_event_name(std::uint32_t event);
+
+struct RegistryEntry {
+    std::uint32_t id = 0;
+    std::uint32_t type = 0;
+    std::string name;  // instance name; empty = derived
+};
+
+class AgentRegistry {
+  public:
+    explicit AgentRegistry(std::vector<RegistryEntry> entries = {});
+
+    // 1..28, or 0 for id 0.
+    std::uint32_t type_of(std::uint32_t id) const;
+    std::string_view type_name_of(std::uint32_t id) const { return agent_type_name(type_of(id)); }
+    // DIRECTOR for id 1, DIRECTOR_1 for id 29, or the registry's name.
+    std::string instance_name(std::uint32_t id) const;
+    // The table the kernel uses to give latency histograms agent types.
+    std::vector<std::uint32_t> type_table(std::uint32_t size) const;
+
+  private:
+    std::map<std::uint32_t, RegistryEntry> entries_;
+};
+
+}  // namespace agentmon

@@ -1,0 +1,62 @@
+#include "socket_collector.h"
+
+#include <cmath>
+
+namespace agentmon {
+
+namespace {
+
+std::vector<std::uint64_t> scaled(const std::vector<double>& bounds, double scale) {
+    std::vector<std::uint64_t> out;
+    for (double b : bounds) out.push_back(static_cast<std::uint64_t>(std::llround(b * scale)));
+    return out;
+}
+
+// The kernel watches tasks whose comm starts with the default rule's prefix from
+// their rename on, so their first frames count before discovery's next scan.
+std::string kernel_comm_prefix(const std::vector<AgentRule>& rules) {
+    for (const auto& rule : rules)
+        if (rule.agent_type == "from_comm" && !rule.needs_process_files() &&
+            rule.comm == rule.comm_prefix + "*")
+            return rule.comm_prefix;
+    return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SocketCollector>> SocketCollector::create(const Config& config,
+                                                                 Logger& log) {
+    const SocketConfig& sc = config.socket;
+    SocketProgramOptions options;
+    options.spec = sc.frame_spec.to_bpf();
+    options.latency_bounds_ns = scaled(sc.latency_buckets_seconds, 1e9);
+    options.size_bounds_bytes = scaled(sc.size_buckets_bytes, 1);
+    options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
+    options.pin_dir = config.pin_dir;
+    auto maps = SocketMaps::create(options, log);
+    if (!maps) return maps.error();
+
+    AgentRegistry registry(sc.agents);
+    if (Status st = (*maps)->set_agent_types(registry.type_table(AGENT_ID_TYPE_MAX)); !st)
+        return st.error();
+    SocketMetrics metrics(registry, {sc.latency_buckets_seconds, sc.size_buckets_bytes},
+                          SeriesBudget(sc.series_budget, sc.series_budget_default));
+    log.info("socket path attached",
+             {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
+    return std::unique_ptr<SocketCollector>(new SocketCollector(
+        std::move(maps).value(), ProcessDiscovery(sc.agent_rules), std::move(metrics)));
+}
+
+Status SocketCollector::collect(SnapshotBuilder& out) {
+    std::map<std::uint32_t, std::uint32_t> watched;
+    for (const auto& [tid, task] : discovery_.scan()) watched[tid] = task.agent_id;
+    if (Status st = maps_->sync_watched(watched); !st) return st;
+    auto reading = maps_->read();
+    if (!reading) return reading.error();
+    metrics_.build(*reading, out);
+    out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
+              static_cast<double>(watched.size()));
+    return Status::success();
+}
+
+}  // namespace agentmon

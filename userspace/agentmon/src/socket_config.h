@@ -1,0 +1,40 @@
+#pragma once
+// The socket path's part of the config file: the frame spec, which tasks are
+// agents, the agent registry, histogram buckets and the series budget.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "agent_registry.h"
+#include "frame_spec.h"
+#include "process_discovery.h"
+#include "series_budget.h"
+
+namespace agentmon {
+
+std::vector<double> default_latency_buckets();  // 1 us .. 10 s, 1-2.5-5 steps
+std::vector<double> default_size_buckets();     // 64 B .. 16 MiB, powers of two
+
+struct SocketConfig {
+    bool enabled = true;
+    FrameSpec frame_spec = agen_preset();
+    std::vector<AgentRule> agent_rules = default_agent_rules();
+    std::vector<RegistryEntry> agents;
+    std::vector<double> latency_buckets_seconds = default_latency_buckets();
+    std::vector<double> size_buckets_bytes = default_size_buckets();
+    std::size_t series_budget_default = kDefaultSeriesBudget;
+    std::map<std::string, std::size_t> series_budget;
+
+    std::vector<std::string> validate() const;
+};
+
+// The keys this part owns at the top level of the config file.
+const std::vector<std::string>& socket_config_keys();
+
+void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
+                         std::vector<std::string>& problems);
+
+}  // namespace agentmon
