@@ -1,6 +1,9 @@
 #include "agent_registry.h"
 
 #include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "socket_trace.h"
 
@@ -97,7 +100,8 @@ std::string_view direction_name(std::uint32_t direction) {
 }
 
 std::string errno_name(int err) {
-    if (err == ERRNO_SLOTS - 1) return "OTHER";
+    // The kernel clamps larger errnos into the last slot; no errno there is real.
+    if (err >= ERRNO_SLOTS - 1) return "OTHER";
     if (const char* name = strerrorname_np(err)) return name;
     return "E" + std::to_string(err);
 }
@@ -109,7 +113,7 @@ std::string_view walk_event_name(std::uint32_t event) {
         case WALK_MALFORMED_BYTES:
             return "MALFORMED_BYTES";
         case WALK_TRUNCATED:
-            return "WALK_TRUNCATED";
+            return "TRUNCATED";
         case WALK_READ_FAILED:
             return "READ_FAILED";
         case WALK_FRAMES_MAP_FULL:
@@ -141,6 +145,73 @@ std::string AgentRegistry::instance_name(std::uint32_t id) const {
     std::string type(type_name_of(id));
     if (id == 0 || id <= kAgentTypeCount) return type;
     return type + "_" + std::to_string((id - 1) / kAgentTypeCount);
+}
+
+std::vector<RegistryEntry> parse_agent_registry(const nlohmann::json& value,
+                                                std::vector<std::string>& problems) {
+    std::vector<RegistryEntry> entries;
+    if (!value.is_array()) {
+        problems.push_back(
+            "agents: expected a list like [{\"id\": 29, \"type\": \"DIRECTOR\", "
+            "\"name\": \"director-eu\"}], got " +
+            value.dump());
+        return entries;
+    }
+    std::set<std::uint32_t> seen;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto& a = value[i];
+        const std::string where = "agents[" + std::to_string(i) + "]";
+        if (!a.is_object()) {
+            problems.push_back(where +
+                               ": expected {\"id\": N, \"type\": \"DIRECTOR\", "
+                               "\"name\": ...}, got " +
+                               a.dump());
+            continue;
+        }
+        RegistryEntry entry;
+        bool ok = true;
+        for (const auto& [key, v] : a.items())
+            if (key != "id" && key != "type" && key != "name") {
+                problems.push_back(where + "." + key + ": unknown key; known keys: id, type, name");
+                ok = false;
+            }
+        if (!a.contains("id") || !a.at("id").is_number_unsigned() ||
+            a.at("id").get<std::uint64_t>() == 0 ||
+            a.at("id").get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+            problems.push_back(where + ".id: expected an agent id from 1 to 4294967295, got " +
+                               (a.contains("id") ? a.at("id").dump() : "nothing"));
+            ok = false;
+        } else {
+            entry.id = a.at("id").get<std::uint32_t>();
+            if (!seen.insert(entry.id).second) {
+                problems.push_back(where + ".id: " + std::to_string(entry.id) +
+                                   " is already listed");
+                ok = false;
+            }
+        }
+        auto type = a.contains("type") && a.at("type").is_string()
+                        ? agent_type_by_name(a.at("type").get<std::string>())
+                        : std::nullopt;
+        if (!type) {
+            problems.push_back(where +
+                               ".type: expected one of the 28 agent type names (DIRECTOR "
+                               "... ARCHITECT), got " +
+                               (a.contains("type") ? a.at("type").dump() : "nothing"));
+            ok = false;
+        } else {
+            entry.type = *type;
+        }
+        if (a.contains("name")) {
+            if (a.at("name").is_string() && !a.at("name").get<std::string>().empty())
+                entry.name = a.at("name").get<std::string>();
+            else {
+                problems.push_back(where + ".name: expected a non-empty string");
+                ok = false;
+            }
+        }
+        if (ok) entries.push_back(std::move(entry));
+    }
+    return entries;
 }
 
 std::vector<std::uint32_t> AgentRegistry::type_table(std::uint32_t size) const {

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace agentmon {
 
 inline constexpr std::uint32_t kAgentTypeCount = 28;
@@ -30,11 +32,16 @@ std::string_view direction_name(std::uint32_t direction);
 std::string errno_name(int err);  // "EPIPE", "ECONNRESET", ...; "E<n>" when unnamed
 std::string_view walk_event_name(std::uint32_t event);
 
+// One config "agents" entry: {"id": 29, "type": "DIRECTOR", "name": "director-eu"}.
 struct RegistryEntry {
     std::uint32_t id = 0;
-    std::uint32_t type = 0;
-    std::string name;  // instance name; empty = derived
+    std::uint32_t type = 0;  // 1..28
+    std::string name;        // instance name; empty = derived
 };
+
+// The config's "agents" list; problems name the entry and field ("agents[2].type: ...").
+std::vector<RegistryEntry> parse_agent_registry(const nlohmann::json& value,
+                                                std::vector<std::string>& problems);
 
 class AgentRegistry {
   public:
@@ -45,7 +52,8 @@ class AgentRegistry {
     std::string_view type_name_of(std::uint32_t id) const { return agent_type_name(type_of(id)); }
     // DIRECTOR for id 1, DIRECTOR_1 for id 29, or the registry's name.
     std::string instance_name(std::uint32_t id) const;
-    // The table the kernel uses to give latency histograms agent types.
+    // type_of(id) for ids 0..size-1: the kernel's agent_type array (size
+    // AGENT_ID_TYPE_MAX), which gives latency histograms their agent types.
     std::vector<std::uint32_t> type_table(std::uint32_t size) const;
 
   private:

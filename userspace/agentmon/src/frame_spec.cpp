@@ -1,5 +1,7 @@
 #include "frame_spec.h"
 
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace agentmon {
@@ -87,7 +89,8 @@ std::vector<std::string> FrameSpec::validate() const {
     if (magic_width == 2 && magic > 0xffff)
         problems.push_back("frame_spec.magic: does not fit in magic_width 2 bytes");
     if (header_size < magic_width)
-        problems.push_back("frame_spec.header_size: must hold at least the magic");
+        problems.push_back("frame_spec.header_size: " + std::to_string(header_size) +
+                           " cannot hold the " + std::to_string(magic_width) + "-byte magic");
     for (const auto& [name, member] : kFields) {
         const FieldSpec& f = this->*member;
         std::string where = std::string("frame_spec.") + name;
@@ -99,17 +102,42 @@ std::vector<std::string> FrameSpec::validate() const {
             problems.push_back(where + ".offset: field ends at " +
                                std::to_string(f.offset + f.width) + ", beyond the " +
                                std::to_string(FRAME_SPAN_MAX) + " header bytes the decoder reads");
-        else if (f.width && target_stride == 0 && f.offset + f.width > header_size)
+        else if (f.width && f.offset + f.width > header_size &&
+                 !(member == &FrameSpec::target && target_stride))
             problems.push_back(where + ".offset: field ends at " +
                                std::to_string(f.offset + f.width) + ", after header_size " +
                                std::to_string(header_size));
+        else if (f.width && f.offset < magic_width)
+            problems.push_back(where + ".offset: " + std::to_string(f.offset) +
+                               " overlaps the magic at offset 0");
     }
+    // Target ids after the header (UFP v3): the frame is header_size + target_count
+    // x target_stride + payload_len bytes, and the first id sits right after the header.
+    if (target_stride) {
+        if (target_stride != 1 && target_stride != 2 && target_stride != 4 && target_stride != 8)
+            problems.push_back(
+                "frame_spec.target_stride: must be 0 (targets inside the header), "
+                "1, 2, 4 or 8");
+        if (!target_count.width)
+            problems.push_back("frame_spec.target_count: required when target_stride is set");
+        if (target.width && target.width != target_stride)
+            problems.push_back("frame_spec.target.width: must equal target_stride (" +
+                               std::to_string(target_stride) + ")");
+        if (target.width && target.offset != header_size)
+            problems.push_back(
+                "frame_spec.target.offset: with target_stride the first target "
+                "id follows the header, at header_size (" +
+                std::to_string(header_size) + ")");
+    }
+    if (target_count.width && max_targets == 0)
+        problems.push_back("frame_spec.max_targets: must be positive when target_count is present");
     if (!payload_len.width) problems.push_back("frame_spec.payload_len: required");
     if (!source.width) problems.push_back("frame_spec.source: required");
     if (!msg_type.width) problems.push_back("frame_spec.msg_type: required");
     if (max_payload == 0) problems.push_back("frame_spec.max_payload: must be positive");
-    if (timestamp.width && timestamp_unit_ns == 0)
-        problems.push_back("frame_spec.timestamp_unit: must be ns, us or ms");
+    if (timestamp.width && timestamp_unit_ns != 1 && timestamp_unit_ns != 1000 &&
+        timestamp_unit_ns != 1000000)
+        problems.push_back("frame_spec.timestamp_unit: must be \"ns\", \"us\" or \"ms\"");
     return problems;
 }
 
@@ -163,16 +191,14 @@ void read_number(const nlohmann::json& obj, const char* key, const std::string& 
     out = static_cast<T>(v.get<std::uint64_t>());
 }
 
-bool read_endian(const nlohmann::json& obj, const std::string& where, bool& big,
+void read_endian(const nlohmann::json& obj, const std::string& where, bool& big,
                  std::vector<std::string>& problems) {
-    if (!obj.contains("endian")) return true;
+    if (!obj.contains("endian")) return;
     const auto& v = obj.at("endian");
-    if (v == "little" || v == "big") {
+    if (v == "little" || v == "big")
         big = v == "big";
-        return true;
-    }
-    problems.push_back(where + ".endian: expected \"little\" or \"big\", got " + v.dump());
-    return false;
+    else
+        problems.push_back(where + ".endian: expected \"little\" or \"big\", got " + v.dump());
 }
 
 }  // namespace
@@ -210,9 +236,14 @@ FrameSpec parse_frame_spec(const nlohmann::json& value, std::vector<std::string>
     const std::string where = "frame_spec";
     read_number(value, "magic", where, spec.magic, problems);
     read_number(value, "magic_width", where, spec.magic_width, problems);
-    if (value.contains("magic_endian"))
-        read_endian(nlohmann::json{{"endian", value.at("magic_endian")}}, where + ".magic",
-                    spec.magic_big_endian, problems);
+    if (value.contains("magic_endian")) {
+        const auto& v = value.at("magic_endian");
+        if (v == "little" || v == "big")
+            spec.magic_big_endian = v == "big";
+        else
+            problems.push_back("frame_spec.magic_endian: expected \"little\" or \"big\", got " +
+                               v.dump());
+    }
     read_number(value, "header_size", where, spec.header_size, problems);
     read_number(value, "target_stride", where, spec.target_stride, problems);
     read_number(value, "max_payload", where, spec.max_payload, problems);
@@ -240,6 +271,10 @@ FrameSpec parse_frame_spec(const nlohmann::json& value, std::vector<std::string>
             continue;
         }
         FieldSpec parsed = spec.*member;
+        for (const auto& [key, unused] : f.items())
+            if (key != "offset" && key != "width" && key != "endian")
+                problems.push_back(field_where + "." + key +
+                                   ": unknown key; known keys: offset, width, endian");
         read_number(f, "offset", field_where, parsed.offset, problems);
         read_number(f, "width", field_where, parsed.width, problems);
         read_endian(f, field_where, parsed.big_endian, problems);

@@ -1,174 +1,205 @@
 #include "process_discovery.h"
 
 #include <dirent.h>
-#include <fnmatch.h>
+#include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <algorithm>
 #include <optional>
-#include <sstream>
-
-#include "agent_registry.h"
 
 namespace agentmon {
 
 namespace {
 
-std::string read_first_line(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// A small file in one read(2): with a thousand processes a tick, a stream per file
+// costs more than the read itself. Files of /proc are generated on read, so a
+// process that exits between the listing and the read shows as ENOENT or ESRCH:
+// false, never an error.
+bool read_small_file(const std::string& path, std::string& out, std::size_t max) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    out.resize(max);
+    std::size_t have = 0;
+    while (have < max) {
+        ssize_t n = ::read(fd, out.data() + have, max - have);
+        if (n <= 0) break;
+        have += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    out.resize(have);
+    return have > 0;
 }
 
 std::vector<std::uint32_t> numeric_entries(const std::string& dir) {
     std::vector<std::uint32_t> out;
-    DIR* d = opendir(dir.c_str());
+    DIR* d = ::opendir(dir.c_str());
     if (!d) return out;
-    while (dirent* e = readdir(d)) {
-        char* end = nullptr;
-        unsigned long n = std::strtoul(e->d_name, &end, 10);
-        if (end && *end == '\0' && e->d_name[0] != '\0')
+    while (const dirent* e = ::readdir(d)) {
+        std::uint64_t n = 0;
+        const char* c = e->d_name;
+        for (; *c >= '0' && *c <= '9' && n <= 0xffffffffu; ++c)
+            n = n * 10 + std::uint64_t(*c - '0');
+        if (*c == '\0' && c != e->d_name && n <= 0xffffffffu)
             out.push_back(static_cast<std::uint32_t>(n));
     }
-    closedir(d);
+    ::closedir(d);
     return out;
 }
 
-bool glob(const std::string& pattern, const std::string& text) {
-    return pattern.empty() || fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+std::optional<std::string> read_comm(const std::string& path) {
+    std::string comm;
+    if (!read_small_file(path, comm, 64)) return std::nullopt;
+    while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    return comm;
 }
 
-// What a rule may test about a process, read once per process and scan.
-struct ProcessFiles {
-    std::string exe, cmdline, cgroup;
+// NUL-separated /proc files (cmdline, environ) as their entries.
+std::vector<std::string> split_nul(const std::string& text) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\0', start);
+        if (end == std::string::npos) end = text.size();
+        parts.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return parts;
+}
+
+// A process's facts, each read at most once per scan and only when asked for.
+class LazyFacts {
+  public:
+    explicit LazyFacts(std::string dir) : dir_(std::move(dir)) {}
+
+    const ProcessFacts& for_rule(const AgentRule& rule) {
+        if (!rule.exe.empty() && !have_exe_) {
+            have_exe_ = true;
+            char buf[4096];
+            ssize_t n = ::readlink((dir_ + "/exe").c_str(), buf, sizeof(buf));
+            if (n > 0) facts_.exe.assign(buf, static_cast<std::size_t>(n));
+        }
+        if (!rule.cmdline.empty() && !have_cmdline_) {
+            have_cmdline_ = true;
+            std::string raw;
+            read_small_file(dir_ + "/cmdline", raw, 1 << 16);
+            for (const auto& arg : split_nul(raw)) {
+                if (!facts_.cmdline.empty()) facts_.cmdline += ' ';
+                facts_.cmdline += arg;
+            }
+        }
+        if (!rule.cgroup.empty()) cgroup();
+        if (!rule.env_key.empty() && !have_environ_) {
+            have_environ_ = true;
+            std::string raw;
+            read_small_file(dir_ + "/environ", raw, 1 << 17);
+            facts_.environ = split_nul(raw);
+        }
+        return facts_;
+    }
+
+    const std::string& cgroup() {
+        if (!have_cgroup_) {
+            have_cgroup_ = true;
+            std::string raw;
+            read_small_file(dir_ + "/cgroup", raw, 1 << 14);
+            facts_.cgroup = cgroup_path_of(raw);
+        }
+        return facts_.cgroup;
+    }
+
+  private:
+    std::string dir_;
+    ProcessFacts facts_;
+    bool have_exe_ = false, have_cmdline_ = false, have_cgroup_ = false, have_environ_ = false;
 };
 
-ProcessFiles read_process_files(const std::string& dir) {
-    ProcessFiles f;
-    char buf[4096];
-    ssize_t n = readlink((dir + "/exe").c_str(), buf, sizeof(buf) - 1);
-    if (n > 0) f.exe.assign(buf, static_cast<std::size_t>(n));
-    f.cmdline = read_all(dir + "/cmdline");
-    for (auto& c : f.cmdline)
-        if (c == '\0') c = ' ';
-    while (!f.cmdline.empty() && f.cmdline.back() == ' ') f.cmdline.pop_back();
-    // cgroup v2: "0::/path"; the last line is the unified hierarchy.
-    std::istringstream lines(read_all(dir + "/cgroup"));
-    for (std::string line; std::getline(lines, line);)
-        if (auto colon = line.rfind(':'); colon != std::string::npos)
-            f.cgroup = line.substr(colon + 1);
-    return f;
+bool is_hex_id(std::string_view s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-std::optional<std::uint32_t> type_for(const AgentRule& rule, const std::string& comm) {
-    if (rule.agent_type != "from_comm") return agent_type_by_name(rule.agent_type);
-    if (comm.rfind(rule.comm_prefix, 0) != 0) return std::nullopt;
-    return agent_type_by_prefix(comm.substr(rule.comm_prefix.size()));
+std::string_view strip_suffix(std::string_view s, std::string_view suffix) {
+    if (s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix)
+        s.remove_suffix(suffix.size());
+    return s;
 }
 
 }  // namespace
 
-std::vector<AgentRule> default_agent_rules() {
-    AgentRule rule;
-    rule.comm = "AG_*";
-    return {rule};
+std::string cgroup_path_of(std::string_view text) {
+    std::string_view first;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        // "hierarchy-id:controllers:path"; the path itself may hold ':'.
+        std::size_t c1 = line.find(':');
+        std::size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
+        if (c2 == std::string_view::npos) continue;
+        if (line.substr(0, c2) == "0:") return std::string(line.substr(c2 + 1));
+        if (first.empty()) first = line.substr(c2 + 1);
+    }
+    return std::string(first);
 }
 
-std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
-                                         std::vector<std::string>& problems) {
-    std::vector<AgentRule> rules;
-    if (!value.is_array()) {
-        problems.push_back("agent_rules: expected a list of rules, got " + value.dump());
-        return default_agent_rules();
-    }
-    static const std::vector<std::string> known = {"comm",   "exe",        "cmdline",
-                                                   "cgroup", "agent_type", "comm_prefix"};
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const auto& r = value[i];
-        std::string where = "agent_rules[" + std::to_string(i) + "]";
-        if (!r.is_object()) {
-            problems.push_back(where + ": expected an object");
+CgroupIds cgroup_ids(std::string_view path) {
+    CgroupIds ids;
+    const bool kube = path.find("kubepods") != std::string_view::npos;
+    while (!path.empty()) {
+        std::size_t slash = path.find('/');
+        std::string_view part = path.substr(0, slash);
+        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+        part = strip_suffix(strip_suffix(part, ".scope"), ".slice");
+        // systemd driver: <runtime>-<id>.scope; cgroupfs driver: the bare id.
+        for (std::string_view runtime : {"docker-", "cri-containerd-", "crio-", "libpod-"})
+            if (part.substr(0, runtime.size()) == runtime) part.remove_prefix(runtime.size());
+        if (is_hex_id(part)) ids.container = std::string(part);
+        if (!kube) continue;
+        // "pod<uid>" (cgroupfs) or "kubepods-burstable-pod<uid_with_underscores>" (systemd).
+        std::size_t at = part.rfind("pod");
+        if (at == std::string_view::npos || (at > 0 && part[at - 1] != '-')) continue;
+        std::string_view uid = part.substr(at + 3);
+        if (uid.size() < 8 || uid.find_first_not_of("0123456789abcdef-_") != std::string_view::npos)
             continue;
-        }
-        AgentRule rule;
-        rule.comm.clear();
-        for (const auto& [key, v] : r.items()) {
-            if (std::find(known.begin(), known.end(), key) == known.end()) {
-                problems.push_back(where + "." + key + ": unknown key");
-                continue;
-            }
-            if (!v.is_string()) {
-                problems.push_back(where + "." + key + ": expected a string");
-                continue;
-            }
-            std::string s = v.get<std::string>();
-            if (key == "comm") rule.comm = s;
-            if (key == "exe") rule.exe = s;
-            if (key == "cmdline") rule.cmdline = s;
-            if (key == "cgroup") rule.cgroup = s;
-            if (key == "agent_type") rule.agent_type = s;
-            if (key == "comm_prefix") rule.comm_prefix = s;
-        }
-        if (rule.comm.empty() && !rule.needs_process_files())
-            problems.push_back(where + ": needs at least one of comm, exe, cmdline, cgroup");
-        if (rule.agent_type != "from_comm" && !agent_type_by_name(rule.agent_type))
-            problems.push_back(where + ".agent_type: \"" + rule.agent_type +
-                               "\" is neither \"from_comm\" nor one of the 28 agent types");
-        rules.push_back(rule);
+        ids.pod = std::string(uid);
+        for (auto& c : ids.pod)
+            if (c == '_') c = '-';
     }
-    return rules;
+    return ids;
 }
 
-std::string container_from_cgroup(const std::string& path) {
-    auto after = [&](const std::string& marker, std::size_t len) -> std::string {
-        auto at = path.rfind(marker);
-        if (at == std::string::npos) return {};
-        std::string id = path.substr(at + marker.size(), len);
-        return id.size() == len ? id : std::string{};
-    };
-    for (const char* marker : {"docker-", "cri-containerd-", "crio-", "libpod-"})
-        if (auto id = after(marker, 64); !id.empty()) return id;
-    if (auto at = path.find("/pod"); at != std::string::npos) {
-        auto end = path.find_first_of("/.", at + 4);
-        return path.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4);
-    }
-    return {};
-}
+ProcessDiscovery::ProcessDiscovery(std::vector<AgentRule> rules, std::string proc_root)
+    : rules_(std::move(rules)), proc_root_(std::move(proc_root)) {}
 
 std::map<std::uint32_t, AgentTask> ProcessDiscovery::scan() const {
     std::map<std::uint32_t, AgentTask> agents;
-    bool any_needs_files = false;
-    for (const auto& r : rules_) any_needs_files |= r.needs_process_files();
     for (std::uint32_t pid : numeric_entries(proc_root_)) {
-        std::string pdir = proc_root_ + "/" + std::to_string(pid);
-        std::optional<ProcessFiles> files;
-        for (std::uint32_t tid : numeric_entries(pdir + "/task")) {
-            std::string comm = read_first_line(pdir + "/task/" + std::to_string(tid) + "/comm");
-            if (comm.empty()) continue;  // gone meanwhile
+        const std::string pdir = proc_root_ + "/" + std::to_string(pid);
+        std::vector<std::uint32_t> tids = numeric_entries(pdir + "/task");
+        // The main thread first: other threads may inherit its match.
+        std::stable_partition(tids.begin(), tids.end(), [pid](auto t) { return t == pid; });
+        LazyFacts facts(pdir);
+        std::optional<RuleMatch> leader;
+        std::vector<std::uint32_t> found;
+        for (std::uint32_t tid : tids) {
+            auto comm = read_comm(pdir + "/task/" + std::to_string(tid) + "/comm");
+            if (!comm) continue;  // exited meanwhile
+            std::optional<RuleMatch> match;
             for (const auto& rule : rules_) {
-                if (!glob(rule.comm, comm)) continue;
-                if (rule.needs_process_files() || any_needs_files) {
-                    if (!files) files = read_process_files(pdir);
-                    if (!glob(rule.exe, files->exe) || !glob(rule.cmdline, files->cmdline) ||
-                        !glob(rule.cgroup, files->cgroup))
-                        continue;
-                }
-                auto type = type_for(rule, comm);
-                if (!type) continue;
-                AgentTask task{tid, pid, comm, *type, *type, {}};
-                if (files) task.container = container_from_cgroup(files->cgroup);
-                agents[tid] = task;
-                break;
+                if (!comm_matches(rule, *comm)) continue;
+                if ((match = match_rule(rule, *comm, facts.for_rule(rule)))) break;
             }
+            if (tid == pid) leader = match;
+            if (!match) match = leader;
+            if (!match) continue;
+            agents[tid] = AgentTask{tid, pid, *comm, match->agent_type, match->agent_id, {}, {}};
+            found.push_back(tid);
+        }
+        if (found.empty()) continue;
+        // Only agents' cgroups are read: container ids are labels for them alone.
+        CgroupIds ids = cgroup_ids(facts.cgroup());
+        for (std::uint32_t tid : found) {
+            agents[tid].container = ids.container;
+            agents[tid].pod = ids.pod;
         }
     }
     return agents;

@@ -1,50 +1,47 @@
 #pragma once
-// Which tasks are agents: rules from the config ("agent_rules") matched against
-// each process's and thread's comm, executable, command line and cgroup under a
-// proc root (injectable, so tests use a fake tree). The default rule takes tasks
-// named AG_<TYPE>. Run every tick; new and renamed tasks are found by the next.
+// Which tasks are agents, found by scanning a proc root (injectable, so tests use
+// a fake tree) for processes and their threads and applying the agent rules.
+// Run every tick: new and renamed tasks are found by the next scan. Only comm is
+// read for every task; the other files only when a rule whose comm test passed
+// needs them, and environ only when a rule tests the environment.
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include "agent_rules.h"
 
 namespace agentmon {
-
-struct AgentRule {
-    // Globs (fnmatch); empty = not tested.
-    std::string comm, exe, cmdline, cgroup;
-    // A type name, or "from_comm": the comm after `comm_prefix` names the type
-    // (truncated comms resolve by unique prefix).
-    std::string agent_type = "from_comm";
-    std::string comm_prefix = "AG_";
-
-    bool needs_process_files() const { return !exe.empty() || !cmdline.empty() || !cgroup.empty(); }
-};
-
-std::vector<AgentRule> default_agent_rules();
-std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
-                                         std::vector<std::string>& problems);
 
 struct AgentTask {
     std::uint32_t tid = 0;
     std::uint32_t pid = 0;  // thread group id
     std::string comm;
     std::uint32_t agent_type = 0;  // 1..28
-    std::uint32_t agent_id = 0;    // the type's base id
-    std::string container;         // container or pod id from the cgroup path, if any
+    std::uint32_t agent_id = 0;    // the rule's agent_id, else the type's base id
+    std::string container;         // container id from the cgroup path, if any
+    std::string pod;               // Kubernetes pod uid from the cgroup path, if any
 };
 
-// "docker-<id>.scope", "cri-containerd-<id>.scope", ".../pod<uid>/..." -> the id.
-std::string container_from_cgroup(const std::string& cgroup_path);
+// The cgroup path in a /proc/<pid>/cgroup file: the unified (v2) "0::" line, else
+// the first hierarchy's path.
+std::string cgroup_path_of(std::string_view proc_cgroup_text);
+
+struct CgroupIds {
+    std::string container;  // docker-<id>.scope, cri-containerd-<id>.scope, /docker/<id>, ...
+    std::string pod;        // kubepods...pod<uid>; systemd's '_' turned back into '-'
+};
+// Best effort: empty fields when the path shows no container runtime or pod.
+CgroupIds cgroup_ids(std::string_view cgroup_path);
 
 class ProcessDiscovery {
   public:
-    ProcessDiscovery(std::vector<AgentRule> rules, std::string proc_root = "/proc")
-        : rules_(std::move(rules)), proc_root_(std::move(proc_root)) {}
+    explicit ProcessDiscovery(std::vector<AgentRule> rules, std::string proc_root = "/proc");
 
-    // Every agent task now alive, by thread id. Tasks vanishing mid-scan are skipped.
+    // Every agent task alive now, by thread id. A thread whose own comm matches no
+    // rule belongs to its process's agent if the process's main thread matched.
+    // Tasks that vanish mid-scan are skipped: that is normal, not an error.
     std::map<std::uint32_t, AgentTask> scan() const;
 
   private:

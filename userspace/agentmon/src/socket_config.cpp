@@ -1,7 +1,10 @@
 #include "socket_config.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "socket_metrics.h"
 #include "socket_trace.h"
 
 namespace agentmon {
@@ -27,41 +30,92 @@ const std::vector<std::string>& socket_config_keys() {
 
 namespace {
 
-void check_buckets(const std::string& key, const std::vector<double>& b,
-                   std::vector<std::string>& problems) {
+// Bounds must stay strictly increasing in the kernel's integer units (ns, bytes),
+// or two buckets would collapse into one.
+void check_buckets(const std::string& key, const std::vector<double>& b, double scale,
+                   const char* unit, std::vector<std::string>& problems) {
     if (b.empty() || b.size() > HIST_BOUNDS_MAX)
-        problems.push_back(key + ": needs 1 to " + std::to_string(HIST_BOUNDS_MAX) + " bounds");
+        problems.push_back(key + ": needs 1 to " + std::to_string(HIST_BOUNDS_MAX) +
+                           " bounds, got " + std::to_string(b.size()));
     for (std::size_t i = 0; i < b.size(); ++i) {
-        if (b[i] <= 0) problems.push_back(key + "[" + std::to_string(i) + "]: must be positive");
-        if (i && b[i] <= b[i - 1])
-            problems.push_back(key + "[" + std::to_string(i) +
-                               "]: must be larger than the one before");
+        const std::string where = key + "[" + std::to_string(i) + "]";
+        const double scaled = b[i] * scale;
+        if (!(scaled >= 1) || scaled > 1e18)
+            problems.push_back(where + ": must be at least 1 " + unit);
+        else if (i && std::llround(scaled) <= std::llround(b[i - 1] * scale))
+            problems.push_back(where + ": must be larger than the bound before it (" +
+                               std::to_string(b[i - 1]) + "), in whole " + unit);
     }
+}
+
+std::vector<std::uint64_t> scaled(const std::vector<double>& bounds, double scale) {
+    std::vector<std::uint64_t> out;
+    for (double b : bounds) out.push_back(static_cast<std::uint64_t>(std::llround(b * scale)));
+    return out;
 }
 
 std::vector<double> read_buckets(const nlohmann::json& v, const std::string& key,
                                  std::vector<std::string>& problems) {
     std::vector<double> out;
     if (!v.is_array()) {
-        problems.push_back(key + ": expected a list of numbers");
+        problems.push_back(key + ": expected a list of increasing numbers, got " + v.dump());
         return out;
     }
-    for (const auto& x : v) {
-        if (!x.is_number()) {
-            problems.push_back(key + ": " + x.dump() + " is not a number");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_number()) {
+            problems.push_back(key + "[" + std::to_string(i) + "]: expected a number, got " +
+                               v[i].dump());
             continue;
         }
-        out.push_back(x.get<double>());
+        out.push_back(v[i].get<double>());
     }
     return out;
 }
 
+void read_series_budget(const nlohmann::json& b, SocketConfig& config,
+                        std::vector<std::string>& problems) {
+    if (!b.is_object()) {
+        problems.push_back("series_budget: expected {\"default\": N, \"<family>\": N}, got " +
+                           b.dump());
+        return;
+    }
+    const auto& families = budgeted_families();
+    for (const auto& [family, v] : b.items()) {
+        const std::string where = "series_budget." + family;
+        if (family != "default" &&
+            std::find(families.begin(), families.end(), family) == families.end()) {
+            problems.push_back(where + ": not a budgeted metric family; known: default, " + [&] {
+                std::string list;
+                for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;
+                return list;
+            }());
+            continue;
+        }
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0) {
+            problems.push_back(where + ": expected a positive integer, got " + v.dump());
+            continue;
+        }
+        if (family == "default")
+            config.series_budget_default = v.get<std::size_t>();
+        else
+            config.series_budget[family] = v.get<std::size_t>();
+    }
+}
+
 }  // namespace
+
+std::vector<std::uint64_t> SocketConfig::latency_bounds_ns() const {
+    return scaled(latency_buckets_seconds, 1e9);
+}
+
+std::vector<std::uint64_t> SocketConfig::size_bounds_bytes() const {
+    return scaled(size_buckets_bytes, 1);
+}
 
 std::vector<std::string> SocketConfig::validate() const {
     std::vector<std::string> problems = frame_spec.validate();
-    check_buckets("latency_buckets_seconds", latency_buckets_seconds, problems);
-    check_buckets("size_buckets_bytes", size_buckets_bytes, problems);
+    check_buckets("latency_buckets_seconds", latency_buckets_seconds, 1e9, "nanoseconds", problems);
+    check_buckets("size_buckets_bytes", size_buckets_bytes, 1, "bytes", problems);
     if (agent_rules.empty()) problems.push_back("agent_rules: at least one rule is needed");
     return problems;
 }
@@ -72,57 +126,22 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
         if (doc.at("socket_path").is_boolean())
             config.enabled = doc.at("socket_path").get<bool>();
         else
-            problems.push_back("socket_path: expected true or false");
+            problems.push_back("socket_path: expected true or false, got " +
+                               doc.at("socket_path").dump());
     }
     if (doc.contains("frame_spec"))
         config.frame_spec = parse_frame_spec(doc.at("frame_spec"), problems);
     if (doc.contains("agent_rules"))
         config.agent_rules = parse_agent_rules(doc.at("agent_rules"), problems);
-    if (doc.contains("agents")) {
-        const auto& list = doc.at("agents");
-        if (!list.is_array()) problems.push_back("agents: expected a list of {id, type, name}");
-        for (std::size_t i = 0; list.is_array() && i < list.size(); ++i) {
-            const auto& a = list[i];
-            std::string where = "agents[" + std::to_string(i) + "]";
-            if (!a.is_object() || !a.contains("id") || !a.at("id").is_number_unsigned() ||
-                !a.contains("type") || !a.at("type").is_string()) {
-                problems.push_back(where +
-                                   ": expected {\"id\": N, \"type\": \"DIRECTOR\", \"name\": ...}");
-                continue;
-            }
-            auto type = agent_type_by_name(a.at("type").get<std::string>());
-            if (!type) {
-                problems.push_back(where + ".type: not one of the 28 agent types");
-                continue;
-            }
-            RegistryEntry e{a.at("id").get<std::uint32_t>(), *type, ""};
-            if (a.contains("name") && a.at("name").is_string())
-                e.name = a.at("name").get<std::string>();
-            config.agents.push_back(e);
-        }
-    }
+    if (doc.contains("agents")) config.agents = parse_agent_registry(doc.at("agents"), problems);
     if (doc.contains("latency_buckets_seconds"))
         config.latency_buckets_seconds =
             read_buckets(doc.at("latency_buckets_seconds"), "latency_buckets_seconds", problems);
     if (doc.contains("size_buckets_bytes"))
         config.size_buckets_bytes =
             read_buckets(doc.at("size_buckets_bytes"), "size_buckets_bytes", problems);
-    if (doc.contains("series_budget")) {
-        const auto& b = doc.at("series_budget");
-        if (!b.is_object())
-            problems.push_back("series_budget: expected {\"default\": N, \"<family>\": N}");
-        else
-            for (const auto& [family, v] : b.items()) {
-                if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0) {
-                    problems.push_back("series_budget." + family + ": expected a positive integer");
-                    continue;
-                }
-                if (family == "default")
-                    config.series_budget_default = v.get<std::size_t>();
-                else
-                    config.series_budget[family] = v.get<std::size_t>();
-            }
-    }
+    if (doc.contains("series_budget"))
+        read_series_budget(doc.at("series_budget"), config, problems);
 }
 
 }  // namespace agentmon

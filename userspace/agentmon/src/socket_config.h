@@ -2,6 +2,7 @@
 // The socket path's part of the config file: the frame spec, which tasks are
 // agents, the agent registry, histogram buckets and the series budget.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -9,8 +10,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "agent_registry.h"
+#include "agent_rules.h"
 #include "frame_spec.h"
-#include "process_discovery.h"
 #include "series_budget.h"
 
 namespace agentmon {
@@ -19,14 +20,18 @@ std::vector<double> default_latency_buckets();  // 1 us .. 10 s, 1-2.5-5 steps
 std::vector<double> default_size_buckets();     // 64 B .. 16 MiB, powers of two
 
 struct SocketConfig {
-    bool enabled = true;
+    bool enabled = true;  // "socket_path": false runs without the socket collector
     FrameSpec frame_spec = agen_preset();
     std::vector<AgentRule> agent_rules = default_agent_rules();
     std::vector<RegistryEntry> agents;
     std::vector<double> latency_buckets_seconds = default_latency_buckets();
     std::vector<double> size_buckets_bytes = default_size_buckets();
-    std::size_t series_budget_default = kDefaultSeriesBudget;
-    std::map<std::string, std::size_t> series_budget;
+    std::size_t series_budget_default = kDefaultSeriesBudget;  // "series_budget": {"default": N}
+    std::map<std::string, std::size_t> series_budget;          // per family name
+
+    // The kernel's forms: bounds in ns and bytes for the histogram maps.
+    std::vector<std::uint64_t> latency_bounds_ns() const;
+    std::vector<std::uint64_t> size_bounds_bytes() const;
 
     std::vector<std::string> validate() const;
 };

@@ -1,6 +1,7 @@
 #include "socket_metrics.h"
 
 #include <cerrno>
+#include <limits>
 
 namespace agentmon {
 
@@ -8,14 +9,19 @@ namespace {
 
 using prometheus::MetricType;
 
-// Sums samples that land on the same label set, then emits them in label order.
-class Accumulator {
+// Sums values that land on one label set, then admits each label set through the
+// budget in label order (so which sets a full budget keeps does not depend on map
+// iteration order) and emits the result sorted by labels.
+class Summed {
   public:
     void add(const LabelSet& labels, double value) { values_[labels] += value; }
-    void emit(SnapshotBuilder& out, const std::string& name, const std::string& help,
-              MetricType type) const {
+
+    void emit(SnapshotBuilder& out, SeriesBudget& budget, const std::string& name,
+              const std::string& help, MetricType type) const {
+        std::map<LabelSet, double> admitted;
+        for (const auto& [labels, value] : values_) admitted[budget.admit(name, labels)] += value;
         auto& family = out.family(name, help, type);
-        for (const auto& [labels, value] : values_)
+        for (const auto& [labels, value] : admitted)
             SnapshotBuilder::add_sample(family, value, labels);
     }
 
@@ -23,136 +29,201 @@ class Accumulator {
     std::map<LabelSet, double> values_;
 };
 
-void add_histogram(prometheus::MetricFamily& family, const LabelSet& labels,
-                   const HistogramReading& h, const std::vector<double>& bounds, double scale) {
-    prometheus::ClientMetric metric;
-    for (const auto& [k, v] : labels) metric.label.push_back({k, v});
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        cumulative += h.buckets[i];
-        metric.histogram.bucket.push_back({cumulative, bounds[i]});
+// Histograms summed the same way, bucket by bucket.
+class SummedHistograms {
+  public:
+    void add(const LabelSet& labels, const HistogramReading& h) {
+        HistogramReading& into = values_[labels];
+        for (std::size_t i = 0; i < h.buckets.size(); ++i) into.buckets[i] += h.buckets[i];
+        into.sum += h.sum;
     }
-    metric.histogram.sample_count = h.count();
-    metric.histogram.bucket.push_back(
-        {metric.histogram.sample_count, std::numeric_limits<double>::infinity()});
-    metric.histogram.sample_sum = static_cast<double>(h.sum) * scale;
-    family.metric.push_back(std::move(metric));
-}
+
+    // `sum_scale` turns the kernel's sum unit into the family's (ns -> seconds).
+    void emit(SnapshotBuilder& out, SeriesBudget& budget, const std::string& name,
+              const std::string& help, const std::vector<double>& bounds, double sum_scale) const {
+        SummedHistograms admitted;
+        for (const auto& [labels, h] : values_) admitted.add(budget.admit(name, labels), h);
+        auto& family = out.family(name, help, MetricType::Histogram);
+        for (const auto& [labels, h] : admitted.values_)
+            family.metric.push_back(client_metric(labels, h, bounds, sum_scale));
+    }
+
+  private:
+    static prometheus::ClientMetric client_metric(const LabelSet& labels, const HistogramReading& h,
+                                                  const std::vector<double>& bounds,
+                                                  double sum_scale) {
+        prometheus::ClientMetric metric;
+        for (const auto& [key, value] : labels) metric.label.push_back({key, value});
+        // Kernel slot i counts values in (bounds[i-1], bounds[i]]; the slot after the
+        // last bound counts the rest. Prometheus buckets are cumulative, and +Inf is
+        // the total, whichever slot the kernel used for "above every bound".
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < bounds.size() && i < h.buckets.size(); ++i) {
+            cumulative += h.buckets[i];
+            metric.histogram.bucket.push_back({cumulative, bounds[i]});
+        }
+        metric.histogram.sample_count = h.count();
+        metric.histogram.bucket.push_back(
+            {metric.histogram.sample_count, std::numeric_limits<double>::infinity()});
+        metric.histogram.sample_sum = static_cast<double>(h.sum) * sum_scale;
+        return metric;
+    }
+
+    std::map<LabelSet, HistogramReading> values_;
+};
+
+std::string str(std::string_view s) { return std::string(s); }
+
+// Decoder events that are also transport errors, for agent_transport_errors_total:
+// frames lost to malformed input, to a full frames map, and packets the kernel
+// dropped from agents' receive queues. The other events are agentmon's own.
+struct ErrorEvent {
+    std::uint32_t event;
+    const char* error_type;
+};
+constexpr ErrorEvent kErrorEvents[] = {{WALK_MALFORMED, "MALFORMED"},
+                                       {WALK_FRAMES_MAP_FULL, "MAP_FULL"},
+                                       {WALK_RCVQ_DROPS, "RCVQ_DROP"}};
 
 }  // namespace
+
+const std::vector<std::string>& budgeted_families() {
+    static const std::vector<std::string> families = {
+        "agent_transport_messages_total",  "agent_transport_bytes_total",
+        "agent_transport_latency_seconds", "agent_transport_message_size_bytes",
+        "agent_transport_throughput_mps",  "message_flow_matrix",
+        "agent_transport_errors_total",    "agent_transport_would_block_total"};
+    return families;
+}
 
 void SocketMetrics::build(const SocketReading& now, SnapshotBuilder& out) {
     transport_counters(now, out);
     rates(now, out);
     histograms(now, out);
     errors(now, out);
-    out.gauge("agentmon_bpf_map_entries", "Keys in use in a BPF map.",
-              static_cast<double>(now.frames_map_entries), {{"map", "frames"}});
-    out.gauge("agentmon_bpf_map_capacity", "max_entries of a BPF map.",
-              static_cast<double>(now.frames_map_capacity), {{"map", "frames"}});
-    for (std::uint32_t e = 0; e < WALK_EVENT_COUNT; ++e)
-        out.counter("agentmon_decoder_events_total",
-                    "Events of the in-kernel frame decoder (malformed input, full maps, ...).",
-                    static_cast<double>(now.walk_events[e]),
-                    {{"event", std::string(walk_event_name(e))}});
-    for (const auto& [family, count] : budget_.dropped())
-        out.counter("agentmon_series_dropped_total",
-                    "Distinct label sets folded into the overflow series by the series budget.",
-                    static_cast<double>(count), {{"family", family}});
-    previous_ = now;
+    self_metrics(now, out);
 }
 
 void SocketMetrics::transport_counters(const SocketReading& now, SnapshotBuilder& out) {
-    Accumulator messages, bytes;
+    Summed messages, bytes;
     for (const auto& e : now.frames) {
-        LabelSet labels{{"source_agent", std::string(registry_.type_name_of(e.key.source))},
-                        {"target_agent", std::string(registry_.type_name_of(e.key.target))},
-                        {"msg_type", msg_type_name(e.key.msg_type)},
-                        {"priority", priority_name(e.key.priority)},
-                        {"carrier", std::string(carrier_name(e.key.carrier))},
-                        {"direction", std::string(direction_name(e.key.direction))}};
-        LabelSet admitted = budget_.admit("agent_transport_messages_total", labels);
-        messages.add(admitted, static_cast<double>(e.counts.frames));
-        bytes.add(admitted, static_cast<double>(e.counts.bytes));
+        // Instances of a type share a label set: their counts add up.
+        const LabelSet labels{{"source_agent", str(registry_.type_name_of(e.key.source))},
+                              {"target_agent", str(registry_.type_name_of(e.key.target))},
+                              {"msg_type", msg_type_name(e.key.msg_type)},
+                              {"priority", priority_name(e.key.priority)},
+                              {"carrier", str(carrier_name(e.key.carrier))},
+                              {"direction", str(direction_name(e.key.direction))}};
+        messages.add(labels, static_cast<double>(e.counts.frames));
+        bytes.add(labels, static_cast<double>(e.counts.bytes));
     }
-    messages.emit(out, "agent_transport_messages_total",
-                  "Frames seen on agents' sockets, counted in the kernel.", MetricType::Counter);
-    bytes.emit(out, "agent_transport_bytes_total",
-               "Bytes of frames (header and payload) seen on agents' sockets.",
+    messages.emit(out, budget_, "agent_transport_messages_total",
+                  "Frames sent and received on agents' sockets, counted in the kernel.",
+                  MetricType::Counter);
+    bytes.emit(out, budget_, "agent_transport_bytes_total",
+               "Bytes of frames (header and payload) sent and received on agents' sockets.",
                MetricType::Counter);
 }
 
 void SocketMetrics::rates(const SocketReading& now, SnapshotBuilder& out) {
-    if (!previous_) return;
-    double dt = now.monotonic_seconds - previous_->monotonic_seconds;
-    if (dt <= 0) return;
-    auto received = [&](const SocketReading& r) {
-        std::map<std::string, double> by_carrier;
-        std::map<LabelSet, double> by_pair;
-        for (const auto& e : r.frames) {
-            if (e.key.direction != DIR_RECEIVED) continue;
-            by_carrier[std::string(carrier_name(e.key.carrier))] += e.counts.frames;
-            by_pair[{{"source_agent", std::string(registry_.type_name_of(e.key.source))},
-                     {"target_agent", std::string(registry_.type_name_of(e.key.target))}}] +=
-                e.counts.frames;
-        }
-        return std::pair{by_carrier, by_pair};
+    Received current;
+    current.seconds = now.monotonic_seconds;
+    for (const auto& e : now.frames) {
+        if (e.key.direction != DIR_RECEIVED) continue;
+        const double frames = static_cast<double>(e.counts.frames);
+        current.by_carrier[str(carrier_name(e.key.carrier))] += frames;
+        current.by_pair[{{"source_agent", str(registry_.type_name_of(e.key.source))},
+                         {"target_agent", str(registry_.type_name_of(e.key.target))}}] += frames;
+    }
+    std::optional<Received> before = std::move(previous_);
+    previous_ = current;
+    // The first reading has no interval to divide by: no rate rather than a wrong one.
+    if (!before || current.seconds <= before->seconds) return;
+    const double dt = current.seconds - before->seconds;
+    // A counter that went down (maps re-created) reads as no traffic, not negative.
+    auto rate = [dt](double now_value, double then_value) {
+        return now_value >= then_value ? (now_value - then_value) / dt : 0.0;
     };
-    auto [carrier_now, pair_now] = received(now);
-    auto [carrier_then, pair_then] = received(*previous_);
-    for (const auto& [carrier, frames] : carrier_now)
-        out.gauge("agent_transport_throughput_mps",
-                  "Frames received per second over the last collection tick.",
-                  (frames - carrier_then[carrier]) / dt, {{"carrier", carrier}});
-    for (const auto& [pair, frames] : pair_now)
-        out.gauge("message_flow_matrix",
-                  "Frames per second from source to target agent type over the last tick.",
-                  (frames - pair_then[pair]) / dt, pair);
+    Summed throughput, flow;
+    for (const auto& [carrier, frames] : current.by_carrier)
+        throughput.add({{"carrier", carrier}}, rate(frames, before->by_carrier[carrier]));
+    for (const auto& [pair, frames] : current.by_pair)
+        flow.add(pair, rate(frames, before->by_pair[pair]));
+    throughput.emit(out, budget_, "agent_transport_throughput_mps",
+                    "Frames received per second between the last two collection ticks.",
+                    MetricType::Gauge);
+    flow.emit(out, budget_, "message_flow_matrix",
+              "Frames received per second from source to target agent type over the last tick.",
+              MetricType::Gauge);
 }
 
 void SocketMetrics::histograms(const SocketReading& now, SnapshotBuilder& out) {
-    auto& latency =
-        out.family("agent_transport_latency_seconds",
-                   "Time from a frame's header timestamp to its receipt.", MetricType::Histogram);
+    SummedHistograms latency, sizes;
     for (const auto& e : now.latency)
-        add_histogram(latency,
-                      {{"source_agent", std::string(agent_type_name(e.source_type))},
-                       {"target_agent", std::string(agent_type_name(e.target_type))},
-                       {"carrier", std::string(carrier_name(e.carrier))}},
-                      e.histogram, bounds_.latency_seconds, 1e-9);
-    auto& sizes = out.family("agent_transport_message_size_bytes",
-                             "Frame sizes (header and payload).", MetricType::Histogram);
+        latency.add({{"source_agent", str(agent_type_name(e.source_type))},
+                     {"target_agent", str(agent_type_name(e.target_type))},
+                     {"carrier", str(carrier_name(e.carrier))}},
+                    e.histogram);
     for (const auto& e : now.sizes)
-        add_histogram(sizes,
-                      {{"msg_type", msg_type_name(e.msg_type)},
-                       {"carrier", std::string(carrier_name(e.carrier))},
-                       {"direction", std::string(direction_name(e.direction))}},
-                      e.histogram, bounds_.size_bytes, 1.0);
+        sizes.add({{"msg_type", msg_type_name(e.msg_type)},
+                   {"carrier", str(carrier_name(e.carrier))},
+                   {"direction", str(direction_name(e.direction))}},
+                  e.histogram);
+    latency.emit(out, budget_, "agent_transport_latency_seconds",
+                 "Time from a frame's header timestamp (sender's CLOCK_MONOTONIC) to its receipt.",
+                 bounds_.latency_seconds, 1e-9);
+    sizes.emit(out, budget_, "agent_transport_message_size_bytes",
+               "Frame sizes (header and payload) in bytes.", bounds_.size_bytes, 1.0);
 }
 
 void SocketMetrics::errors(const SocketReading& now, SnapshotBuilder& out) {
-    Accumulator errors, would_block;
+    Summed errors, would_block;
     for (const auto& e : now.syscall_errors) {
-        LabelSet where{{"carrier", std::string(carrier_name(e.carrier))},
-                       {"direction", std::string(direction_name(e.direction))}};
-        // EAGAIN is how nonblocking sockets say "not now": normal, not an error.
+        LabelSet labels{{"carrier", str(carrier_name(e.carrier))},
+                        {"direction", str(direction_name(e.direction))}};
+        // EAGAIN (== EWOULDBLOCK on Linux) is how a nonblocking socket says "not
+        // now": normal flow control, so it has its own family and leaves the error
+        // ratio meaningful.
         if (e.err == EAGAIN) {
-            would_block.add(where, static_cast<double>(e.count));
+            labels["error_type"] = "EAGAIN";
+            would_block.add(labels, static_cast<double>(e.count));
             continue;
         }
-        where["error_type"] = errno_name(static_cast<int>(e.err));
-        errors.add(where, static_cast<double>(e.count));
+        labels["error_type"] = errno_name(static_cast<int>(e.err));
+        errors.add(labels, static_cast<double>(e.count));
     }
-    for (auto [event, type] :
-         {std::pair{WALK_MALFORMED, "MALFORMED"}, std::pair{WALK_RCVQ_DROPS, "RCVQ_DROP"}})
+    // Always present, zero included, so the error ratio has its series from the start.
+    for (const auto& [event, type] : kErrorEvents)
         errors.add({{"carrier", "all"}, {"direction", "all"}, {"error_type", type}},
                    static_cast<double>(now.walk_events[event]));
-    errors.emit(out, "agent_transport_errors_total",
-                "Failed sends and receives by errno, malformed frames and receive-queue drops.",
+    errors.emit(out, budget_, "agent_transport_errors_total",
+                "Failed sends and receives by errno, malformed frames, frames lost to a full "
+                "map and packets dropped from receive queues.",
                 MetricType::Counter);
-    would_block.emit(out, "agent_transport_would_block_total",
-                     "Sends and receives that returned EAGAIN on nonblocking sockets.",
+    would_block.emit(out, budget_, "agent_transport_would_block_total",
+                     "Sends and receives on nonblocking sockets that returned EAGAIN.",
                      MetricType::Counter);
+}
+
+void SocketMetrics::self_metrics(const SocketReading& now, SnapshotBuilder& out) {
+    out.gauge("agentmon_bpf_map_entries", "Keys in use in a BPF hash map.",
+              static_cast<double>(now.frames_map_entries), {{"map", "frames"}});
+    out.gauge("agentmon_bpf_map_capacity", "max_entries of a BPF hash map.",
+              static_cast<double>(now.frames_map_capacity), {{"map", "frames"}});
+    std::map<std::string, double> events;  // by name, for sorted output
+    for (std::uint32_t e = 0; e < WALK_EVENT_COUNT; ++e)
+        events[str(walk_event_name(e))] = static_cast<double>(now.walk_events[e]);
+    for (const auto& [event, count] : events)
+        out.counter("agentmon_decoder_events_total",
+                    "Events of the in-kernel frame decoder: malformed input, truncated walks, "
+                    "full maps, unreadable buffers.",
+                    count, {{"event", event}});
+    // Last: every budgeted family above has been through the budget by now.
+    for (const auto& [family, count] : budget_.dropped())
+        out.counter("agentmon_series_dropped_total",
+                    "Distinct label sets folded into a family's overflow series by the series "
+                    "budget.",
+                    static_cast<double>(count), {{"family", family}});
 }
 
 }  // namespace agentmon

@@ -1,10 +1,12 @@
 #pragma once
 // Turns one tick's SocketReading into the transport metric families of DESIGN.md
-// 2.3: raw ids become agent type names, several raw keys that share a label set
-// are summed, the series budget applies, and rates come from the previous tick.
+// 2.3: raw ids become names (labels never carry numbers), raw keys that share a
+// label set are summed, the series budget applies, and rates come from the
+// previous tick. Pure: tests feed hand-built readings.
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "agent_registry.h"
@@ -14,9 +16,15 @@
 
 namespace agentmon {
 
+// The families SocketMetrics passes through the series budget: the names a config's
+// "series_budget" may list.
+const std::vector<std::string>& budgeted_families();
+
+// The `le` bounds the kernel's histograms were built with (the kernel holds them
+// in ns and bytes): the config's latency_buckets_seconds and size_buckets_bytes.
 struct HistogramBounds {
-    std::vector<double> latency_seconds;  // Prometheus le values, increasing
-    std::vector<double> size_bytes;
+    std::vector<double> latency_seconds;  // increasing
+    std::vector<double> size_bytes;       // increasing
 };
 
 class SocketMetrics {
@@ -24,6 +32,8 @@ class SocketMetrics {
     SocketMetrics(AgentRegistry registry, HistogramBounds bounds, SeriesBudget budget)
         : registry_(std::move(registry)), bounds_(std::move(bounds)), budget_(std::move(budget)) {}
 
+    // Appends every socket-path family to `out`, in a fixed order with samples
+    // sorted by labels, and remembers `now` for the next call's rates.
     void build(const SocketReading& now, SnapshotBuilder& out);
 
   private:
@@ -31,11 +41,18 @@ class SocketMetrics {
     void rates(const SocketReading& now, SnapshotBuilder& out);
     void histograms(const SocketReading& now, SnapshotBuilder& out);
     void errors(const SocketReading& now, SnapshotBuilder& out);
+    void self_metrics(const SocketReading& now, SnapshotBuilder& out);
 
     AgentRegistry registry_;
     HistogramBounds bounds_;
     SeriesBudget budget_;
-    std::optional<SocketReading> previous_;
+    // Received frames at the previous reading, for the per-second gauges.
+    struct Received {
+        double seconds = 0;
+        std::map<std::string, double> by_carrier;
+        std::map<LabelSet, double> by_pair;
+    };
+    std::optional<Received> previous_;
 };
 
 }  // namespace agentmon
