@@ -9,4 +9,4 @@ scripts/install-deps.sh
 scripts/build.sh >/dev/null
 command -v bpftrace >/dev/null || echo "bench-socket: bpftrace missing; the peer comparison needs apt-get install bpftrace" >&2
 export AGENTMON_BIN_DIR=${AGENTMON_BUILD_DIR:-build}/bin
-exec python3 scripts/bench_socket.py
+exec python3 -u scripts/bench_socket.py

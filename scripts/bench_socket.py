@@ -177,10 +177,15 @@ class BpftraceObserver:
     def __enter__(self):
         self.proc = subprocess.Popen(["bpftrace", "-e", self.PROGRAM], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        line = self.proc.stdout.readline()  # "Attaching 2 probes..."
-        if "Attaching" not in line:
-            raise RuntimeError(f"bpftrace did not start: {line}")
-        return self.proc.pid
+        seen = []
+        for _ in range(10):  # warnings (e.g. about RLIMIT_MEMLOCK) may come first
+            line = self.proc.stdout.readline()
+            seen.append(line)
+            if "Attaching" in line:
+                return self.proc.pid
+            if not line:
+                break
+        raise RuntimeError(f"bpftrace did not start: {''.join(seen)}")
 
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGINT)
