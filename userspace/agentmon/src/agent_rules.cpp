@@ -86,6 +86,7 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
         }
         AgentRule rule;
         rule.comm_prefix.clear();
+        const std::size_t problems_before = problems.size();
         bool prefix_given = false;
         for (const auto& [key, v] : r.items()) {
             const std::string field = where + "." + key;
@@ -127,6 +128,11 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
                     rule.env_value = s.substr(eq + 1);
                 }
             }
+        }
+        // A rule with a bad field gets no further verdicts: they would only echo it.
+        if (problems.size() > problems_before) {
+            rules.push_back(std::move(rule));
+            continue;
         }
         if (rule.comm.empty() && !rule.needs_process_files())
             problems.push_back(where +
