@@ -28,7 +28,8 @@ inline constexpr const char* kOverflowValue = "overflow";
 
 class SeriesBudget {
   public:
-    explicit SeriesBudget(std::map<std::string, std::size_t> limits = {},
+    SeriesBudget() = default;  // kDefaultSeriesBudget for every family
+    explicit SeriesBudget(std::map<std::string, std::size_t> limits,
                           std::size_t default_limit = kDefaultSeriesBudget)
         : limits_(std::move(limits)), default_limit_(default_limit) {}
 
@@ -50,7 +51,7 @@ class SeriesBudget {
     static std::uint64_t hash(const LabelSet& labels);
 
     std::map<std::string, std::size_t> limits_;
-    std::size_t default_limit_;
+    std::size_t default_limit_ = kDefaultSeriesBudget;
     std::map<std::string, std::unordered_set<std::uint64_t>> admitted_;
     std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
     std::map<std::string, std::uint64_t> dropped_count_;
