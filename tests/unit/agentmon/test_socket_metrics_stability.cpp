@@ -128,3 +128,17 @@ TEST_CASE("the overflow series only grows while new label sets keep arriving") {
     }
     CHECK(last > 0);
 }
+
+TEST_CASE("agentmon_series_dropped_total has every budgeted family from the first tick") {
+    auto m = make();
+    std::vector<std::string> families;
+    for (const auto& f : families_of(m, SocketReading{}))
+        if (f.name == "agentmon_series_dropped_total")
+            for (const auto& metric : f.metric) {
+                families.push_back(labels_of(metric).at("family"));
+                CHECK(metric.counter.value == 0);
+            }
+    auto want = budgeted_families();
+    std::sort(want.begin(), want.end());
+    CHECK(families == want);
+}

@@ -18,11 +18,12 @@ namespace agentmon {
 using LabelSet = std::map<std::string, std::string>;
 
 // 20000 per family: a full mesh of the 28 types is 784 ordered pairs (756 plus
-// self-traffic); with each pair's usual mix of a few message types and
-// priorities (~6 combinations) on a carrier in both directions that is
-// 784 x 6 x 2 = 9408 series of agent_transport_messages_total, and a second
-// carrier's worth still fits. Prometheus handles 20000 series per family without
-// strain; more would be a label explosion to contain, not to export.
+// self-traffic). On the reference bus priority follows message type, and a pair
+// carries about a dozen (msg_type, priority) combinations, so one carrier in both
+// directions needs 784 x 12 x 2 = 18816 series of agent_transport_messages_total:
+// within budget. Instances add no series (labels carry types). Several carriers
+// at full mesh need a larger budget in the config; beyond that the growth is a
+// label explosion to contain, not to export.
 inline constexpr std::size_t kDefaultSeriesBudget = 20000;
 inline constexpr const char* kOverflowValue = "overflow";
 
