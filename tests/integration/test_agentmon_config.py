@@ -29,6 +29,17 @@ broken = {
     "latency_buckets_seconds[1]": {"latency_buckets_seconds": [0.1, 0.01]},
     "agents[0].type": {"agents": [{"id": 100, "type": "CHEF"}]},
     "series_budget.default": {"series_budget": {"default": 0}},
+    "frame_spec.source.offset: field ends at 140, beyond the 128 header bytes":
+        {"frame_spec": {"preset": "agen", "source": {"offset": 136, "width": 4}}},
+    "frame_spec.magic_endian": {"frame_spec": {"preset": "agen", "magic_endian": "middle"}},
+    "agent_rules[0].env": {"agent_rules": [{"comm": "AG_*", "env": "NOEQUALS"}]},
+    "agent_rules[1].agent_id": {"agent_rules": [{"comm": "AG_*"},
+                                                {"exe": "/x", "agent_type": "TUI", "agent_id": 0}]},
+    "agents[1].id: 7 is already listed": {"agents": [{"id": 7, "type": "TUI"},
+                                                     {"id": 7, "type": "WEB"}]},
+    "series_budget.agent_transport_mesages_total": {
+        "series_budget": {"agent_transport_mesages_total": 10}},
+    "size_buckets_bytes[0]": {"size_buckets_bytes": [0.5, 64]},
 }
 with tempfile.TemporaryDirectory() as tmp:
     for field, doc in broken.items():
@@ -38,6 +49,34 @@ with tempfile.TemporaryDirectory() as tmp:
         result = check_config(path)
         checks.check(result.returncode == 1 and field in (result.stdout + result.stderr),
                      f"a bad {field} fails and is named",
+                     f"exit {result.returncode}: {(result.stdout + result.stderr)[-300:]}")
+
+# Working alternatives to the shipped config pass too: the UFP v3 preset, a full
+# frame description, rules on every kind of condition, a registry, budgets.
+good = {
+    "the UFP v3 preset": {"frame_spec": {"preset": "ufp3"}},
+    "a full frame description": {"frame_spec": {
+        "magic": 3405691582, "magic_width": 4, "magic_endian": "big", "header_size": 32,
+        "max_payload": 65536, "timestamp_unit": "us",
+        "payload_len": {"offset": 4, "width": 4, "endian": "big"},
+        "msg_type": {"offset": 8, "width": 2}, "source": {"offset": 10, "width": 2},
+        "timestamp": {"offset": 16, "width": 8}}},
+    "rules, registry and budgets": {
+        "agent_rules": [{"comm": "AG_*"},
+                        {"exe": "/opt/bus/*", "agent_type": "DIRECTOR", "agent_id": 57},
+                        {"cmdline": "python3 *monitor.py*", "agent_type": "MONITOR"},
+                        {"cgroup": "*/docker-*.scope", "env": "AGENT_TYPE=WEB*",
+                         "agent_type": "WEB"}],
+        "agents": [{"id": 57, "type": "DIRECTOR", "name": "director-eu"}],
+        "series_budget": {"default": 60000, "message_flow_matrix": 900}},
+}
+with tempfile.TemporaryDirectory() as tmp:
+    for what, doc in good.items():
+        path = os.path.join(tmp, "good.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        result = check_config(path)
+        checks.check(result.returncode == 0, f"{what} passes --check-config",
                      f"exit {result.returncode}: {(result.stdout + result.stderr)[-300:]}")
 
 checks.finish()

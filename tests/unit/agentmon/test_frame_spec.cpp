@@ -235,3 +235,20 @@ TEST_CASE("a field overridden to a width still within the header is valid") {
     CHECK(problems_of(R"({"preset": "agen", "sequence": {"width": 0}})").empty());
     CHECK(problems_of(R"({"preset": "ufp3", "timestamp_unit": "ms"})").empty());
 }
+
+TEST_CASE("the AGEN preset spelled out in full (docs/cli.md) gives the same kernel struct") {
+    std::vector<std::string> problems;
+    FrameSpec spec = parsed(R"({
+        "magic": 1095189838, "magic_width": 4, "magic_endian": "little",
+        "header_size": 168, "target_stride": 0, "max_payload": 16777216, "max_targets": 16,
+        "reply_flag": 1, "timestamp_unit": "ns",
+        "flags": {"offset": 6, "width": 2}, "msg_type": {"offset": 8, "width": 4},
+        "priority": {"offset": 12, "width": 4}, "timestamp": {"offset": 16, "width": 8},
+        "sequence": {"offset": 24, "width": 8}, "source": {"offset": 32, "width": 4},
+        "target_count": {"offset": 36, "width": 4}, "target": {"offset": 40, "width": 4},
+        "payload_len": {"offset": 104, "width": 4, "endian": "little"}})",
+                            problems);
+    CHECK(problems.empty());
+    CHECK(spec.validate().empty());
+    check_same(spec.to_bpf(), agen_bpf());
+}
