@@ -26,15 +26,21 @@ TEST_CASE("the default rule takes AG_<TYPE> tasks, type from the name, id = type
         std::uint32_t type;  // 0 = not an agent
     };
     const Case cases[] = {
-        {"AG_DIRECTOR", 1},      {"AG_SECURITY", 3},  // exact beats SECURITY_CHAOS
-        {"AG_SECURITY_CHA", 4},                       // SECURITY_CHAOS cut to 15 bytes
-        {"AG_PROJECT_ORCH", 2},                       // PROJECT_ORCHESTRATOR cut to 15 bytes
-        {"AG_RED_TEAM_ORC", 14},                      // RED_TEAM_ORCHESTRATOR
-        {"AG_PYTHON_INTER", 9},                       // PYTHON_INTERNAL
-        {"AG_INFRASTRUCTU", 17},                      // INFRASTRUCTURE
-        {"AG_ARCHITECT", 28},    {"AG_DIR", 0},       // short comms are not truncated: no prefix
-                                                      // guessing
-        {"AG_CHEF", 0},          {"ag_director", 0}, {"DIRECTOR", 0}, {"bash", 0}, {"AG_", 0},
+        {"AG_DIRECTOR", 1},
+        {"AG_SECURITY", 3},       // exact beats SECURITY_CHAOS
+        {"AG_SECURITY_CHA", 4},   // SECURITY_CHAOS cut to 15 bytes
+        {"AG_PROJECT_ORCH", 2},   // PROJECT_ORCHESTRATOR cut to 15 bytes
+        {"AG_RED_TEAM_ORC", 14},  // RED_TEAM_ORCHESTRATOR
+        {"AG_PYTHON_INTER", 9},   // PYTHON_INTERNAL
+        {"AG_INFRASTRUCTU", 17},  // INFRASTRUCTURE
+        {"AG_ARCHITECT", 28},
+        // Short comms are not truncated: no prefix guessing.
+        {"AG_DIR", 0},
+        {"AG_CHEF", 0},
+        {"ag_director", 0},
+        {"DIRECTOR", 0},
+        {"bash", 0},
+        {"AG_", 0},
     };
     for (const auto& c : cases) {
         CAPTURE(c.comm);

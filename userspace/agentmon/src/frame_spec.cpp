@@ -86,6 +86,9 @@ std::vector<std::string> FrameSpec::validate() const {
     std::vector<std::string> problems;
     if (magic_width != 2 && magic_width != 4)
         problems.push_back("frame_spec.magic_width: must be 2 or 4");
+    // A zero magic would match zero padding (the ring's pad records), and the
+    // decoder could never tell a frame start from filler while resynchronising.
+    if (magic == 0) problems.push_back("frame_spec.magic: required, and not 0");
     if (magic_width == 2 && magic > 0xffff)
         problems.push_back("frame_spec.magic: does not fit in magic_width 2 bytes");
     if (header_size < magic_width)
