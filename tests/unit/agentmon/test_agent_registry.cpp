@@ -119,6 +119,13 @@ TEST_CASE("the config's agents list parses; problems name the entry and field") 
         problems);
     CHECK(problems.empty());
     REQUIRE(entries.size() == 2);
+    // A high id may be named when it keeps its arithmetic type: (5000-1)%28+1 = 16.
+    std::vector<std::string> high_problems;
+    auto high = parse_agent_registry(
+        nlohmann::json::parse(R"([{"id": 5000, "type": "DOCGEN", "name": "d-5000"}])"),
+        high_problems);
+    CHECK(high_problems.empty());
+    CHECK(high.size() == 1);
     CHECK(entries[0].id == 29);
     CHECK(entries[0].type == 1);
     CHECK(entries[0].name == "director-eu");
@@ -138,6 +145,7 @@ TEST_CASE("the config's agents list parses; problems name the entry and field") 
         {R"([{"id": 7}])", "agents[0].type:"},
         {R"([{"id": 7, "type": "TUI", "name": 3}])", "agents[0].name:"},
         {R"([{"id": 7, "type": "TUI", "nmae": "x"}])", "agents[0].nmae: unknown key"},
+        {R"([{"id": 5000, "type": "TUI"}])", "agents[0].type: ids from 4096 up keep"},
         {R"([{"id": 7, "type": "TUI"}, {"id": 7, "type": "WEB"}])",
          "agents[1].id: 7 is already listed"},
     };

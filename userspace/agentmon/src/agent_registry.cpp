@@ -200,6 +200,19 @@ std::vector<RegistryEntry> parse_agent_registry(const nlohmann::json& value,
             ok = false;
         } else {
             entry.type = *type;
+            // The kernel gives latency histograms their types from a table of ids
+            // below AGENT_ID_TYPE_MAX and the id arithmetic above it: a different
+            // type up there would split one agent between two type labels.
+            if (entry.id >= AGENT_ID_TYPE_MAX &&
+                entry.type != (entry.id - 1) % kAgentTypeCount + 1) {
+                problems.push_back(
+                    where + ".type: ids from " + std::to_string(AGENT_ID_TYPE_MAX) +
+                    " up keep their arithmetic type (" +
+                    std::string(agent_type_name((entry.id - 1) % kAgentTypeCount + 1)) + " for " +
+                    std::to_string(entry.id) + "); use an id below " +
+                    std::to_string(AGENT_ID_TYPE_MAX) + " to give another type");
+                ok = false;
+            }
         }
         if (a.contains("name")) {
             if (a.at("name").is_string() && !a.at("name").get<std::string>().empty())

@@ -21,15 +21,19 @@ inline constexpr std::uint32_t kAgentTypeCount = 28;
 std::string_view agent_type_name(std::uint32_t type);
 // 1..28 for an exact type name, nullopt otherwise.
 std::optional<std::uint32_t> agent_type_by_name(std::string_view name);
-// Resolves a name the kernel may have cut to 15 bytes of comm: an exact name wins,
-// else the one type it is a prefix of (AG_PROJECT_ORCH -> PROJECT_ORCHESTRATOR).
+// An exact name, else the one type `name` is a prefix of (PROJECT_ORCH ->
+// PROJECT_ORCHESTRATOR); nullopt when none or several are. agent_rules'
+// type_from_comm uses it only for comms the kernel may have cut to 15 bytes.
 std::optional<std::uint32_t> agent_type_by_prefix(std::string_view name);
 
 std::string msg_type_name(std::uint32_t msg_type);  // REQUEST ... EMERGENCY, else "other"
 std::string priority_name(std::uint32_t priority);  // CRITICAL ... BACKGROUND, else "other"
 std::string_view carrier_name(std::uint32_t carrier);
 std::string_view direction_name(std::uint32_t direction);
-std::string errno_name(int err);  // "EPIPE", "ECONNRESET", ...; "E<n>" when unnamed
+// "EPIPE", "ECONNRESET", ...; "E<n>" when unnamed; "OTHER" for the kernel's clamp
+// slot (ERRNO_SLOTS - 1 and above).
+std::string errno_name(int err);
+// "MALFORMED", "TRUNCATED", "FRAMES_MAP_FULL", ... for enum walk_event.
 std::string_view walk_event_name(std::uint32_t event);
 
 // One config "agents" entry: {"id": 29, "type": "DIRECTOR", "name": "director-eu"}.
