@@ -46,16 +46,6 @@ def agentbus(args):
             return json.load(f), cpu
 
 
-def transport_totals(samples, carrier):
-    out = {}
-    for direction in ("sent", "received"):
-        out[direction] = harness.metric_sum(samples, "agent_transport_messages_total",
-                                            carrier=carrier, direction=direction)
-        out["bytes_" + direction] = harness.metric_sum(samples, "agent_transport_bytes_total",
-                                                       carrier=carrier, direction=direction)
-    return out
-
-
 def settle(url):
     time.sleep(0.6)  # three 200 ms ticks: the last frames reach the snapshot
     return harness.scrape(url)
@@ -72,10 +62,10 @@ def exactness():
             if carrier != "dgram":  # one frame per datagram: batching and splitting do not apply
                 patterns += [("batch 64", ["--batch", "64"]), ("split", ["--split"])]
             for name, extra in patterns:
-                before = transport_totals(settle(url), carrier)
+                before = harness.transport_totals(settle(url), carrier)
                 truth, _ = agentbus(["--agents", "4", "--carrier", carrier, "--messages", "50000"]
                                     + extra)
-                after = transport_totals(settle(url), carrier)
+                after = harness.transport_totals(settle(url), carrier)
                 got = {k: after[k] - before[k] for k in after}
                 want = truth["by_carrier"][carrier]
                 d_sent = got["sent"] - want["sent"]

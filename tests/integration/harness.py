@@ -190,3 +190,14 @@ def scrape(url):
     if status != 200:
         raise RuntimeError(f"/metrics answered {status}")
     return parse_metrics(body)
+
+
+def transport_totals(samples, carrier):
+    """Frames and bytes agentmon counted on one carrier, by direction."""
+    out = {}
+    for direction in ("sent", "received"):
+        out[direction] = metric_sum(samples, "agent_transport_messages_total",
+                                    carrier=carrier, direction=direction)
+        out["bytes_" + direction] = metric_sum(samples, "agent_transport_bytes_total",
+                                               carrier=carrier, direction=direction)
+    return out

@@ -22,28 +22,18 @@ harness.require_bpf()
 checks = harness.Checks()
 
 
-def totals(samples, carrier):
-    out = {}
-    for direction in ("sent", "received"):
-        out[direction] = harness.metric_sum(samples, "agent_transport_messages_total",
-                                            carrier=carrier, direction=direction)
-        out["bytes_" + direction] = harness.metric_sum(samples, "agent_transport_bytes_total",
-                                                       carrier=carrier, direction=direction)
-    return out
-
-
 def settled(url):
     time.sleep(0.7)  # a few 200 ms ticks, so the last frames reach the snapshot
     return harness.scrape(url)
 
 
 def run_and_diff(url, carrier, args):
-    before = totals(settled(url), carrier)
+    before = harness.transport_totals(settled(url), carrier)
     code, truth, err = harness.run_agentbus(["--carrier", carrier] + args)
     if code != 0 or truth is None:
         checks.check(False, f"agentbus {carrier} {args} ran", err[-500:])
         return None, None
-    after = totals(settled(url), carrier)
+    after = harness.transport_totals(settled(url), carrier)
     return {k: after[k] - before[k] for k in after}, truth
 
 
@@ -87,7 +77,7 @@ with harness.agentmon_running() as (url, _):
                      "malformed: every valid frame sent is still counted")
 
     # A process that is not an agent sending the same bytes is not agent traffic.
-    before = totals(settled(url), "unix")
+    before = harness.transport_totals(settled(url), "unix")
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     frame = agen_frame(1, 2)
     for _ in range(500):
@@ -95,7 +85,7 @@ with harness.agentmon_running() as (url, _):
         b.recv(len(frame), socket.MSG_WAITALL)
     a.close()
     b.close()
-    after = totals(settled(url), "unix")
+    after = harness.transport_totals(settled(url), "unix")
     checks.equal(after["sent"] - before["sent"], 0, "non-agent process: no frames counted as sent")
     checks.equal(after["received"] - before["received"], 0,
                  "non-agent process: no frames counted as received")

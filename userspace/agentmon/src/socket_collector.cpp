@@ -1,16 +1,8 @@
 #include "socket_collector.h"
 
-#include <cmath>
-
 namespace agentmon {
 
 namespace {
-
-std::vector<std::uint64_t> scaled(const std::vector<double>& bounds, double scale) {
-    std::vector<std::uint64_t> out;
-    for (double b : bounds) out.push_back(static_cast<std::uint64_t>(std::llround(b * scale)));
-    return out;
-}
 
 // The kernel watches tasks whose comm starts with the default rule's prefix from
 // their rename on, so their first frames count before discovery's next scan.
@@ -29,8 +21,8 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(const Config& c
     const SocketConfig& sc = config.socket;
     SocketProgramOptions options;
     options.spec = sc.frame_spec.to_bpf();
-    options.latency_bounds_ns = scaled(sc.latency_buckets_seconds, 1e9);
-    options.size_bounds_bytes = scaled(sc.size_buckets_bytes, 1);
+    options.latency_bounds_ns = sc.latency_bounds_ns();
+    options.size_bounds_bytes = sc.size_bounds_bytes();
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
     options.pin_dir = config.pin_dir;
     auto maps = SocketMaps::create(options, log);
