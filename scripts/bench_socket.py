@@ -38,7 +38,7 @@ def agentbus(args):
         truth_path = os.path.join(tmp, "truth.json")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([harness.binary("agentbus"), "--run-dir", tmp, "--truth", truth_path,
-                        "--tcp-port", str(harness.free_port())] + args,
+                        "--tcp-port", str(harness.free_port_base(28))] + args,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

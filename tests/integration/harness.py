@@ -201,3 +201,25 @@ def transport_totals(samples, carrier):
         out["bytes_" + direction] = metric_sum(samples, "agent_transport_bytes_total",
                                                carrier=carrier, direction=direction)
     return out
+
+
+def free_port_base(count):
+    """A base port with `count` free consecutive ports after it, so parallel
+    tests (ctest -j) do not fight over agentbus's default 9999.."""
+    import random
+    import socket
+    for _ in range(200):
+        base = random.randrange(20000, 60000 - count)
+        held = []
+        try:
+            for port in range(base, base + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError("no free port range")

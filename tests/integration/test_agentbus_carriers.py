@@ -16,30 +16,8 @@ CARRIERS = ["unix", "dgram", "tcp", "ring"]
 checks = harness.Checks()
 
 
-def free_port_base(count):
-    """A base port with `count` free consecutive ports after it, so parallel
-    tests (ctest -j) do not fight over agentbus's default 9999.."""
-    import random
-    import socket
-    for _ in range(200):
-        base = random.randrange(20000, 60000 - count)
-        held = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                held.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in held:
-                s.close()
-    raise RuntimeError("no free port range")
-
-
 def exact(label, args, messages):
-    args = args + ["--messages", str(messages), "--tcp-port", str(free_port_base(28))]
+    args = args + ["--messages", str(messages), "--tcp-port", str(harness.free_port_base(28))]
     code, truth, err = harness.run_agentbus(args)
     if not checks.equal(code, 0, f"{label}: exit code") or truth is None:
         print(err[-2000:])

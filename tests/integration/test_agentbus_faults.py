@@ -14,33 +14,13 @@ import harness  # noqa: E402
 checks = harness.Checks()
 
 
-def free_port_base(count):
-    """A base port with `count` free consecutive ports after it, so parallel
-    tests (ctest -j) do not fight over agentbus's default 9999.."""
-    import random
-    import socket
-    for _ in range(200):
-        base = random.randrange(20000, 60000 - count)
-        held = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                held.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in held:
-                s.close()
-    raise RuntimeError("no free port range")
 BASE = ["--agents", "4", "--duration", "1.5", "--rate", "20000", "--fault-start", "0.3",
         "--fault-duration", "0.6", "--drain-timeout", "1"]
 
 
 def run(kind, extra=()):
     code, truth, err = harness.run_agentbus(BASE + ["--fault", f"{kind}:2", "--tcp-port",
-                                                   str(free_port_base(4))] + list(extra))
+                                                   str(harness.free_port_base(4))] + list(extra))
     checks.equal(code, 0, f"{kind}: exit code")
     if truth is None:
         checks.check(False, f"{kind}: truth written", err[-2000:])
