@@ -19,6 +19,26 @@ import urllib.request
 
 SKIP = 77
 
+
+def _serialize_with_other_runs():
+    """Holds a host-wide lock for this test's life. Agents are recognised by their
+    comm (AG_<TYPE>), so an agentbus started by one test run is traffic to every
+    agentmon on the host: two suites (or a suite and a benchmark) running at once
+    would count each other's frames. ctest runs the scripts one after another;
+    this keeps concurrent runs from different checkouts apart too."""
+    import fcntl
+    path = os.environ.get("AGENTMON_TEST_LOCK", "/tmp/agentmon-tests.lock")
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for {path}: another agentmon test run holds it", flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle  # closed (and the lock released) when the process exits
+
+
+_LOCK = _serialize_with_other_runs()
+
 BIN_DIR = os.environ.get("AGENTMON_BIN_DIR") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "bin")
 SOURCE_DIR = os.environ.get("AGENTMON_SOURCE_DIR") or os.path.join(
