@@ -1,5 +1,6 @@
 #include "collector_set.h"
 
+#include "discovery_collector.h"
 #include "self_collector.h"
 #include "socket_collector.h"
 
@@ -23,10 +24,15 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     // owner moves the pointer around.
     auto set = std::make_unique<CollectorSet>();
     set->push_back(std::make_unique<ProcessCollector>());
+    // First of the BPF-path collectors: they read its scan in the same tick.
+    auto discovery =
+        std::make_unique<DiscoveryCollector>(ProcessDiscovery(config.socket.agent_rules));
+    auto tasks = discovery->view();
+    set->push_back(std::move(discovery));
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
     if (config.socket.enabled) {
-        auto socket = SocketCollector::create(config, log);
+        auto socket = SocketCollector::create(config, tasks, log);
         if (socket)
             set->push_back(std::move(socket).value());
         else

@@ -16,8 +16,8 @@ std::string kernel_comm_prefix(const std::vector<AgentRule>& rules) {
 
 }  // namespace
 
-Result<std::unique_ptr<SocketCollector>> SocketCollector::create(const Config& config,
-                                                                 Logger& log) {
+Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
+    const Config& config, std::shared_ptr<const AgentTaskView> tasks, Logger& log) {
     const SocketConfig& sc = config.socket;
     SocketProgramOptions options;
     options.spec = sc.frame_spec.to_bpf();
@@ -35,13 +35,13 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(const Config& c
                           SeriesBudget(sc.series_budget, sc.series_budget_default));
     log.info("socket path attached",
              {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
-    return std::unique_ptr<SocketCollector>(new SocketCollector(
-        std::move(maps).value(), ProcessDiscovery(sc.agent_rules), std::move(metrics)));
+    return std::unique_ptr<SocketCollector>(
+        new SocketCollector(std::move(maps).value(), std::move(tasks), std::move(metrics)));
 }
 
 Status SocketCollector::collect(SnapshotBuilder& out) {
     std::map<std::uint32_t, std::uint32_t> watched;
-    for (const auto& [tid, task] : discovery_.scan()) watched[tid] = task.agent_id;
+    for (const auto& [tid, task] : tasks_->tasks) watched[tid] = task.agent_id;
     if (Status st = maps_->sync_watched(watched); !st) return st;
     auto reading = maps_->read();
     if (!reading) return reading.error();

@@ -1,13 +1,13 @@
 #pragma once
-// The socket path as a Collector: each tick, discovery's agent tasks go to the
-// kernel's watched set, the maps are read, and SocketMetrics names and budgets
-// the result.
+// The socket path as a Collector: each tick, discovery's agent tasks (scanned by
+// the DiscoveryCollector earlier in the same tick) go to the kernel's watched set, the maps are
+// read, and SocketMetrics names and budgets the result.
 #include <memory>
 
 #include "collector.h"
 #include "config.h"
+#include "discovery_collector.h"
 #include "log.h"
-#include "process_discovery.h"
 #include "socket_maps.h"
 #include "socket_metrics.h"
 
@@ -17,19 +17,20 @@ class SocketCollector : public Collector {
   public:
     // Loads and attaches the socket path's BPF programs; an Error says what the
     // kernel or the privileges lack.
-    static Result<std::unique_ptr<SocketCollector>> create(const Config& config, Logger& log);
+    static Result<std::unique_ptr<SocketCollector>> create(
+        const Config& config, std::shared_ptr<const AgentTaskView> tasks, Logger& log);
 
     std::string_view name() const override { return "socket"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
 
   private:
-    SocketCollector(std::unique_ptr<SocketMaps> maps, ProcessDiscovery discovery,
+    SocketCollector(std::unique_ptr<SocketMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
                     SocketMetrics metrics)
-        : maps_(std::move(maps)), discovery_(std::move(discovery)), metrics_(std::move(metrics)) {}
+        : maps_(std::move(maps)), tasks_(std::move(tasks)), metrics_(std::move(metrics)) {}
 
     std::unique_ptr<SocketMaps> maps_;
-    ProcessDiscovery discovery_;
+    std::shared_ptr<const AgentTaskView> tasks_;
     SocketMetrics metrics_;
 };
 

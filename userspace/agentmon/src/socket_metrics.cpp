@@ -74,6 +74,61 @@ class SummedHistograms {
 
 std::string str(std::string_view s) { return std::string(s); }
 
+// A frame key's position in the transport label space (kTransportLabelKeys).
+
+std::uint64_t label_key(std::uint32_t source_type, std::uint32_t target_type,
+                        std::uint32_t msg_type, std::uint32_t priority, std::uint32_t carrier,
+                        std::uint32_t direction) {
+    const std::uint64_t msg = msg_type >= 1 && msg_type <= 15 ? msg_type : 0;
+    const std::uint64_t prio = priority <= 5 ? priority : 6;
+    // The kernel writes only valid values; the clamps keep a bad one in bounds.
+    auto below = [](std::uint64_t v, std::uint64_t n) { return v < n ? v : n - 1; };
+    std::uint64_t key = below(source_type, AGENT_TYPE_SLOTS);
+    key = key * AGENT_TYPE_SLOTS + below(target_type, AGENT_TYPE_SLOTS);
+    key = key * kTransportMsgTypeKeys + msg;
+    key = key * kTransportPriorityKeys + prio;
+    key = key * CARRIER_COUNT + below(carrier, CARRIER_COUNT);
+    return key * DIR_COUNT + below(direction, DIR_COUNT);
+}
+
+LabelSet transport_labels(std::uint64_t key) {
+    auto next = [&key](std::uint64_t n) {
+        const auto v = static_cast<std::uint32_t>(key % n);
+        key /= n;
+        return v;
+    };
+    const std::uint32_t direction = next(DIR_COUNT), carrier = next(CARRIER_COUNT);
+    const std::uint32_t priority = next(kTransportPriorityKeys),
+                        msg_type = next(kTransportMsgTypeKeys);
+    const std::uint32_t target = next(AGENT_TYPE_SLOTS), source = next(AGENT_TYPE_SLOTS);
+    return {{"source_agent", str(agent_type_name(source))},
+            {"target_agent", str(agent_type_name(target))},
+            {"msg_type", msg_type_name(msg_type)},
+            {"priority", priority_name(priority)},
+            {"carrier", str(carrier_name(carrier))},
+            {"direction", str(direction_name(direction))}};
+}
+
+// One counter family from the raw entries (keys[i] is entry i's label key): keys
+// go through `series` (label sets built and admitted once per key for agentmon's
+// life), values are summed per series and emitted in label order.
+void emit_interned(SnapshotBuilder& out, InternedSeries& series, SeriesBudget& budget,
+                   const std::vector<std::uint64_t>& keys,
+                   const std::vector<FrameCountEntry>& entries, __u64 frame_counts::*field,
+                   const std::string& help) {
+    series.intern(keys, transport_labels, budget);
+    std::vector<double> sums(series.slots(), 0.0);
+    std::vector<bool> present(series.slots(), false);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::size_t slot = series.slot_of(keys[i]);
+        sums[slot] += static_cast<double>(entries[i].counts.*field);
+        present[slot] = true;
+    }
+    auto& family = out.family(series.family(), help, MetricType::Counter);
+    for (std::size_t slot : series.order())
+        if (present[slot]) SnapshotBuilder::add_sample(family, sums[slot], series.labels(slot));
+}
+
 // Decoder events that are also transport errors, for agent_transport_errors_total:
 // frames lost to malformed input, to a full frames map, and packets the kernel
 // dropped from agents' receive queues. The other events are agentmon's own.
@@ -105,24 +160,17 @@ void SocketMetrics::build(const SocketReading& now, SnapshotBuilder& out) {
 }
 
 void SocketMetrics::transport_counters(const SocketReading& now, SnapshotBuilder& out) {
-    Summed messages, bytes;
-    for (const auto& e : now.frames) {
-        // Instances of a type share a label set: their counts add up.
-        const LabelSet labels{{"source_agent", str(registry_.type_name_of(e.key.source))},
-                              {"target_agent", str(registry_.type_name_of(e.key.target))},
-                              {"msg_type", msg_type_name(e.key.msg_type)},
-                              {"priority", priority_name(e.key.priority)},
-                              {"carrier", str(carrier_name(e.key.carrier))},
-                              {"direction", str(direction_name(e.key.direction))}};
-        messages.add(labels, static_cast<double>(e.counts.frames));
-        bytes.add(labels, static_cast<double>(e.counts.bytes));
-    }
-    messages.emit(out, budget_, "agent_transport_messages_total",
-                  "Frames sent and received on agents' sockets, counted in the kernel.",
-                  MetricType::Counter);
-    bytes.emit(out, budget_, "agent_transport_bytes_total",
-               "Bytes of frames (header and payload) sent and received on agents' sockets.",
-               MetricType::Counter);
+    // Raw keys carry agent ids; labels carry types, so instances of a type share
+    // a series and their counts add up.
+    std::vector<std::uint64_t> keys;
+    keys.reserve(now.frames.size());
+    for (const auto& e : now.frames)
+        keys.push_back(label_key(registry_.type_of(e.key.source), registry_.type_of(e.key.target),
+                                 e.key.msg_type, e.key.priority, e.key.carrier, e.key.direction));
+    emit_interned(out, messages_, budget_, keys, now.frames, &frame_counts::frames,
+                  "Frames sent and received on agents' sockets, counted in the kernel.");
+    emit_interned(out, bytes_, budget_, keys, now.frames, &frame_counts::bytes,
+                  "Bytes of frames (header and payload) sent and received on agents' sockets.");
 }
 
 void SocketMetrics::rates(const SocketReading& now, SnapshotBuilder& out) {
@@ -131,9 +179,9 @@ void SocketMetrics::rates(const SocketReading& now, SnapshotBuilder& out) {
     for (const auto& e : now.frames) {
         if (e.key.direction != DIR_RECEIVED) continue;
         const double frames = static_cast<double>(e.counts.frames);
-        current.by_carrier[str(carrier_name(e.key.carrier))] += frames;
-        current.by_pair[{{"source_agent", str(registry_.type_name_of(e.key.source))},
-                         {"target_agent", str(registry_.type_name_of(e.key.target))}}] += frames;
+        current.by_carrier[e.key.carrier] += frames;
+        current.by_pair[registry_.type_of(e.key.source) << 8 | registry_.type_of(e.key.target)] +=
+            frames;
     }
     std::optional<Received> before = std::move(previous_);
     previous_ = current;
@@ -146,9 +194,12 @@ void SocketMetrics::rates(const SocketReading& now, SnapshotBuilder& out) {
     };
     Summed throughput, flow;
     for (const auto& [carrier, frames] : current.by_carrier)
-        throughput.add({{"carrier", carrier}}, rate(frames, before->by_carrier[carrier]));
+        throughput.add({{"carrier", str(carrier_name(carrier))}},
+                       rate(frames, before->by_carrier[carrier]));
     for (const auto& [pair, frames] : current.by_pair)
-        flow.add(pair, rate(frames, before->by_pair[pair]));
+        flow.add({{"source_agent", str(agent_type_name(pair >> 8))},
+                  {"target_agent", str(agent_type_name(pair & 0xff))}},
+                 rate(frames, before->by_pair[pair]));
     throughput.emit(out, budget_, "agent_transport_throughput_mps",
                     "Frames received per second between the last two collection ticks.",
                     MetricType::Gauge);

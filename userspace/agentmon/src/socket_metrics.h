@@ -11,6 +11,7 @@
 
 #include "agent_registry.h"
 #include "collector.h"
+#include "interned_series.h"
 #include "series_budget.h"
 #include "socket_reading.h"
 
@@ -26,6 +27,14 @@ struct HistogramBounds {
     std::vector<double> latency_seconds;  // increasing
     std::vector<double> size_bytes;       // increasing
 };
+
+// The transport counters' label space as a dense index: agent types (0..28),
+// msg_type (1..15, 0 for any other value), priority (0..5, 6 for any other),
+// carrier, direction.
+inline constexpr std::uint64_t kTransportMsgTypeKeys = 16, kTransportPriorityKeys = 7;
+inline constexpr std::uint64_t kTransportLabelKeys =
+    std::uint64_t{AGENT_TYPE_SLOTS} * AGENT_TYPE_SLOTS * kTransportMsgTypeKeys *
+    kTransportPriorityKeys * CARRIER_COUNT * DIR_COUNT;
 
 class SocketMetrics {
   public:
@@ -46,11 +55,13 @@ class SocketMetrics {
     AgentRegistry registry_;
     HistogramBounds bounds_;
     SeriesBudget budget_;
+    InternedSeries messages_{"agent_transport_messages_total", kTransportLabelKeys};
+    InternedSeries bytes_{"agent_transport_bytes_total", kTransportLabelKeys};
     // Received frames at the previous reading, for the per-second gauges.
     struct Received {
         double seconds = 0;
-        std::map<std::string, double> by_carrier;
-        std::map<LabelSet, double> by_pair;
+        std::map<std::uint32_t, double> by_carrier;  // by enum carrier
+        std::map<std::uint32_t, double> by_pair;     // source type << 8 | target type
     };
     std::optional<Received> previous_;
 };
