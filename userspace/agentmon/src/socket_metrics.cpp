@@ -75,7 +75,6 @@ class SummedHistograms {
 std::string str(std::string_view s) { return std::string(s); }
 
 // A frame key's position in the transport label space (kTransportLabelKeys).
-
 std::uint64_t label_key(std::uint32_t source_type, std::uint32_t target_type,
                         std::uint32_t msg_type, std::uint32_t priority, std::uint32_t carrier,
                         std::uint32_t direction) {
