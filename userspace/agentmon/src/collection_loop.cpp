@@ -1,6 +1,18 @@
 #include "collection_loop.h"
 
+#include <time.h>
+
 namespace agentmon {
+
+namespace {
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+}  // namespace
 
 void CollectionLoop::start() {
     thread_ = std::thread([this] { run(); });
@@ -19,13 +31,19 @@ void CollectionLoop::tick_once() {
     const auto start = std::chrono::steady_clock::now();
     SnapshotBuilder builder;
     for (auto& collector : collectors_) {
+        const double cpu_before = thread_cpu_seconds();
         Status status = collector->collect(builder);
+        cpu_seconds_[std::string(collector->name())] += thread_cpu_seconds() - cpu_before;
         if (!status) {
             exporter_.count_collector_error(std::string(collector->name()));
             log_.warn("collector failed", {{"collector", std::string(collector->name())},
                                            {"error", status.error().message}});
         }
     }
+    for (const auto& [name, cpu] : cpu_seconds_)
+        builder.counter("agentmon_collector_cpu_seconds_total",
+                        "CPU time (user and system) the collection thread spent in each collector.",
+                        cpu, {{"collector", name}});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     exporter_.publish(std::move(builder).build(), seconds);

@@ -4,6 +4,7 @@
 // tick still publishes what the other collectors produced.
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -43,6 +44,10 @@ class CollectionLoop {
     std::condition_variable wake_;
     bool stop_requested_ = false;
     std::thread thread_;
+    // CPU time (user + system, this thread) each collector's collect() took so far,
+    // by name: what the BPF iterators and /proc reads it makes cost, from the
+    // kernel's own accounting of the collection thread.
+    std::map<std::string, double> cpu_seconds_;
 };
 
 }  // namespace agentmon

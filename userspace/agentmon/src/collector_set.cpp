@@ -1,6 +1,7 @@
 #include "collector_set.h"
 
 #include "discovery_collector.h"
+#include "ring_collector.h"
 #include "self_collector.h"
 #include "socket_collector.h"
 
@@ -31,12 +32,22 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     set->push_back(std::move(discovery));
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
+    std::shared_ptr<SeriesBudget> transport_budget;
     if (config.socket.enabled) {
         auto socket = SocketCollector::create(config, tasks, log);
-        if (socket)
+        if (socket) {
+            transport_budget = (*socket)->budget();
             set->push_back(std::move(socket).value());
-        else
+        } else {
             log.error("socket path disabled", {{"error", socket.error().message}});
+        }
+    }
+    if (config.ring.enabled) {
+        auto ring = RingCollector::create(config, tasks, transport_budget, log);
+        if (ring)
+            set->push_back(std::move(ring).value());
+        else
+            log.error("ring path disabled", {{"error", ring.error().message}});
     }
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));

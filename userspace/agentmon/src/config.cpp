@@ -59,12 +59,14 @@ std::vector<std::string> Config::validate() const {
                            "\" must be a directory under /sys/fs/bpf/ (bpffs), e.g. "
                            "\"/sys/fs/bpf/agentmon\"");
     for (auto& problem : socket.validate()) problems.push_back(std::move(problem));
+    for (auto& problem : ring.validate()) problems.push_back(std::move(problem));
     return problems;
 }
 
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = [] {
-        std::vector<std::string> k = {"listen", "tick", "log_level", "log_format", "pin_dir"};
+        std::vector<std::string> k = {"listen",     "tick",    "log_level",
+                                      "log_format", "pin_dir", "ring_path"};
         k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
         return k;
     }();
@@ -189,6 +191,7 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
             config.pin_dir = *text_value;
     }
     apply_socket_config(doc, config.socket, problems);
+    apply_ring_config(doc, config.ring, problems);
 }
 
 Result<Config> load_config_file(const std::string& path, Config base) {

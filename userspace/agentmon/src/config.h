@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "result.h"
+#include "ring_config.h"
 #include "socket_config.h"
 
 namespace agentmon {
@@ -41,6 +42,7 @@ struct Config {
     LogFormat log_format = LogFormat::text;
     std::string pin_dir = "/sys/fs/bpf/agentmon";
     SocketConfig socket;  // frame spec, agent rules, registry, buckets, series budget
+    RingConfig ring;      // shared-memory rings (uses socket's frame spec, rules, registry)
 
     // Semantic checks; each message starts with the field name ("tick: ...").
     std::vector<std::string> validate() const;

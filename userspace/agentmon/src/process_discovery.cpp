@@ -7,28 +7,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "procfs.h"
+
 namespace agentmon {
 
 namespace {
-
-// A small file in one read(2): with a thousand processes a tick, a stream per file
-// costs more than the read itself. Files of /proc are generated on read, so a
-// process that exits between the listing and the read shows as ENOENT or ESRCH:
-// false, never an error.
-bool read_small_file(const std::string& path, std::string& out, std::size_t max) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    out.resize(max);
-    std::size_t have = 0;
-    while (have < max) {
-        ssize_t n = ::read(fd, out.data() + have, max - have);
-        if (n <= 0) break;
-        have += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    out.resize(have);
-    return have > 0;
-}
 
 std::vector<std::uint32_t> numeric_entries(const std::string& dir) {
     std::vector<std::uint32_t> out;

@@ -1,5 +1,6 @@
 #include "procfs.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -83,6 +84,25 @@ std::optional<std::string> read_first_line(const std::string& path) {
     if (!file || !std::getline(file, line)) return std::nullopt;
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
     return line;
+}
+
+// A small file in one read(2): with a thousand processes a tick, a stream per file
+// costs more than the read itself. Files of /proc are generated on read, so a
+// process that exits between the listing and the read shows as ENOENT or ESRCH:
+// false, never an error.
+bool read_small_file(const std::string& path, std::string& out, std::size_t max) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    out.resize(max);
+    std::size_t have = 0;
+    while (have < max) {
+        ssize_t n = ::read(fd, out.data() + have, max - have);
+        if (n <= 0) break;
+        have += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    out.resize(have);
+    return have > 0;
 }
 
 }  // namespace agentmon

@@ -35,4 +35,9 @@ Result<ProcessUsage> read_self_usage();
 // First line of a small file (e.g. a sysctl), trimmed; nullopt if unreadable.
 std::optional<std::string> read_first_line(const std::string& path);
 
+// Reads up to `max` bytes of a small file (a /proc file) in one go. False when it
+// cannot be opened or is empty: a process that exited between a listing and the
+// read shows as ENOENT or ESRCH, which is normal, not an error.
+bool read_small_file(const std::string& path, std::string& out, std::size_t max);
+
 }  // namespace agentmon

@@ -23,6 +23,8 @@ class SocketCollector : public Collector {
     std::string_view name() const override { return "socket"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    // The transport families' series budget, shared with the ring path.
+    std::shared_ptr<SeriesBudget> budget() const { return metrics_.budget(); }
 
   private:
     SocketCollector(std::unique_ptr<SocketMaps> maps, std::shared_ptr<const AgentTaskView> tasks,

@@ -1,5 +1,7 @@
 #include "socket_metrics.h"
 
+#include "transport_families.h"
+
 #include <cerrno>
 #include <limits>
 
@@ -8,105 +10,6 @@ namespace agentmon {
 namespace {
 
 using prometheus::MetricType;
-
-// Sums values that land on one label set, then admits each label set through the
-// budget in label order (so which sets a full budget keeps does not depend on map
-// iteration order) and emits the result sorted by labels.
-class Summed {
-  public:
-    void add(const LabelSet& labels, double value) { values_[labels] += value; }
-
-    void emit(SnapshotBuilder& out, SeriesBudget& budget, const std::string& name,
-              const std::string& help, MetricType type) const {
-        std::map<LabelSet, double> admitted;
-        for (const auto& [labels, value] : values_) admitted[budget.admit(name, labels)] += value;
-        auto& family = out.family(name, help, type);
-        for (const auto& [labels, value] : admitted)
-            SnapshotBuilder::add_sample(family, value, labels);
-    }
-
-  private:
-    std::map<LabelSet, double> values_;
-};
-
-// Histograms summed the same way, bucket by bucket.
-class SummedHistograms {
-  public:
-    void add(const LabelSet& labels, const HistogramReading& h) {
-        HistogramReading& into = values_[labels];
-        for (std::size_t i = 0; i < h.buckets.size(); ++i) into.buckets[i] += h.buckets[i];
-        into.sum += h.sum;
-    }
-
-    // `sum_scale` turns the kernel's sum unit into the family's (ns -> seconds).
-    void emit(SnapshotBuilder& out, SeriesBudget& budget, const std::string& name,
-              const std::string& help, const std::vector<double>& bounds, double sum_scale) const {
-        SummedHistograms admitted;
-        for (const auto& [labels, h] : values_) admitted.add(budget.admit(name, labels), h);
-        auto& family = out.family(name, help, MetricType::Histogram);
-        for (const auto& [labels, h] : admitted.values_)
-            family.metric.push_back(client_metric(labels, h, bounds, sum_scale));
-    }
-
-  private:
-    static prometheus::ClientMetric client_metric(const LabelSet& labels, const HistogramReading& h,
-                                                  const std::vector<double>& bounds,
-                                                  double sum_scale) {
-        prometheus::ClientMetric metric;
-        for (const auto& [key, value] : labels) metric.label.push_back({key, value});
-        // Kernel slot i counts values in (bounds[i-1], bounds[i]]; the slot after the
-        // last bound counts the rest. Prometheus buckets are cumulative, and +Inf is
-        // the total, whichever slot the kernel used for "above every bound".
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < bounds.size() && i < h.buckets.size(); ++i) {
-            cumulative += h.buckets[i];
-            metric.histogram.bucket.push_back({cumulative, bounds[i]});
-        }
-        metric.histogram.sample_count = h.count();
-        metric.histogram.bucket.push_back(
-            {metric.histogram.sample_count, std::numeric_limits<double>::infinity()});
-        metric.histogram.sample_sum = static_cast<double>(h.sum) * sum_scale;
-        return metric;
-    }
-
-    std::map<LabelSet, HistogramReading> values_;
-};
-
-std::string str(std::string_view s) { return std::string(s); }
-
-// A frame key's position in the transport label space (kTransportLabelKeys).
-std::uint64_t label_key(std::uint32_t source_type, std::uint32_t target_type,
-                        std::uint32_t msg_type, std::uint32_t priority, std::uint32_t carrier,
-                        std::uint32_t direction) {
-    const std::uint64_t msg = msg_type >= 1 && msg_type <= 15 ? msg_type : 0;
-    const std::uint64_t prio = priority <= 5 ? priority : 6;
-    // The kernel writes only valid values; the clamps keep a bad one in bounds.
-    auto below = [](std::uint64_t v, std::uint64_t n) { return v < n ? v : n - 1; };
-    std::uint64_t key = below(source_type, AGENT_TYPE_SLOTS);
-    key = key * AGENT_TYPE_SLOTS + below(target_type, AGENT_TYPE_SLOTS);
-    key = key * kTransportMsgTypeKeys + msg;
-    key = key * kTransportPriorityKeys + prio;
-    key = key * CARRIER_COUNT + below(carrier, CARRIER_COUNT);
-    return key * DIR_COUNT + below(direction, DIR_COUNT);
-}
-
-LabelSet transport_labels(std::uint64_t key) {
-    auto next = [&key](std::uint64_t n) {
-        const auto v = static_cast<std::uint32_t>(key % n);
-        key /= n;
-        return v;
-    };
-    const std::uint32_t direction = next(DIR_COUNT), carrier = next(CARRIER_COUNT);
-    const std::uint32_t priority = next(kTransportPriorityKeys),
-                        msg_type = next(kTransportMsgTypeKeys);
-    const std::uint32_t target = next(AGENT_TYPE_SLOTS), source = next(AGENT_TYPE_SLOTS);
-    return {{"source_agent", str(agent_type_name(source))},
-            {"target_agent", str(agent_type_name(target))},
-            {"msg_type", msg_type_name(msg_type)},
-            {"priority", priority_name(priority)},
-            {"carrier", str(carrier_name(carrier))},
-            {"direction", str(direction_name(direction))}};
-}
 
 // One counter family from the raw entries (keys[i] is entry i's label key): keys
 // go through `series` (label sets built and admitted once per key for agentmon's
@@ -166,9 +69,9 @@ void SocketMetrics::transport_counters(const SocketReading& now, SnapshotBuilder
     for (const auto& e : now.frames)
         keys.push_back(label_key(registry_.type_of(e.key.source), registry_.type_of(e.key.target),
                                  e.key.msg_type, e.key.priority, e.key.carrier, e.key.direction));
-    emit_interned(out, messages_, budget_, keys, now.frames, &frame_counts::frames,
+    emit_interned(out, messages_, *budget_, keys, now.frames, &frame_counts::frames,
                   "Frames sent and received on agents' sockets, counted in the kernel.");
-    emit_interned(out, bytes_, budget_, keys, now.frames, &frame_counts::bytes,
+    emit_interned(out, bytes_, *budget_, keys, now.frames, &frame_counts::bytes,
                   "Bytes of frames (header and payload) sent and received on agents' sockets.");
 }
 
@@ -199,10 +102,10 @@ void SocketMetrics::rates(const SocketReading& now, SnapshotBuilder& out) {
         flow.add({{"source_agent", str(agent_type_name(pair >> 8))},
                   {"target_agent", str(agent_type_name(pair & 0xff))}},
                  rate(frames, before->by_pair[pair]));
-    throughput.emit(out, budget_, "agent_transport_throughput_mps",
+    throughput.emit(out, *budget_, "agent_transport_throughput_mps",
                     "Frames received per second between the last two collection ticks.",
                     MetricType::Gauge);
-    flow.emit(out, budget_, "message_flow_matrix",
+    flow.emit(out, *budget_, "message_flow_matrix",
               "Frames received per second from source to target agent type over the last tick.",
               MetricType::Gauge);
 }
@@ -219,10 +122,10 @@ void SocketMetrics::histograms(const SocketReading& now, SnapshotBuilder& out) {
                    {"carrier", str(carrier_name(e.carrier))},
                    {"direction", str(direction_name(e.direction))}},
                   e.histogram);
-    latency.emit(out, budget_, "agent_transport_latency_seconds",
+    latency.emit(out, *budget_, "agent_transport_latency_seconds",
                  "Time from a frame's header timestamp (sender's CLOCK_MONOTONIC) to its receipt.",
                  bounds_.latency_seconds, 1e-9);
-    sizes.emit(out, budget_, "agent_transport_message_size_bytes",
+    sizes.emit(out, *budget_, "agent_transport_message_size_bytes",
                "Frame sizes (header and payload) in bytes.", bounds_.size_bytes, 1.0);
 }
 
@@ -246,11 +149,11 @@ void SocketMetrics::errors(const SocketReading& now, SnapshotBuilder& out) {
     for (const auto& [event, type] : kErrorEvents)
         errors.add({{"carrier", "all"}, {"direction", "all"}, {"error_type", type}},
                    static_cast<double>(now.walk_events[event]));
-    errors.emit(out, budget_, "agent_transport_errors_total",
+    errors.emit(out, *budget_, "agent_transport_errors_total",
                 "Failed sends and receives by errno, malformed frames, frames lost to a full "
                 "map and packets dropped from receive queues.",
                 MetricType::Counter);
-    would_block.emit(out, budget_, "agent_transport_would_block_total",
+    would_block.emit(out, *budget_, "agent_transport_would_block_total",
                      "Sends and receives on nonblocking sockets that returned EAGAIN.",
                      MetricType::Counter);
 }
@@ -272,7 +175,7 @@ void SocketMetrics::self_metrics(const SocketReading& now, SnapshotBuilder& out)
     // its series before the first drop. Sorted by family name.
     std::map<std::string, double> dropped;
     for (const auto& family : budgeted_families()) dropped[family] = 0;
-    for (const auto& [family, count] : budget_.dropped()) dropped[family] = double(count);
+    for (const auto& [family, count] : budget_->dropped()) dropped[family] = double(count);
     for (const auto& [family, count] : dropped)
         out.counter("agentmon_series_dropped_total",
                     "Distinct label sets folded into a family's overflow series by the series "

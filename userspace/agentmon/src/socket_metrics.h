@@ -5,6 +5,7 @@
 // previous tick. Pure: tests feed hand-built readings.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "interned_series.h"
 #include "series_budget.h"
 #include "socket_reading.h"
+#include "transport_families.h"
 
 namespace agentmon {
 
@@ -28,18 +30,16 @@ struct HistogramBounds {
     std::vector<double> size_bytes;       // increasing
 };
 
-// The transport counters' label space as a dense index: agent types (0..28),
-// msg_type (1..15, 0 for any other value), priority (0..5, 6 for any other),
-// carrier, direction.
-inline constexpr std::uint64_t kTransportMsgTypeKeys = 16, kTransportPriorityKeys = 7;
-inline constexpr std::uint64_t kTransportLabelKeys =
-    std::uint64_t{AGENT_TYPE_SLOTS} * AGENT_TYPE_SLOTS * kTransportMsgTypeKeys *
-    kTransportPriorityKeys * CARRIER_COUNT * DIR_COUNT;
-
 class SocketMetrics {
   public:
     SocketMetrics(AgentRegistry registry, HistogramBounds bounds, SeriesBudget budget)
-        : registry_(std::move(registry)), bounds_(std::move(bounds)), budget_(std::move(budget)) {}
+        : registry_(std::move(registry)),
+          bounds_(std::move(bounds)),
+          budget_(std::make_shared<SeriesBudget>(std::move(budget))) {}
+
+    // The budget the transport families are admitted through, for the other
+    // transport collectors (the ring path) to share: one limit per family.
+    std::shared_ptr<SeriesBudget> budget() const { return budget_; }
 
     // Appends every socket-path family to `out`, in a fixed order with samples
     // sorted by labels, and remembers `now` for the next call's rates.
@@ -54,7 +54,7 @@ class SocketMetrics {
 
     AgentRegistry registry_;
     HistogramBounds bounds_;
-    SeriesBudget budget_;
+    std::shared_ptr<SeriesBudget> budget_;
     InternedSeries messages_{"agent_transport_messages_total", kTransportLabelKeys};
     InternedSeries bytes_{"agent_transport_bytes_total", kTransportLabelKeys};
     // Received frames at the previous reading, for the per-second gauges.

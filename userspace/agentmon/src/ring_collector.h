@@ -1,0 +1,54 @@
+#pragma once
+// The ring path as a Collector: each tick, the rings the agent processes map
+// (discovery's scan, earlier in the same tick) are read once by the sleepable
+// task iterator, decoded, and turned into the transport families with
+// carrier="ring". A ring whose processes are gone gets its final read through the
+// file the tracker holds, and is then forgotten.
+#include <memory>
+
+#include "collector.h"
+#include "config.h"
+#include "discovery_collector.h"
+#include "log.h"
+#include "ring_metrics.h"
+#include "ring_reader_maps.h"
+#include "ring_tracker.h"
+
+namespace agentmon {
+
+class RingCollector : public Collector {
+  public:
+    // `budget`: the series budget the socket path admits the same families through
+    // (nullptr when the socket path is off).
+    static Result<std::unique_ptr<RingCollector>> create(const Config& config,
+                                                         std::shared_ptr<const AgentTaskView> tasks,
+                                                         std::shared_ptr<SeriesBudget> budget,
+                                                         Logger& log);
+
+    std::string_view name() const override { return "ring"; }
+    Status collect(SnapshotBuilder& out) override;
+    std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+
+  private:
+    RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
+                  RingTracker tracker, RingMetrics metrics, FrameSpec spec, Logger& log)
+        : maps_(std::move(maps)),
+          tasks_(std::move(tasks)),
+          tracker_(std::move(tracker)),
+          metrics_(std::move(metrics)),
+          spec_(std::move(spec)),
+          log_(log) {}
+
+    RingObservation observe(TrackedRing& ring, const RingRead& read);
+    void self_metrics(SnapshotBuilder& out, std::size_t rings_read);
+
+    std::unique_ptr<RingReaderMaps> maps_;
+    std::shared_ptr<const AgentTaskView> tasks_;
+    RingTracker tracker_;
+    RingMetrics metrics_;
+    FrameSpec spec_;
+    Logger& log_;
+    std::uint64_t torn_windows_ = 0, missed_reads_ = 0;
+};
+
+}  // namespace agentmon
