@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Ring-path benchmark: exactness, throughput and overhead under observation, and
+the collector's own cost.
+
+  overhead   agentbus --carrier ring --agents 2 --rate 0 (64-byte payloads): frames/s
+             without agentmon (A) and with it (B), alternating, medians of PAIRS pairs;
+             every B run also checks agentmon's ring counts against the bus's truth
+  cost       agentmon at a 1 s tick watching 28 rings (14 agents): CPU time of the
+             ring collector (the collection thread's own accounting, the same the
+             kernel shows in /proc/<pid>/task/<tid>/stat) per second of wall time,
+             and of the whole agentmon process from /proc/<pid>/stat
+
+Run as root from the repository root (scripts/bench-ring.sh builds first).
+Environment: PAIRS (default 5), DURATION seconds per run (default 3), COST_SECONDS
+(default 20).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+import harness  # noqa: E402
+
+PAIRS = int(os.environ.get("PAIRS", "5"))
+DURATION = float(os.environ.get("DURATION", "3"))
+COST_SECONDS = float(os.environ.get("COST_SECONDS", "20"))
+BUS = ["--carrier", "ring", "--payload", "64", "--rate", "0"]
+
+
+def agentbus(args):
+    with tempfile.TemporaryDirectory(prefix="bench-ring-") as tmp:
+        truth_path = os.path.join(tmp, "truth.json")
+        subprocess.run([harness.binary("agentbus"), "--run-dir", tmp, "--truth", truth_path]
+                       + BUS + args, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(truth_path) as f:
+            return json.load(f)
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def overhead():
+    print(f"overhead: agentbus ring, 2 agents, 64 B, --rate 0, {DURATION:g} s runs, "
+          f"{PAIRS} A/B pairs (A without agentmon, B with it, 1 s tick)")
+    print("| pair | without f/s | with f/s | ratio | written d | read d | bytes d |")
+    a, b, differences = [], [], 0
+    run = ["--agents", "2", "--duration", str(DURATION)]
+    for pair in range(PAIRS):
+        without = agentbus(run)["throughput_mps"]
+        with harness.agentmon_running(tick="1s") as (url, _):
+            time.sleep(1.0)
+            truth = agentbus(run)
+            time.sleep(2.5)  # the final read of the rings happens on the next tick
+            got = harness.transport_totals(harness.scrape(url), "ring")
+        want = truth["by_carrier"]["ring"]
+        d_written = got["sent"] - want["sent"]
+        d_read = got["received"] - want["received"]
+        d_bytes = (got["bytes_sent"] - want["bytes_sent"]) + \
+                  (got["bytes_received"] - want["bytes_received"])
+        differences += bool(d_written or d_read or d_bytes)
+        a.append(without)
+        b.append(truth["throughput_mps"])
+        print(f"| {pair + 1:4} | {without:11.0f} | {b[-1]:8.0f} | {b[-1] / without:5.3f} "
+              f"| {int(d_written):9} | {int(d_read):6} | {int(d_bytes):7} |")
+    ratio = statistics.median(b) / statistics.median(a)
+    print(f"medians: without {statistics.median(a):.0f} f/s, with {statistics.median(b):.0f} f/s, "
+          f"ratio {ratio:.3f} (target >= 0.99); with agentmon min {min(b):.0f} f/s "
+          f"(target >= 4.2 M); exactness: {'zero difference in every run' if not differences else f'{differences} run(s) differ'}")
+    return differences
+
+
+def counter(samples, name, **match):
+    return harness.metric_sum(samples, name, **match)
+
+
+def cost():
+    print(f"\ncost: agentmon at a 1 s tick, agentbus ring with 14 agents (28 rings), "
+          f"{COST_SECONDS:g} s")
+    with harness.agentmon_running(tick="1s") as (url, proc):
+        with tempfile.TemporaryDirectory(prefix="bench-ring-cost-") as tmp:
+            bus = subprocess.Popen([harness.binary("agentbus"), "--run-dir", tmp, "--agents", "14",
+                                    "--duration", str(COST_SECONDS + 6)] + BUS,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(3)  # rings found, first reads done
+            s0, t0, p0 = harness.scrape(url), time.monotonic(), process_cpu_seconds(proc.pid)
+            time.sleep(COST_SECONDS)
+            s1, t1, p1 = harness.scrape(url), time.monotonic(), process_cpu_seconds(proc.pid)
+            bus.wait()
+    wall = t1 - t0
+    ring = counter(s1, "agentmon_collector_cpu_seconds_total", collector="ring") - \
+        counter(s0, "agentmon_collector_cpu_seconds_total", collector="ring")
+    discovery = counter(s1, "agentmon_collector_cpu_seconds_total", collector="discovery") - \
+        counter(s0, "agentmon_collector_cpu_seconds_total", collector="discovery")
+    bpf = counter(s1, "agentmon_bpf_program_run_time_seconds_total", program="read_rings") - \
+        counter(s0, "agentmon_bpf_program_run_time_seconds_total", program="read_rings")
+    ticks = counter(s1, "agentmon_collections_total") - counter(s0, "agentmon_collections_total")
+    rings = counter(s1, "agentmon_rings_watched")
+    share = ring / wall
+    print(f"  rings watched: {rings:.0f}; ticks: {ticks:.0f} in {wall:.1f} s")
+    print(f"  ring collector CPU: {ring * 1e3:.1f} ms = {share * 100:.3f} % of one core "
+          f"({ring / max(ticks, 1) * 1e3:.2f} ms per tick; target <= 1 %)")
+    print(f"  of which in the BPF iterator program: {bpf * 1e3:.1f} ms")
+    print(f"  discovery (/proc scan, shared by all paths): {discovery / wall * 100:.3f} % of a core")
+    print(f"  whole agentmon process (/proc/{proc.pid}/stat, socket path included): "
+          f"{(p1 - p0) / wall * 100:.2f} % of a core")
+    return 0 if rings >= 28 and share <= 0.01 else 1
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("bench-ring: run as root (agentmon loads BPF programs)")
+    failures = overhead()
+    failures += cost()
+    print(f"\n{'all targets met' if not failures else f'{failures} check(s) failed'}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
