@@ -1,5 +1,7 @@
 #include "agent.h"
 
+#include <algorithm>
+
 #include "agent_impl.h"
 
 namespace agentbus {
@@ -95,8 +97,15 @@ void Agent::loop() {
             sched_yield();
             continue;
         }
-        // Nothing to do: sleep briefly. Rings cannot wake us, so the sleep stays short.
-        const long us = o_.carrier_on[int(Carrier::kRing)] ? 50 : 1000;
+        // Nothing to do: sleep briefly. Rings cannot wake us, so the sleep stays short;
+        // a slow agent's delayed reply wakes us when it is due, so the delay it adds
+        // is the one asked for (--slow-ms), not that plus up to a sleep.
+        long us = o_.carrier_on[int(Carrier::kRing)] ? 50 : 1000;
+        if (!delayed_.empty()) {
+            const uint64_t t = mono_ns();
+            const uint64_t due = delayed_.front().due;
+            us = std::min<long>(us, due > t ? long((due - t) / 1000) : 0);
+        }
         if (sockets_) {
             timespec ts{0, us * 1000};
             int n = epoll_pwait2(ep_, evs.data(), int(evs.size()), &ts, nullptr);
