@@ -42,8 +42,9 @@ struct {
 struct frame_info {
 	struct frame_key key;
 	__u32 len;
-	__u32 pad;
+	__u32 flags;
 	__u64 timestamp;
+	__u64 sequence;
 };
 
 /* Per socket and direction. */
@@ -68,6 +69,11 @@ struct walk_ctx {
 	__u8 carrier, direction;
 	__u64 now;
 	struct frame_memo memo;
+	__u32 tgid;	 /* the process sending or receiving */
+	__u32 self_id;	 /* its agent id, 0 until discovery identified it */
+	__u32 self_type; /* that id's type, 0 if unknown */
+	__u32 pad;
+	struct intruder_key intruder; /* tgid 0: the peer is an agent (or unknown) */
 };
 
 /* Reads one header field as the spec describes it. Widths are rodata constants, so
@@ -108,6 +114,8 @@ static __always_inline __u32 parse_header(const __u8 *b, struct walk_ctx *c, str
 	f->key.carrier = c->carrier;
 	f->key.direction = c->direction;
 	f->timestamp = FIELD(b, timestamp);
+	f->sequence = FIELD(b, sequence);
+	f->flags = FIELD(b, flags);
 	f->len = spec.header_size + targets * spec.target_stride + payload;
 	return f->len;
 }
@@ -124,6 +132,21 @@ static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
 
 		sent = (now_units - (now_units - f->timestamp) % modulus) * spec.timestamp_unit_ns;
 	}
+	if (c->intruder.tgid) {
+		/* From a process that is not an agent: never counted as agent traffic. */
+		count_intruder_frame(
+		    (__u64)c->intruder.tgid << 32 | c->intruder.uid,
+		    (c->self_type ? c->self_type : agent_type(f->key.target)) << 8 | c->carrier,
+		    f->len);
+		return;
+	}
+	/* Spoofed sources and request/reply matching, verified apart (global). */
+	f->key.source = frame_signals((__u64)f->key.source << 32 | f->key.target, f->sequence,
+				      (__u64)c->tgid << 32 | c->self_id,
+				      (f->key.msg_type & 0xffff) |
+					  (f->flags & spec.reply_mask ? TRACK_REPLY : 0) |
+					  (c->direction == DIR_RECEIVED ? TRACK_RECEIVED : 0),
+				      c->now);
 	count_frame(&f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency, &c->memo);
 }
 

@@ -285,4 +285,140 @@ static __always_inline void count_frame(const struct frame_key *key, __u32 len, 
 	memo->latency->sum += latency_ns;
 }
 
+/* ---- processing time: a request's receipt to its reply's send ---- */
+
+/* msg_type values (bits) that expect a reply; config "request_types". */
+const volatile __u32 request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
+/* Set by user space when the frame spec has a sequence field and a reply flag. */
+const volatile __u32 spec_tracks_requests = 0;
+
+/*
+ * Requests in flight. Replies delete their request at once, so this holds what
+ * agents have received and not answered yet: a few hundred at full rate on the
+ * reference bus. 65536 leaves room for slow agents and for the requests of dead
+ * ones until user space times them out; a request that finds the map full is not
+ * timed and WALK_REQUESTS_MAP_FULL counts it.
+ */
+#define REQUESTS_MAX 65536
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, REQUESTS_MAX);
+	__type(key, struct request_key);
+	__type(value, struct request_info);
+} requests SEC(".maps");
+
+/* Processing-time histograms by the responding agent's type. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, AGENT_TYPE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct histogram);
+} processing SEC(".maps");
+
+#define TRACK_REPLY	 (1u << 16)
+#define TRACK_RECEIVED	 (1u << 17)
+#define TRACK_TYPE_SHIFT 24
+
+/*
+ * Global, so the verifier checks it once on its own (see latency_bucket_of).
+ * `who` is the process (high half) and the other side's agent id (low half: the
+ * request's source at receipt, the reply's target at send); `what` packs the
+ * msg_type (low 16 bits), TRACK_REPLY, TRACK_RECEIVED and the responder's type.
+ */
+__noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
+{
+	struct request_key k = {
+	    .responder_tgid = who >> 32, .requester = (__u32)who, .sequence = sequence};
+	__u32 msg_type = what & 0xffff;
+
+	if (what & TRACK_RECEIVED) {
+		if ((what & TRACK_REPLY) || msg_type >= 32 ||
+		    !(request_type_mask & (1u << msg_type)))
+			return 0;
+		struct request_info v = {.received_ns = now,
+					 .responder_type = (what >> TRACK_TYPE_SHIFT) & 0x3f};
+
+		if (bpf_map_update_elem(&requests, &k, &v, BPF_ANY))
+			count_walk_event(WALK_REQUESTS_MAP_FULL, 1);
+		return 0;
+	}
+	if (!(what & TRACK_REPLY))
+		return 0;
+	struct request_info *v = bpf_map_lookup_elem(&requests, &k);
+
+	if (!v)
+		return 0;
+	__u64 took = now > v->received_ns ? now - v->received_ns : 0;
+	__u32 type = v->responder_type < AGENT_TYPE_SLOTS ? v->responder_type : 0;
+
+	bpf_map_delete_elem(&requests, &k);
+	struct histogram *h = bpf_map_lookup_elem(&processing, &type);
+
+	if (h) {
+		h->buckets[clamp_bucket(latency_bucket_of(took))] += 1;
+		h->sum += took;
+	}
+	return 0;
+}
+
+/* ---- frames from processes that are not agents ---- */
+
+/* Offenders are few; 1024 (offender, target, carrier) keys, then WALK_INTRUDERS_MAP_FULL. */
+#define INTRUDERS_MAX 1024
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, INTRUDERS_MAX);
+	__type(key, struct intruder_key);
+	__type(value, struct frame_counts);
+} intruders SEC(".maps");
+
+/* Global, verified on its own: the walker's states stay as they were. `who` is the
+ * offender's tgid (high half) and uid; `where` the receiving agent's type << 8 | carrier. */
+__noinline int count_intruder_frame(__u64 who, __u32 where, __u32 len)
+{
+	struct intruder_key k = {.tgid = who >> 32,
+				 .uid = (__u32)who,
+				 .target_type = where >> 8,
+				 .carrier = where & 0xff};
+	struct frame_counts *v = bpf_map_lookup_elem(&intruders, &k);
+
+	if (!v) {
+		struct frame_counts zero = {};
+
+		bpf_map_update_elem(&intruders, &k, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&intruders, &k);
+	}
+	if (!v) {
+		count_walk_event(WALK_INTRUDERS_MAP_FULL, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&v->frames, 1);
+	__sync_fetch_and_add(&v->bytes, len);
+	return 0;
+}
+
+/*
+ * What a frame says about its agents beyond the counts, global so the walker's
+ * verification does not multiply by these branches. `ids` is the header's source
+ * (high half) and first target; `self` the process (high half) and its agent id
+ * (0 until discovery has identified it); `what` the msg_type (low 16 bits) with
+ * TRACK_REPLY and TRACK_RECEIVED. Returns the source id to count the frame under:
+ * the header's, or on a send whose header names an agent of another type than the
+ * sender (SPOOFED_SOURCE), the sender's own.
+ */
+__noinline __u32 frame_signals(__u64 ids, __u64 sequence, __u64 self, __u32 what, __u64 now)
+{
+	__u32 source = ids >> 32, target = (__u32)ids, self_id = (__u32)self;
+	__u32 received = what & TRACK_RECEIVED;
+
+	if (!received && self_id && agent_type(source) != agent_type(self_id)) {
+		count_walk_event(WALK_SPOOFED_SOURCE, 1);
+		source = self_id;
+	}
+	if (spec_tracks_requests)
+		track_request(sequence, (self & ~0xffffffffull) | (received ? source : target),
+			      what | (received ? agent_type(target) << TRACK_TYPE_SHIFT : 0), now);
+	return source;
+}
+
 #endif /* AGENTMON_SOCKET_MAPS_BPF_H */

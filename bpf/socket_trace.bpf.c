@@ -30,12 +30,41 @@ const volatile char comm_prefix[16] = "AG_";
 #define MSG_PEEK    2
 #define MAX_IOVECS  16
 
-/* Per socket: one walk state per direction, and the drop count last seen. */
+/* Per socket: one walk state per direction, the drop count last seen, and whether
+ * the process at the other end (Unix stream) is an agent. */
 struct conn_state {
 	struct walk_state dir[DIR_COUNT];
 	__u32 drops_seen;
+	__u32 intruder_uid;
+	__u64 peer_checked_ns;
+	__u32 intruder_tgid; /* 0: the peer is an agent, or not known */
 	__u32 pad;
 };
+
+/* The peer is looked up again this often: a peer that becomes an agent (renamed,
+ * discovered) after connecting stops counting as an intruder within this time. */
+#define PEER_RECHECK_NS 100000000ull
+
+/* A Unix stream socket knows the process at its other end (on the listener's side,
+ * the one that connected): frames from a process that is not an agent are counted
+ * as UNAUTHORIZED, under its pid and uid, and never as agent traffic. */
+static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, struct walk_ctx *c)
+{
+	if (c->now - cs->peer_checked_ns > PEER_RECHECK_NS) {
+		struct pid *peer = BPF_CORE_READ(sk, sk_peer_pid);
+		__u32 tgid = peer ? BPF_CORE_READ(peer, numbers[0].nr) : 0;
+
+		cs->peer_checked_ns = c->now;
+		cs->intruder_tgid = 0;
+		if (tgid && !bpf_map_lookup_elem(&watched, &tgid)) {
+			cs->intruder_tgid = tgid;
+			cs->intruder_uid = BPF_CORE_READ(sk, sk_peer_cred, uid.val);
+		}
+	}
+	c->intruder.tgid = cs->intruder_tgid;
+	c->intruder.uid = cs->intruder_uid;
+	c->intruder.carrier = c->carrier;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
@@ -135,10 +164,12 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 
 static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct watched_task *self = bpf_map_lookup_elem(&watched, &tid);
 
 	/* The one test unwatched tasks pay. */
-	if (!bpf_map_lookup_elem(&watched, &tid))
+	if (!self)
 		return;
 	int carrier = carrier_of(sk);
 
@@ -157,6 +188,8 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	    .carrier = carrier,
 	    .direction = direction,
 	    .now = bpf_ktime_get_ns(),
+	    .tgid = pid_tgid >> 32,
+	    .self_id = self->agent_id,
 	};
 
 	if (!cs || !c.win) {
@@ -164,6 +197,10 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 		return;
 	}
 	c.st = &cs->dir[direction & 1];
+	if (c.self_id)
+		c.self_type = agent_type(c.self_id);
+	if (direction == DIR_RECEIVED && carrier == CARRIER_UNIX)
+		check_peer(sk, cs, &c);
 	if (carrier == CARRIER_DGRAM)
 		__builtin_memset(c.st, 0, sizeof(struct walk_state) - sizeof(c.st->hdr));
 	if (direction == DIR_RECEIVED) {

@@ -123,6 +123,9 @@ enum walk_event {
 	WALK_UNSUPPORTED_SYSCALL, /* a send/receive through a syscall the decoder cannot read */
 	WALK_WATCHED_FULL,	  /* a new agent task not watched: the watched map is full */
 	WALK_RCVQ_DROPS,	  /* packets the kernel dropped from agents' receive queues */
+	WALK_SPOOFED_SOURCE,	  /* a frame whose header source is not the sending agent's type */
+	WALK_REQUESTS_MAP_FULL,	  /* a request not timed: the requests map is full */
+	WALK_INTRUDERS_MAP_FULL, /* a non-agent's frame not attributed: the intruders map is full */
 	WALK_EVENT_COUNT,
 };
 
@@ -134,5 +137,33 @@ struct watched_task {
 
 #define WATCHED_FROM_RENAME 1 /* added by the kernel when the task took an agent name */
 #define WATCHED_FROM_FORK   2 /* added by the kernel as a thread or child of an agent */
+
+/*
+ * Requests received by an agent and not answered yet (hash map `requests`). The
+ * reply is the frame the same process sends with the REPLY flag, to the requester,
+ * carrying the request's sequence; its send time minus the request's receive time
+ * is the agent's processing time. User space removes entries older than the
+ * request timeout and counts them as unanswered.
+ */
+struct request_key {
+	__u32 responder_tgid; /* the process that received the request */
+	__u32 requester;      /* the request's source agent id */
+	__u64 sequence;
+};
+
+struct request_info {
+	__u64 received_ns;    /* bpf_ktime_get_ns() at receipt */
+	__u32 responder_type; /* agent type of the request's target */
+	__u32 pad;
+};
+
+/* Frames an agent received from a process that is not an agent (hash `intruders`):
+ * never counted as agent traffic. Unix stream sockets carry the peer's pid. */
+struct intruder_key {
+	__u32 tgid; /* the sending process */
+	__u32 uid;
+	__u32 target_type; /* agent type of the receiving agent */
+	__u32 carrier;
+};
 
 #endif /* AGENTMON_SOCKET_TRACE_H */

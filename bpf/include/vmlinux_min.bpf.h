@@ -60,10 +60,32 @@ struct sock_common {
 	unsigned short skc_family;
 };
 
+/* include/linux/pid.h: a pid's number in each namespace; [0] is the initial one. */
+struct upid {
+	int nr;
+};
+
+struct pid {
+	struct upid numbers[1];
+};
+
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+/* include/linux/cred.h */
+struct cred {
+	kuid_t uid;
+};
+
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_type;
 	atomic_t sk_drops;
+	/* Unix sockets: the process at the other end (the connecting one, on the
+	 * listener's accepted socket) and its credentials. */
+	struct pid *sk_peer_pid;
+	const struct cred *sk_peer_cred;
 };
 
 /* Opaque here: only passed through as pointers. */

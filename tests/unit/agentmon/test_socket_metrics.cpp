@@ -344,7 +344,8 @@ TEST_CASE("EAGAIN counts as would-block, other errnos and decoder losses as erro
     CHECK(sample(s, "agent_transport_errors_total",
                  {{"carrier", "unix"}, {"direction", "sent"}, {"error_type", "EAGAIN"}}) ==
           nullptr);
-    CHECK(samples(s, "agent_transport_errors_total") == 5);
+    // Plus UNAUTHORIZED and SPOOFED_SOURCE, present at zero.
+    CHECK(samples(s, "agent_transport_errors_total") == 7);
     CHECK(samples(s, "agent_transport_would_block_total") == 1);
 }
 
@@ -414,4 +415,47 @@ TEST_CASE("the whole snapshot serialises as Prometheus text") {
     CHECK(text.find("agent_transport_latency_seconds_bucket{carrier=\"unix\",source_agent="
                     "\"DIRECTOR\",target_agent=\"SECURITY\",le=\"+Inf\"} 10") != std::string::npos);
     CHECK(text.find("agent_transport_throughput_mps{carrier=\"unix\"} 13") != std::string::npos);
+}
+
+TEST_CASE("agent signals: processing time, unanswered and processed by agent type, intruders") {
+    auto metrics = default_metrics();
+    SocketReading r = first_reading();
+    r.processing[3].buckets[0] = 4;  // SECURITY answered four requests
+    r.processing[3].sum = 4000;
+    r.unanswered[5] = 2;  // TESTBED left two unanswered
+    IntruderEntry intruder;
+    intruder.tgid = 4242;
+    intruder.uid = 1000;
+    intruder.target_type = 1;
+    intruder.carrier = CARRIER_UNIX;
+    intruder.frames = 9;
+    intruder.comm = "intruder";
+    r.intruders = {intruder};
+    r.walk_events[WALK_SPOOFED_SOURCE] = 6;
+    const Snapshot s = build(metrics, r);
+    check_all(s,
+              {
+                  {"agent_unanswered_requests_total", {{"agent_type", "TESTBED"}}, 2},
+                  {"agent_unanswered_requests_total", {{"agent_type", "DIRECTOR"}}, 0},
+                  {"agent_transport_errors_total",
+                   {{"carrier", "unix"}, {"direction", "received"}, {"error_type", "UNAUTHORIZED"}},
+                   9},
+                  {"agent_transport_errors_total",
+                   {{"carrier", "all"}, {"direction", "sent"}, {"error_type", "SPOOFED_SOURCE"}},
+                   6},
+                  {"agent_unauthorized_frames_total",
+                   {{"offender_comm", "intruder"},
+                    {"offender_uid", "1000"},
+                    {"target_agent", "DIRECTOR"},
+                    {"carrier", "unix"}},
+                   9},
+              });
+    CHECK(samples(s, "agent_unanswered_requests_total") == 28);
+    CHECK(samples(s, "agent_messages_processed_total") == 28);
+    const auto* processing = family(s, "agent_processing_time_seconds");
+    REQUIRE(processing != nullptr);
+    REQUIRE(processing->metric.size() == 1);
+    CHECK(processing->metric[0].label[0].value == "SECURITY");
+    CHECK(processing->metric[0].histogram.sample_count == 4);
+    CHECK(processing->metric[0].histogram.sample_sum == doctest::Approx(4e-6));
 }

@@ -126,6 +126,12 @@ std::string_view walk_event_name(std::uint32_t event) {
             return "WATCHED_MAP_FULL";
         case WALK_RCVQ_DROPS:
             return "RCVQ_DROPS";
+        case WALK_SPOOFED_SOURCE:
+            return "SPOOFED_SOURCE";
+        case WALK_REQUESTS_MAP_FULL:
+            return "REQUESTS_MAP_FULL";
+        case WALK_INTRUDERS_MAP_FULL:
+            return "INTRUDERS_MAP_FULL";
     }
     return "unknown";
 }

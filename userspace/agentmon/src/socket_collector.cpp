@@ -1,5 +1,7 @@
 #include "socket_collector.h"
 
+#include "procfs.h"
+
 namespace agentmon {
 
 namespace {
@@ -25,6 +27,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.size_bounds_bytes = sc.size_bounds_bytes();
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
     options.pin_dir = config.pin_dir;
+    options.request_type_mask = sc.request_type_mask;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 
@@ -43,12 +46,29 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     std::map<std::uint32_t, std::uint32_t> watched;
     for (const auto& [tid, task] : tasks_->tasks) watched[tid] = task.agent_id;
     if (Status st = maps_->sync_watched(watched); !st) return st;
+    if (Status st = maps_->expire_requests(request_timeout_ns_, unanswered_); !st) return st;
     auto reading = maps_->read();
     if (!reading) return reading.error();
+    reading->unanswered = unanswered_;
+    resolve_intruders(*reading);
     metrics_.build(*reading, out);
     out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
               static_cast<double>(watched.size()));
     return Status::success();
+}
+
+void SocketCollector::resolve_intruders(SocketReading& reading) {
+    // The offender is named by its comm while it lives, and keeps its last known
+    // name after (the counts stay); a process never seen alive is "unknown".
+    for (auto& e : reading.intruders) {
+        std::string comm;
+        if (read_small_file("/proc/" + std::to_string(e.tgid) + "/comm", comm, 64)) {
+            while (!comm.empty() && (comm.back() == '\n' || comm.back() == '\0')) comm.pop_back();
+            intruder_comm_[e.tgid] = comm;
+        }
+        auto known = intruder_comm_.find(e.tgid);
+        e.comm = known != intruder_comm_.end() ? known->second : "unknown";
+    }
 }
 
 }  // namespace agentmon

@@ -2,7 +2,10 @@
 // The socket path as a Collector: each tick, discovery's agent tasks (scanned by
 // the DiscoveryCollector earlier in the same tick) go to the kernel's watched set, the maps are
 // read, and SocketMetrics names and budgets the result.
+#include <array>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "collector.h"
 #include "config.h"
@@ -31,7 +34,12 @@ class SocketCollector : public Collector {
                     SocketMetrics metrics)
         : maps_(std::move(maps)), tasks_(std::move(tasks)), metrics_(std::move(metrics)) {}
 
+    void resolve_intruders(SocketReading& reading);
+
     std::unique_ptr<SocketMaps> maps_;
+    std::uint64_t request_timeout_ns_ = 5000000000ull;
+    std::array<std::uint64_t, AGENT_TYPE_SLOTS> unanswered_{};  // since start
+    std::map<std::uint32_t, std::string> intruder_comm_;        // by tgid, last seen
     std::shared_ptr<const AgentTaskView> tasks_;
     SocketMetrics metrics_;
 };

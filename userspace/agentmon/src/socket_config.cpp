@@ -21,10 +21,15 @@ std::vector<double> default_size_buckets() {
 }
 
 const std::vector<std::string>& socket_config_keys() {
-    static const std::vector<std::string> keys = {"socket_path",       "frame_spec",
-                                                  "agent_rules",       "agents",
-                                                  "series_budget",     "latency_buckets_seconds",
-                                                  "size_buckets_bytes"};
+    static const std::vector<std::string> keys = {"socket_path",
+                                                  "frame_spec",
+                                                  "agent_rules",
+                                                  "agents",
+                                                  "series_budget",
+                                                  "latency_buckets_seconds",
+                                                  "size_buckets_bytes",
+                                                  "request_types",
+                                                  "request_timeout_seconds"};
     return keys;
 }
 
@@ -120,6 +125,34 @@ std::vector<std::string> SocketConfig::validate() const {
     return problems;
 }
 
+namespace {
+
+// ["REQUEST", "TASK"]: names of message types whose frames expect a reply.
+void read_request_types(const nlohmann::json& value, SocketConfig& config,
+                        std::vector<std::string>& problems) {
+    if (!value.is_array()) {
+        problems.push_back("request_types: expected a list of message type names, got " +
+                           value.dump());
+        return;
+    }
+    std::uint32_t mask = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string name = value[i].is_string() ? value[i].get<std::string>() : "";
+        std::uint32_t type = 0;
+        for (std::uint32_t t = 1; t <= 15; ++t)
+            if (msg_type_name(t) == name) type = t;
+        if (!type) {
+            problems.push_back("request_types[" + std::to_string(i) + "]: " + value[i].dump() +
+                               " is not a message type (REQUEST, TASK, RESOURCE_REQ, ...)");
+            continue;
+        }
+        mask |= 1u << type;
+    }
+    config.request_type_mask = mask;
+}
+
+}  // namespace
+
 void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
                          std::vector<std::string>& problems) {
     if (doc.contains("socket_path")) {
@@ -142,6 +175,17 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
             read_buckets(doc.at("size_buckets_bytes"), "size_buckets_bytes", problems);
     if (doc.contains("series_budget"))
         read_series_budget(doc.at("series_budget"), config, problems);
+    if (doc.contains("request_types"))
+        read_request_types(doc.at("request_types"), config, problems);
+    if (doc.contains("request_timeout_seconds")) {
+        const auto& v = doc.at("request_timeout_seconds");
+        if (v.is_number() && v.get<double>() > 0 && v.get<double>() <= 3600)
+            config.request_timeout_seconds = v.get<double>();
+        else
+            problems.push_back(
+                "request_timeout_seconds: expected a number of seconds in (0, 3600], got " +
+                v.dump());
+    }
 }
 
 }  // namespace agentmon

@@ -28,6 +28,11 @@ struct SocketConfig {
     std::vector<double> size_buckets_bytes = default_size_buckets();
     std::size_t series_budget_default = kDefaultSeriesBudget;  // "series_budget": {"default": N}
     std::map<std::string, std::size_t> series_budget;          // per family name
+    // Message types that expect a reply (bit n = msg_type n), for the processing
+    // time: "request_types", default REQUEST, TASK, RESOURCE_REQ.
+    std::uint32_t request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
+    // A request without a reply this long is counted as unanswered.
+    double request_timeout_seconds = 5.0;
 
     // The kernel's forms: bounds in ns and bytes for the histogram maps.
     std::vector<std::uint64_t> latency_bounds_ns() const;

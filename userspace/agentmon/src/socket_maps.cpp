@@ -124,6 +124,8 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     for (std::size_t i = 0; i < options.size_bounds_bytes.size(); ++i)
         const_cast<__u64&>(ro->size_bounds_bytes[i]) = options.size_bounds_bytes[i];
     ro->size_bound_count = static_cast<std::uint32_t>(options.size_bounds_bytes.size());
+    ro->request_type_mask = options.request_type_mask;
+    ro->spec_tracks_requests = options.spec.sequence.width != 0 && options.spec.reply_mask != 0;
     char prefix[16] = {};
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
@@ -253,6 +255,34 @@ Result<SocketReading> SocketMaps::read() const {
                          });
     if (!st) return st.error();
 
+    st = read_percpu_u64(skel_->maps.processing, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             std::uint32_t type = 0;
+                             std::memcpy(&type, key, sizeof(type));
+                             if (type < AGENT_TYPE_SLOTS)
+                                 reading.processing[type] = to_histogram(w);
+                         });
+    if (!st) return st.error();
+
+    // Few keys (offenders): one lookup each.
+    const int intruders_fd = bpf_map__fd(skel_->maps.intruders);
+    intruder_key key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(intruders_fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        frame_counts counts{};
+        if (bpf_map_lookup_elem(intruders_fd, &key, &counts)) continue;
+        IntruderEntry e;
+        e.tgid = key.tgid;
+        e.uid = key.uid;
+        e.target_type = key.target_type;
+        e.carrier = key.carrier;
+        e.frames = counts.frames;
+        e.bytes = counts.bytes;
+        reading.intruders.push_back(e);
+    }
+
     st = read_percpu_u64(skel_->maps.walk_events, ncpus_,
                          [&](const void* key, const std::uint64_t* w) {
                              std::uint32_t slot = 0;
@@ -261,6 +291,32 @@ Result<SocketReading> SocketMaps::read() const {
                          });
     if (!st) return st.error();
     return reading;
+}
+
+Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
+                                   std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered) {
+    const int fd = bpf_map__fd(skel_->maps.requests);
+    const std::uint64_t now = static_cast<std::uint64_t>(monotonic_seconds() * 1e9);
+    std::vector<request_key> expired;
+    request_key key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        request_info info{};
+        if (bpf_map_lookup_elem(fd, &key, &info)) continue;  // answered meanwhile
+        if (info.received_ns + timeout_ns > now) continue;
+        expired.push_back(key);
+        // Counted only if this delete wins over the reply's: a late reply that
+        // deleted it first was answered.
+    }
+    for (const auto& k : expired) {
+        request_info info{};
+        if (bpf_map_lookup_and_delete_elem(fd, &k, &info) == 0 &&
+            info.responder_type < AGENT_TYPE_SLOTS)
+            unanswered[info.responder_type] += 1;
+    }
+    return Status::success();
 }
 
 std::vector<BpfProgramRef> SocketMaps::programs() const {

@@ -2,6 +2,7 @@
 // Owns the socket path's BPF object (bpf/socket_trace.bpf.c): configures it
 // between open and load, attaches it, pins its maps, keeps the kernel's view of
 // which tasks are agents in step with discovery, and reads the maps each tick.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,6 +27,8 @@ struct SocketProgramOptions {
     // leaves all watching to user space's discovery.
     std::string comm_prefix = "AG_";
     std::string pin_dir;  // "" = do not pin
+    // msg_type values that expect a reply (bit n = msg_type n): processing time.
+    std::uint32_t request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
 };
 
 class SocketMaps {
@@ -45,6 +48,11 @@ class SocketMaps {
 
     // Reads every map, summed over CPUs. Never blocks on anything but the bpf syscall.
     Result<SocketReading> read() const;
+
+    // Removes requests received more than `timeout_ns` before now that were never
+    // answered, and counts them by responding agent type into `unanswered`.
+    Status expire_requests(std::uint64_t timeout_ns,
+                           std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered);
 
     std::vector<BpfProgramRef> programs() const;
 

@@ -49,7 +49,9 @@ const std::vector<std::string>& budgeted_families() {
         "agent_transport_messages_total",  "agent_transport_bytes_total",
         "agent_transport_latency_seconds", "agent_transport_message_size_bytes",
         "agent_transport_throughput_mps",  "message_flow_matrix",
-        "agent_transport_errors_total",    "agent_transport_would_block_total"};
+        "agent_transport_errors_total",    "agent_transport_would_block_total",
+        "agent_processing_time_seconds",   "agent_unanswered_requests_total",
+        "agent_messages_processed_total",  "agent_unauthorized_frames_total"};
     return families;
 }
 
@@ -58,6 +60,7 @@ void SocketMetrics::build(const SocketReading& now, SnapshotBuilder& out) {
     rates(now, out);
     histograms(now, out);
     errors(now, out);
+    agent_signals(now, out);
     self_metrics(now, out);
 }
 
@@ -145,6 +148,17 @@ void SocketMetrics::errors(const SocketReading& now, SnapshotBuilder& out) {
         labels["error_type"] = errno_name(static_cast<int>(e.err));
         errors.add(labels, static_cast<double>(e.count));
     }
+    // Frames from processes that are not agents, and frames whose header names
+    // another agent than the sender: security signals, on the error family so the
+    // error ratio sees them too. Present from the start, zero included.
+    errors.add({{"carrier", "unix"}, {"direction", "received"}, {"error_type", "UNAUTHORIZED"}}, 0);
+    for (const auto& e : now.intruders)
+        errors.add({{"carrier", str(carrier_name(e.carrier))},
+                    {"direction", "received"},
+                    {"error_type", "UNAUTHORIZED"}},
+                   static_cast<double>(e.frames));
+    errors.add({{"carrier", "all"}, {"direction", "sent"}, {"error_type", "SPOOFED_SOURCE"}},
+               static_cast<double>(now.walk_events[WALK_SPOOFED_SOURCE]));
     // Always present, zero included, so the error ratio has its series from the start.
     for (const auto& [event, type] : kErrorEvents)
         errors.add({{"carrier", "all"}, {"direction", "all"}, {"error_type", type}},
@@ -156,6 +170,44 @@ void SocketMetrics::errors(const SocketReading& now, SnapshotBuilder& out) {
     would_block.emit(out, *budget_, "agent_transport_would_block_total",
                      "Sends and receives on nonblocking sockets that returned EAGAIN.",
                      MetricType::Counter);
+}
+
+void SocketMetrics::agent_signals(const SocketReading& now, SnapshotBuilder& out) {
+    SummedHistograms processing;
+    for (std::uint32_t type = 0; type < AGENT_TYPE_SLOTS; ++type)
+        if (now.processing[type].count())
+            processing.add({{"agent_type", str(agent_type_name(type))}}, now.processing[type]);
+    processing.emit(out, *budget_, "agent_processing_time_seconds",
+                    "Time from an agent's receipt of a request to its send of the reply "
+                    "(REPLY flag, same sequence), matched in the kernel.",
+                    bounds_.latency_seconds, 1e-9);
+    Summed unanswered, processed;
+    for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
+        unanswered.add({{"agent_type", str(agent_type_name(type))}},
+                       static_cast<double>(now.unanswered[type]));
+    unanswered.emit(out, *budget_, "agent_unanswered_requests_total",
+                    "Requests an agent received and did not answer within the request timeout.",
+                    MetricType::Counter);
+    for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
+        processed.add({{"agent_type", str(agent_type_name(type))}}, 0);
+    for (const auto& e : now.frames)
+        if (e.key.direction == DIR_RECEIVED)
+            processed.add({{"agent_type", str(registry_.type_name_of(e.key.target))}},
+                          static_cast<double>(e.counts.frames));
+    processed.emit(out, *budget_, "agent_messages_processed_total",
+                   "Frames agents received on their sockets, by receiving agent type.",
+                   MetricType::Counter);
+    Summed intruders;
+    for (const auto& e : now.intruders)
+        intruders.add({{"offender_comm", e.comm},
+                       {"offender_uid", std::to_string(e.uid)},
+                       {"target_agent", str(agent_type_name(e.target_type))},
+                       {"carrier", str(carrier_name(e.carrier))}},
+                      static_cast<double>(e.frames));
+    intruders.emit(out, *budget_, "agent_unauthorized_frames_total",
+                   "Frames agents received from processes that are not agents, by offender "
+                   "(comm and uid) and receiving agent. Never counted as agent traffic.",
+                   MetricType::Counter);
 }
 
 void SocketMetrics::self_metrics(const SocketReading& now, SnapshotBuilder& out) {

@@ -50,6 +50,7 @@ class SocketMetrics {
     void rates(const SocketReading& now, SnapshotBuilder& out);
     void histograms(const SocketReading& now, SnapshotBuilder& out);
     void errors(const SocketReading& now, SnapshotBuilder& out);
+    void agent_signals(const SocketReading& now, SnapshotBuilder& out);
     void self_metrics(const SocketReading& now, SnapshotBuilder& out);
 
     AgentRegistry registry_;

@@ -5,6 +5,7 @@
 // tested without a kernel.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "socket_trace.h"
@@ -50,12 +51,26 @@ struct SyscallErrorEntry {
     std::uint64_t count = 0;
 };
 
+// Frames an agent received from a process that is not an agent.
+struct IntruderEntry {
+    std::uint32_t tgid = 0, uid = 0;
+    std::uint32_t target_type = 0;  // the receiving agent's type
+    std::uint32_t carrier = 0;
+    std::uint64_t frames = 0, bytes = 0;
+    std::string comm;  // the offender's, from /proc while it lives; "" when gone
+};
+
 struct SocketReading {
     std::vector<FrameCountEntry> frames;            // only keys present in the map
     std::vector<LatencyEntry> latency;              // only slots with a non-zero count
     std::vector<SizeEntry> sizes;                   // only slots with a non-zero count
     std::vector<SyscallErrorEntry> syscall_errors;  // only non-zero
     std::array<std::uint64_t, WALK_EVENT_COUNT> walk_events{};
+    // Processing-time histograms by responding agent type (index 0..28).
+    std::array<HistogramReading, AGENT_TYPE_SLOTS> processing{};
+    // Requests timed out since the last reading, by responding agent type.
+    std::array<std::uint64_t, AGENT_TYPE_SLOTS> unanswered{};
+    std::vector<IntruderEntry> intruders;
     std::uint64_t frames_map_entries = 0;  // keys in use, for agentmon_bpf_map_entries
     std::uint64_t frames_map_capacity = 0;
     double monotonic_seconds = 0;  // when it was read (CLOCK_MONOTONIC), for rates
