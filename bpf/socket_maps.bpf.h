@@ -361,6 +361,33 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 	return 0;
 }
 
+/* ---- what waits for each agent process ---- */
+
+/* One entry per agent process that received on a socket; user space removes the
+ * entries of processes that exited. 16384 as for the watched tasks. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WATCHED_MAX);
+	__type(key, __u32);
+	__type(value, struct backlog);
+} backlog SEC(".maps");
+
+/* Adds `delta` packets to the process's backlog: each socket remembers the queue
+ * length it last saw and passes on only the change. */
+static __always_inline void add_backlog(__u32 tgid, __s64 delta)
+{
+	struct backlog *b = bpf_map_lookup_elem(&backlog, &tgid);
+
+	if (!b) {
+		struct backlog zero = {};
+
+		bpf_map_update_elem(&backlog, &tgid, &zero, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&backlog, &tgid);
+	}
+	if (b)
+		__sync_fetch_and_add(&b->packets, delta);
+}
+
 /* ---- frames from processes that are not agents ---- */
 
 /* Offenders are few; 1024 (offender, target, carrier) keys, then WALK_INTRUDERS_MAP_FULL. */

@@ -38,7 +38,8 @@ struct conn_state {
 	__u32 intruder_uid;
 	__u64 peer_checked_ns;
 	__u32 intruder_tgid; /* 0: the peer is an agent, or not known */
-	__u32 pad;
+	__u32 owner_tgid;    /* the agent process that receives on this socket */
+	__u64 qlen_seen;     /* receive-queue packets when last looked at (64-bit: atomic swap) */
 };
 
 /* The peer is looked up again this often: a peer that becomes an agent (renamed,
@@ -72,6 +73,37 @@ struct {
 	__type(key, int);
 	__type(value, struct conn_state);
 } conns SEC(".maps");
+
+/* Brings the owner's backlog up to date with the socket's queue length. The swap
+ * is atomic: the receiver and its senders update the same socket from different
+ * CPUs, and each change must be passed on exactly once. */
+static __always_inline void sync_backlog(struct sock *sk, struct conn_state *cs)
+{
+	__u64 qlen = BPF_CORE_READ(sk, sk_receive_queue.qlen);
+	__u64 seen = __sync_lock_test_and_set(&cs->qlen_seen, qlen);
+
+	if (qlen != seen && cs->owner_tgid)
+		add_backlog(cs->owner_tgid, (__s64)qlen - (__s64)seen);
+}
+
+/* A send on a Unix stream socket lands in its peer's receive queue: the receiving
+ * agent's backlog grows now, not only at its next receive, so a stalled agent's
+ * queue shows while it is stalled. */
+static __always_inline void sync_peer_backlog(struct sock *sk)
+{
+	struct unix_sock *u = bpf_skc_to_unix_sock(sk);
+	struct sock *peer;
+	struct conn_state *pcs;
+
+	if (!u)
+		return;
+	peer = u->peer; /* a direct load keeps it a kernel pointer bpf_sk_storage_get accepts */
+	if (!peer)
+		return;
+	pcs = bpf_sk_storage_get(&conns, peer, 0, 0);
+	if (pcs)
+		sync_backlog(peer, pcs);
+}
 
 struct user_iovec {
 	__u64 base;
@@ -212,6 +244,12 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	}
 	walk_syscall(&c, ret);
 	flush_pending(direction);
+	if (direction == DIR_RECEIVED) {
+		cs->owner_tgid = c.tgid;
+		sync_backlog(sk, cs);
+	} else if (carrier == CARRIER_UNIX) {
+		sync_peer_backlog(sk);
+	}
 	if (carrier == CARRIER_DGRAM && (c.st->need || c.st->have)) {
 		/* A datagram is one frame: a frame cut short is malformed. */
 		count_walk_event(WALK_MALFORMED, 1);

@@ -166,4 +166,11 @@ struct intruder_key {
 	__u32 carrier;
 };
 
+/* Packets waiting in an agent process's socket receive queues (hash `backlog`, by
+ * tgid), as of each socket's last receive: a packet holds at least one frame (one
+ * per datagram, one or more per stream write). */
+struct backlog {
+	__s64 packets;
+};
+
 #endif /* AGENTMON_SOCKET_TRACE_H */

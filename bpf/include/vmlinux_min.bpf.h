@@ -78,14 +78,26 @@ struct cred {
 	kuid_t uid;
 };
 
+/* include/linux/skbuff.h: a queue of packets; qlen is how many. */
+struct sk_buff_head {
+	__u32 qlen;
+};
+
 struct sock {
 	struct sock_common __sk_common;
+	struct sk_buff_head sk_receive_queue;
 	__u16 sk_type;
 	atomic_t sk_drops;
 	/* Unix sockets: the process at the other end (the connecting one, on the
 	 * listener's accepted socket) and its credentials. */
 	struct pid *sk_peer_pid;
 	const struct cred *sk_peer_cred;
+};
+
+/* include/net/af_unix.h: a Unix socket and the socket at its other end. */
+struct unix_sock {
+	struct sock sk;
+	struct sock *peer;
 };
 
 /* Opaque here: only passed through as pointers. */

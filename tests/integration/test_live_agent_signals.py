@@ -117,6 +117,32 @@ def unauthorized_and_flood(url):
                  f"{flooder} from SECURITY, {truth['faults']['flood_frames']} flood frames")
 
 
+def socket_stall(url):
+    # Agent 2 stops reading its sockets from 1 s to 3 s: its receive queues fill,
+    # and its senders' sends show it before it reads again.
+    series = []
+    with tempfile.TemporaryDirectory(prefix="agentbus-stall-") as tmp:
+        bus = subprocess.Popen(
+            [harness.binary("agentbus"), "--run-dir", tmp, "--carrier", "unix", "--agents", "2",
+             "--rate", "20000", "--duration", "5", "--fault", "stall:2", "--fault-start", "1",
+             "--fault-duration", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        start = time.monotonic()
+        while bus.poll() is None:
+            samples = harness.scrape(url)
+            depth = [v for n, labels, v in samples if n == "agent_queue_depth" and
+                     labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
+            series.append((time.monotonic() - start, max(depth) if depth else None))
+            time.sleep(0.2)
+    during = [d for t, d in series if 1.6 <= t <= 2.9 and d is not None]
+    after = [d for t, d in series if 4.0 <= t <= 4.8 and d is not None]
+    detail = " ".join(f"{t:.1f}s:{d}" for t, d in series)
+    checks.check(len(during) >= 3 and min(during) >= 50,
+                 "socket stall: the stalled agent's queue depth grows while it does not read",
+                 detail)
+    checks.check(bool(after) and max(after) < 50,
+                 "socket stall: and falls back once it reads again", detail)
+
+
 SPOOFER = r"""
 import ctypes, socket, struct, sys, time
 ctypes.CDLL(None).prctl(15, b"AG_TESTBED", 0, 0, 0)
@@ -168,6 +194,7 @@ try:
         slow(url)
         unauthorized_and_flood(url)
         spoofed(url)
+        socket_stall(url)
         checks.check(proc.poll() is None, "agentmon still running")
 finally:
     os.unlink(config.name)

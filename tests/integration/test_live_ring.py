@@ -32,8 +32,8 @@ def ring_totals(url):
     return harness.transport_totals(settled(url), "ring")
 
 
-def ring_gauge(samples, name, target):
-    values = [v for n, labels, v in samples if n == name and labels.get("target_agent") == target]
+def ring_gauge(samples, name, target, label="target_agent"):
+    values = [v for n, labels, v in samples if n == name and labels.get(label) == target]
     return max(values) if values else None
 
 
@@ -75,12 +75,19 @@ def stall(url):
                            ring_gauge(samples, "agent_transport_queue_depth",
                                       "PROJECT_ORCHESTRATOR"),
                            ring_gauge(samples, "agent_ring_head_of_line_age_seconds",
-                                      "PROJECT_ORCHESTRATOR")))
+                                      "PROJECT_ORCHESTRATOR"),
+                           ring_gauge(samples, "agent_queue_depth", "PROJECT_ORCHESTRATOR",
+                                      "agent_type")))
             time.sleep(TICK)
         bus.communicate()
-    during = [(t, d, a) for t, d, a in series if 1.6 <= t <= 2.9 and d is not None]
-    after = [(t, d, a) for t, d, a in series if 4.0 <= t <= 4.8 and d is not None]
-    detail = " ".join(f"{t:.1f}s:{d:.0f}/{a:.3f}" for t, d, a in series if d is not None)
+    during = [(t, d, a) for t, d, a, _ in series if 1.6 <= t <= 2.9 and d is not None]
+    after = [(t, d, a) for t, d, a, _ in series if 4.0 <= t <= 4.8 and d is not None]
+    detail = " ".join(f"{t:.1f}s:{d:.0f}/{a:.3f}" for t, d, a, _ in series if d is not None)
+    agent_queue = [(t, q) for t, d, _, q in series if 1.6 <= t <= 2.9 and d is not None]
+    checks.check(bool(agent_queue) and all(q is not None and q >= d for (t, q), (_, d, _) in
+                                           zip(agent_queue, during)),
+                 "stall: the stalled agent's agent_queue_depth holds its ring's frames",
+                 str(agent_queue))
     checks.check(len(during) >= 3 and min(d for _, d, _ in during) > 100,
                  "stall: queue depth grows while the consumer is stalled", detail)
     checks.check(len(during) >= 3 and during[-1][2] > during[0][2] + 0.3,

@@ -236,6 +236,21 @@ void RingMetrics::emit_gauges(const std::vector<RingObservation>& rings, double 
                   o.tick.read_frames ? std::min(1.0, sampled / double(o.tick.read_frames)) : 1.0,
                   {{"ring", o.ring}});
     }
+    // What waits for each consuming agent in its rings, added to what the socket
+    // path found in its receive queues.
+    std::map<std::uint32_t, std::uint64_t> waiting;
+    for (const auto& o : rings)
+        if (o.tick.error.empty()) waiting[o.consumer] += o.tick.depth_frames;
+    auto& queue =
+        out.family("agent_queue_depth",
+                   "Frames waiting for an agent: packets in its socket receive queues (a "
+                   "packet holds at least one frame) plus frames in the rings it consumes.",
+                   MetricType::Gauge);
+    for (const auto& [agent, frames] : waiting)
+        add_to_gauge(queue,
+                     {{"agent_id", registry_.instance_name(agent)},
+                      {"agent_type", str(registry_.type_name_of(agent))}},
+                     double(frames));
     const std::optional<double> before = previous_seconds_;
     previous_seconds_ = now_seconds;
     if (!before || now_seconds <= *before) return;

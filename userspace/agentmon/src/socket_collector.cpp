@@ -2,6 +2,8 @@
 
 #include "procfs.h"
 
+#include <set>
+
 namespace agentmon {
 
 namespace {
@@ -50,6 +52,19 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     auto reading = maps_->read();
     if (!reading) return reading.error();
     reading->unanswered = unanswered_;
+    std::map<std::uint32_t, std::uint32_t> agent_of_process;
+    std::set<std::uint32_t> processes;
+    for (const auto& [tid, task] : tasks_->tasks) {
+        processes.insert(task.pid);
+        if (tid == task.pid) agent_of_process[task.pid] = task.agent_id;
+        reading->backlog_by_agent.try_emplace(task.agent_id, 0);
+    }
+    for (const auto& [tgid, packets] : maps_->read_backlog(processes)) {
+        auto agent = agent_of_process.find(tgid);
+        // A negative sum is a socket closed between reads; nothing waits there.
+        if (agent != agent_of_process.end() && packets > 0)
+            reading->backlog_by_agent[agent->second] += packets;
+    }
     resolve_intruders(*reading);
     metrics_.build(*reading, out);
     out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",

@@ -293,6 +293,27 @@ Result<SocketReading> SocketMaps::read() const {
     return reading;
 }
 
+std::map<std::uint32_t, std::int64_t> SocketMaps::read_backlog(
+    const std::set<std::uint32_t>& alive) {
+    const int fd = bpf_map__fd(skel_->maps.backlog);
+    std::map<std::uint32_t, std::int64_t> out;
+    std::vector<std::uint32_t> gone;
+    std::uint32_t key = 0, next = 0;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (!alive.count(key)) {
+            gone.push_back(key);
+            continue;
+        }
+        backlog value{};
+        if (bpf_map_lookup_elem(fd, &key, &value) == 0) out[key] = value.packets;
+    }
+    for (std::uint32_t tgid : gone) bpf_map_delete_elem(fd, &tgid);
+    return out;
+}
+
 Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
                                    std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered) {
     const int fd = bpf_map__fd(skel_->maps.requests);

@@ -197,6 +197,13 @@ void SocketMetrics::agent_signals(const SocketReading& now, SnapshotBuilder& out
     processed.emit(out, *budget_, "agent_messages_processed_total",
                    "Frames agents received on their sockets, by receiving agent type.",
                    MetricType::Counter);
+    for (const auto& [agent, packets] : now.backlog_by_agent)
+        out.gauge("agent_queue_depth",
+                  "Frames waiting for an agent: packets in its socket receive queues (a packet "
+                  "holds at least one frame) plus frames in the rings it consumes.",
+                  static_cast<double>(packets),
+                  {{"agent_type", str(registry_.type_name_of(agent))},
+                   {"agent_id", registry_.instance_name(agent)}});
     Summed intruders;
     for (const auto& e : now.intruders)
         intruders.add({{"offender_comm", e.comm},

@@ -5,6 +5,7 @@
 // tested without a kernel.
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ struct SocketReading {
     // Requests timed out since the last reading, by responding agent type.
     std::array<std::uint64_t, AGENT_TYPE_SLOTS> unanswered{};
     std::vector<IntruderEntry> intruders;
+    // Packets waiting in each agent's socket receive queues, by agent id: every
+    // discovered agent, 0 included (the collector maps processes to agents).
+    std::map<std::uint32_t, std::int64_t> backlog_by_agent;
     std::uint64_t frames_map_entries = 0;  // keys in use, for agentmon_bpf_map_entries
     std::uint64_t frames_map_capacity = 0;
     double monotonic_seconds = 0;  // when it was read (CLOCK_MONOTONIC), for rates
