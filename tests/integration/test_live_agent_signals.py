@@ -66,7 +66,9 @@ def slow(url):
     name = "agent_processing_time_seconds"
     before = settled(url)
     code, truth, err = harness.run_agentbus(
-        ["--carrier", "unix", "--agents", "4", "--rate", "4000", "--duration", "4", "--fault",
+        # A light load (3 agents, 1500 frames/s): a busy machine delays every wake-up,
+        # the slow agent's timed ones included.
+        ["--carrier", "unix", "--agents", "3", "--rate", "1500", "--duration", "4", "--fault",
          "slow:2", "--fault-start", "0", "--fault-duration", "10", "--slow-ms", "5"])
     after = settled(url)
     checks.check(code == 0 and truth and truth["faults"]["slow_replies"] > 100,
@@ -77,7 +79,7 @@ def slow(url):
     checks.check(p50 is not None and abs(p50 - 0.005) <= 0.0005,
                  "slow: the slow agent's processing-time p50 is 5 ms within 10 %",
                  f"p50 = {p50}")
-    for other in ("DIRECTOR", "SECURITY", "SECURITY_CHAOS"):
+    for other in ("DIRECTOR", "SECURITY"):
         p = quantile(histogram(before, name, agent_type=other),
                      histogram(after, name, agent_type=other), 0.5)
         checks.check(p is not None and p < 0.001, f"slow: {other}'s p50 is unaffected",
