@@ -70,7 +70,9 @@ def transport():
                    PER_S, "Failures by errno and carrier; decoder errors carry carrier=all."),
         timeseries("Error ratio", [q("transport:error_ratio_5m", "error ratio"), q("vector(0.001)", "alert threshold")], RATIO,
                    "Errors over attempts, 5 m; TransportErrorRatioHigh above 0.1 %."),
-        timeseries("Would block (EAGAIN)", [q(f'sum by (carrier, direction) (rate(agent_transport_would_block_total{{{c}}}[$__rate_interval]))', "{{carrier}} {{direction}}")],
+        # agentmon creates a would-block series at the first EAGAIN; "or vector(0)"
+        # shows a quiet bus as 0 rather than "No data".
+        timeseries("Would block (EAGAIN)", [q(f'sum by (carrier, direction) (rate(agent_transport_would_block_total{{{c}}}[$__rate_interval])) or vector(0)', "{{carrier}} {{direction}}")],
                    PER_S, "Nonblocking calls that found the socket full or empty: flow control, not failure."),
         timeseries("Latency by carrier", quantiles("agent_transport_latency_seconds", "carrier", f"{{{c}}}"), SECONDS,
                    "Send-to-receive latency percentiles per carrier."),
@@ -164,6 +166,13 @@ def flow():
     ])
 
 
+def burn_rate(title, budget):
+    """The 1 h and 6 h burn rates of one SLO against the paging rates."""
+    return timeseries(title, [q(f"slo:{budget}_budget_burn_rate_1h", "1 h"), q(f"slo:{budget}_budget_burn_rate_6h", "6 h"),
+                              q("vector(14.4)", "page (1 h)"), q("vector(6)", "page (6 h)")],
+                      "suffix:x", "Budget spend rate: 1 spends the 30-day budget in 30 days.")
+
+
 def slo():
     return dashboard("agentmon-slo", "agentmon / SLI and SLO",
                      "Availability 99.9 % and 95 % of frames within 100 ms: SLIs, error budgets and burn rates.", [
@@ -183,12 +192,8 @@ def slo():
         stat("Agents healthy", [q("system:healthy_agents_ratio", "health > 80")], RATIO,
              PENDING + "Share of agents with health above 80; target 90 %.", w=6, h=6,
              thresholds=[(None, "red"), (0.9, "green")]),
-        timeseries("Availability burn rate", [q("slo:error_budget_burn_rate_1h", "1 h"), q("slo:error_budget_burn_rate_6h", "6 h"),
-                                              q("vector(14.4)", "page (1 h)"), q("vector(6)", "page (6 h)")],
-                   "suffix:x", "Budget spend rate: 1 spends the 30-day budget in 30 days."),
-        timeseries("Latency burn rate", [q("slo:latency_budget_burn_rate_1h", "1 h"), q("slo:latency_budget_burn_rate_6h", "6 h"),
-                                         q("vector(14.4)", "page (1 h)"), q("vector(6)", "page (6 h)")],
-                   "suffix:x", "Budget spend rate: 1 spends the 30-day budget in 30 days."),
+        burn_rate("Availability burn rate", "error"),
+        burn_rate("Latency burn rate", "latency"),
         timeseries("Error ratio windows", [q("sli:error_ratio:rate5m", "5 m"), q("sli:error_ratio:rate1h", "1 h"),
                                            q("sli:error_ratio:rate6h", "6 h"), q("sli:error_ratio:rate3d", "3 d")],
                    RATIO, "The windows the burn-rate alerts compare."),
