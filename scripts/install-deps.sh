@@ -10,8 +10,9 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
                 clang-format)
 # The monitoring-stack tests: promtool and amtool, the servers they check against,
 # yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the
-# Kubernetes schema check (tests/k8s/package.json).
-test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint nodejs npm)
+# Kubernetes schema check (tests/k8s/package.json); docker-compose validates the
+# compose file without a Docker engine.
+test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
