@@ -8,12 +8,42 @@ set -euo pipefail
 build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zlib1g-dev
                 libcli11-dev nlohmann-json3-dev doctest-dev prometheus-cpp-dev libcivetweb-dev linux-libc-dev
                 clang-format)
-test_packages=(python3 prometheus curl procps)
+# The monitoring-stack tests: promtool and amtool, the servers they check against,
+# yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the
+# Kubernetes schema check (tests/k8s/package.json); docker-compose validates the
+# compose file without a Docker engine.
+test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
   wanted+=("${test_packages[@]}")
 fi
+
+# kubectl renders deploy/k8s (kubectl kustomize). Any kubectl will do: Debian's
+# kubernetes-client only when none is installed (this machine image ships one).
+if [[ "${1:-}" == "--with-tests" ]] && ! command -v kubectl >/dev/null; then
+  wanted+=(kubernetes-client)
+fi
+# A node that brings its own npm (nodesource's) must not get Debian's npm on top:
+# the two packages conflict. Only ask Debian for them when either is missing.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  kept=()
+  for pkg in "${wanted[@]}"; do
+    [[ "$pkg" == nodejs || "$pkg" == npm ]] || kept+=("$pkg")
+  done
+  wanted=("${kept[@]}")
+fi
+
+install_node_modules() {
+  # The schema check's npm packages, pinned by tests/k8s/package-lock.json.
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s"
+  if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
+    echo "install-deps: npm ci in tests/k8s" >&2
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$dir/node_modules"
+  fi
+}
 
 missing=()
 for pkg in "${wanted[@]}"; do
@@ -21,7 +51,10 @@ for pkg in "${wanted[@]}"; do
     missing+=("$pkg")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  [[ "${1:-}" == "--with-tests" ]] && install_node_modules
+  exit 0
+fi
 
 echo "install-deps: installing missing Debian packages: ${missing[*]}" >&2
 as_root=()
@@ -37,4 +70,5 @@ export DEBIAN_FRONTEND=noninteractive
 # --no-install-recommends keeps the prometheus package from pulling a desktop's worth of
 # extras; the services it ships are started by the tests themselves, never by systemd.
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[[ "${1:-}" == "--with-tests" ]] && install_node_modules
 echo "install-deps: done" >&2

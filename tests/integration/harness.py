@@ -243,3 +243,30 @@ def free_port_base(count):
             for s in held:
                 s.close()
     raise RuntimeError("no free port range")
+
+
+def tool(name, package):
+    """Path of a command-line tool that scripts/install-deps.sh installs; a missing
+    one is a failed setup, not a reason to skip."""
+    import shutil
+    path = shutil.which(name)
+    if not path:
+        print(f"FAIL: {name} is missing; scripts/install-deps.sh --with-tests installs {package}")
+        sys.exit(1)
+    return path
+
+
+def load_yaml(path=None, text=None, all_documents=False):
+    """YAML as Python objects through yq (Debian's, a jq wrapper), which keeps the
+    suite free of Python packages. all_documents returns every document of a stream."""
+    args = [tool("yq", "yq"), "-c"] + (["-s"] if all_documents else []) + ["."]
+    if path:
+        args.append(path)
+    out = subprocess.run(args, input=text, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise ValueError(f"yq could not read {path or 'input'}: {out.stderr.strip()}")
+    return json.loads(out.stdout) if out.stdout.strip() else None
+
+
+def source_path(*parts):
+    return os.path.join(SOURCE_DIR, *parts)
