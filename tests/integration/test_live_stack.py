@@ -144,7 +144,8 @@ def main():
             checks.check(harness.wait_for(lambda: ready(api), timeout=30), "prometheus became ready")
 
             fault_start = 5.0
-            bus = [harness.binary("agentbus"), "--agents", "4", "--carrier", "unix", "--rate", "2000",
+            # unix carries the fault; ring gives the ring panels and rules their data.
+            bus = [harness.binary("agentbus"), "--agents", "4", "--carrier", "unix,ring", "--rate", "2000",
                    "--duration", "150", "--fault", "malformed", "--fault-start", str(fault_start),
                    "--fault-duration", "140"]
             with harness.background(bus):
