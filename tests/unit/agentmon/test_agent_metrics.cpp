@@ -64,6 +64,8 @@ TEST_CASE("instances are labelled by type and instance name") {
     CHECK(value(s, "agent_status", monitor_1) == 1);
     CHECK(value(s, "agent_cpu_seconds_total", monitor) == 2);
     CHECK(value(s, "agent_restarts_total", monitor_1) == 0);
+    CHECK(value(s, "agent_process_id", monitor) == 100);
+    CHECK(value(s, "agent_process_id", monitor_1) == 200);
     CHECK_FALSE(value(s, "agent_last_exit_code", monitor).has_value());  // never ended
     CHECK(value(s, "agent_info",
                 {{"agent_type", "DIRECTOR"},

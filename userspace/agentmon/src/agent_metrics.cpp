@@ -99,6 +99,9 @@ void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& si
                           "0..100 from error rate, queue depth, run-queue delay, CPU saturation, "
                           "unanswered requests and silence (docs/metrics.md).",
                           MetricType::Gauge);
+    InstanceFamily pid("agent_process_id",
+                       "Process id of the agent's live process; 0 when it has none.",
+                       MetricType::Gauge);
     InstanceFamily info("agent_info",
                         "Always 1: the agent instance and the container and pod it runs in "
                         "(empty outside them).",
@@ -117,6 +120,7 @@ void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& si
         if (inst.last_exit_code) exit_code.add(labels, *inst.last_exit_code);
         if (inst.last_exit_signal) exit_signal.add(labels, *inst.last_exit_signal);
         restarts.add(labels, static_cast<double>(inst.restarts));
+        pid.add(labels, inst.tgid);
         cpu.add(labels, inst.cpu_seconds);
         LabelSet with = labels;
         with["resource"] = "cpu";
@@ -139,7 +143,7 @@ void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& si
         runq[type] += inst.runq;
     }
     for (const auto* family :
-         {&status, &exit_code, &exit_signal, &restarts, &cpu, &usage, &health, &info})
+         {&status, &exit_code, &exit_signal, &restarts, &cpu, &usage, &health, &pid, &info})
         family->emit(out, budget_);
 
     auto& hist = out.family("agent_runqueue_delay_seconds",
