@@ -231,7 +231,8 @@ int BPF_PROG(agent_switch, _Bool preempt, struct task_struct *prev, struct task_
 
 	/* Preempted, or yielding while runnable: it waits in the run queue from now. */
 	if (mark) {
-		unsigned int state = BPF_CORE_READ((struct task_struct___agent *)prev, __state);
+		/* A direct load: prev is a trusted BTF pointer, no probe-read helper needed. */
+		unsigned int state = ((struct task_struct___agent *)prev)->__state;
 
 		now = bpf_ktime_get_ns();
 		mark->queued_at = preempt || state == TASK_RUNNING ? now : 0;
