@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "agent_metrics.h"
+#include "socket_config.h"
 
 using namespace agentmon;
 
@@ -142,4 +144,15 @@ TEST_CASE("a budget of two per family folds the third instance into overflow and
     CHECK(value(s, "agentmon_series_dropped_total", {{"family", "agent_health_score"}}) == 1);
     // Per-type families are bounded by construction and not budgeted.
     CHECK(find(s, "system_active_agents")->metric.size() == 28);
+}
+
+TEST_CASE("the config's series_budget accepts every budgeted agent family") {
+    for (const auto& family : agent_budgeted_families()) {
+        SocketConfig config;
+        std::vector<std::string> problems;
+        apply_socket_config(nlohmann::json{{"series_budget", {{family, 7}}}}, config, problems);
+        CAPTURE(family);
+        CHECK(problems.empty());
+        CHECK(config.series_budget[family] == 7);
+    }
 }
