@@ -150,9 +150,9 @@ TEST_CASE("the config's series_budget accepts every budgeted agent family") {
     for (const auto& family : agent_budgeted_families()) {
         SocketConfig config;
         std::vector<std::string> problems;
-        apply_socket_config(nlohmann::json{{"series_budget", {{family, 7}}}}, config, problems);
+        apply_socket_config(nlohmann::json{{"series_budget", {{family, 7u}}}}, config, problems);
         CAPTURE(family);
-        CHECK(problems.empty());
+        CHECK_MESSAGE(problems.empty(), (problems.empty() ? "" : problems[0]));
         CHECK(config.series_budget[family] == 7);
     }
 }
