@@ -59,7 +59,8 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
         return errno_error(
             "load the agent state path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, "
             "task storage and the tp_btf scheduler tracepoints sched_switch, "
-            "sched_stat_runtime, sched_process_exit; `agentmon check` shows what is missing)",
+            "sched_stat_runtime, sched_process_exit; `agentmon check` shows whether tp_btf "
+            "programs load at all)",
             -err);
 
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
