@@ -158,3 +158,24 @@ TEST_CASE("rule problems name the rule and the field") {
         CHECK(problems[0].rfind(c.named, 0) == 0);
     }
 }
+
+TEST_CASE("match_comm_only: the first comm-only rule that matches; rules needing files skip") {
+    std::vector<std::string> problems;
+    auto rules = rules_of(R"([{"comm": "AG_*", "exe": "/opt/*", "agent_type": "WEB"},
+                              {"comm": "worker*", "agent_type": "LINTER", "agent_id": 47},
+                              {"comm": "AG_*"}])",
+                          problems);
+    REQUIRE(problems.empty());
+    CHECK(match_comm_only(rules, "AG_MONITOR")->agent_type == 10);  // not WEB: needs exe
+    CHECK(match_comm_only(rules, "worker-3")->agent_id == 47);
+    CHECK_FALSE(match_comm_only(rules, "bash").has_value());
+}
+
+TEST_CASE("kernel_comm_prefix: the prefix of a comm-only from_comm rule, else none") {
+    std::vector<std::string> problems;
+    CHECK(kernel_comm_prefix(default_agent_rules()) == "AG_");
+    CHECK(kernel_comm_prefix(rules_of(R"([{"comm": "AG_*", "exe": "/x"}])", problems)) == "");
+    CHECK(kernel_comm_prefix(rules_of(R"([{"comm": "bus-*", "comm_prefix": "bus-"}])", problems)) ==
+          "bus-");
+    CHECK(problems.empty());
+}

@@ -67,6 +67,23 @@ std::optional<RuleMatch> match_rule(const AgentRule& rule, const std::string& co
     return RuleMatch{*type, rule.agent_id ? rule.agent_id : *type};
 }
 
+std::optional<RuleMatch> match_comm_only(const std::vector<AgentRule>& rules,
+                                         const std::string& comm) {
+    for (const auto& rule : rules) {
+        if (rule.needs_process_files()) continue;
+        if (auto match = match_rule(rule, comm, {})) return match;
+    }
+    return std::nullopt;
+}
+
+std::string kernel_comm_prefix(const std::vector<AgentRule>& rules) {
+    for (const auto& rule : rules)
+        if (rule.agent_type == "from_comm" && !rule.needs_process_files() &&
+            rule.comm == rule.comm_prefix + "*")
+            return rule.comm_prefix;
+    return "";
+}
+
 std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
                                          std::vector<std::string>& problems) {
     if (!value.is_array()) {

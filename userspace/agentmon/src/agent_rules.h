@@ -72,4 +72,15 @@ bool comm_matches(const AgentRule& rule, const std::string& comm);
 std::optional<RuleMatch> match_rule(const AgentRule& rule, const std::string& comm,
                                     const ProcessFacts& facts);
 
+// The first comm-only rule that matches `comm`, for processes the kernel saw take
+// an agent's name but that ended before discovery could read their /proc files.
+// Rules that test more than comm are skipped: their facts are gone with the process.
+std::optional<RuleMatch> match_comm_only(const std::vector<AgentRule>& rules,
+                                         const std::string& comm);
+
+// The comm prefix the kernel can watch for on its own (tasks renamed to it are
+// agents from their rename on): the prefix of the first comm-only "from_comm"
+// rule of the form "<prefix>*", or "" when there is none.
+std::string kernel_comm_prefix(const std::vector<AgentRule>& rules);
+
 }  // namespace agentmon

@@ -1,5 +1,6 @@
 #include "collector_set.h"
 
+#include "agent_collector.h"
 #include "discovery_collector.h"
 #include "ring_collector.h"
 #include "self_collector.h"
@@ -49,6 +50,16 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
         else
             log.error("ring path disabled", {{"error", ring.error().message}});
     }
+    // Health inputs other collectors know about agents; the socket path's signals
+    // (errors, queues, unanswered requests) are to be written here before the
+    // agent collector reads it in the same tick.
+    auto signals = std::make_shared<AgentSignalBoard>();
+    auto agents = AgentCollector::create(config, tasks, signals, log);
+    if (agents)
+        set->push_back(std::move(agents).value());
+    else
+        log.error("agent state path disabled: no agent_status, CPU, run-queue or health metrics",
+                  {{"error", agents.error().message}});
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
     return set;

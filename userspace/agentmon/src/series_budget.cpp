@@ -40,4 +40,16 @@ LabelSet SeriesBudget::admit(const std::string& family, const LabelSet& labels) 
     return overflow_of(labels);
 }
 
+void emit_series_dropped(const SeriesBudget& budget, const std::vector<std::string>& families,
+                         SnapshotBuilder& out) {
+    std::map<std::string, double> dropped;
+    for (const auto& family : families) dropped[family] = 0;
+    for (const auto& [family, count] : budget.dropped()) dropped[family] = double(count);
+    for (const auto& [family, count] : dropped)
+        out.counter("agentmon_series_dropped_total",
+                    "Distinct label sets folded into a family's overflow series by the series "
+                    "budget.",
+                    count, {{"family", family}});
+}
+
 }  // namespace agentmon

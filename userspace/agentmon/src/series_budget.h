@@ -12,6 +12,9 @@
 #include <map>
 #include <string>
 #include <unordered_set>
+#include <vector>
+
+#include "collector.h"
 
 namespace agentmon {
 
@@ -57,5 +60,10 @@ class SeriesBudget {
     std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
     std::map<std::string, std::uint64_t> dropped_count_;
 };
+
+// agentmon_series_dropped_total{family} for each of `families`, 0 until it
+// overflows, so an alert on increase() has its series before the first drop.
+void emit_series_dropped(const SeriesBudget& budget, const std::vector<std::string>& families,
+                         SnapshotBuilder& out);
 
 }  // namespace agentmon

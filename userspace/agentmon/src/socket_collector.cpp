@@ -6,20 +6,6 @@
 
 namespace agentmon {
 
-namespace {
-
-// The kernel watches tasks whose comm starts with the default rule's prefix from
-// their rename on, so their first frames count before discovery's next scan.
-std::string kernel_comm_prefix(const std::vector<AgentRule>& rules) {
-    for (const auto& rule : rules)
-        if (rule.agent_type == "from_comm" && !rule.needs_process_files() &&
-            rule.comm == rule.comm_prefix + "*")
-            return rule.comm_prefix;
-    return "";
-}
-
-}  // namespace
-
 Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     const Config& config, std::shared_ptr<const AgentTaskView> tasks, Logger& log) {
     const SocketConfig& sc = config.socket;

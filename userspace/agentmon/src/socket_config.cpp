@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "agent_metrics.h"
 #include "socket_metrics.h"
 #include "socket_trace.h"
 
@@ -84,7 +85,10 @@ void read_series_budget(const nlohmann::json& b, SocketConfig& config,
                            b.dump());
         return;
     }
-    const auto& families = budgeted_families();
+    // The socket path's families and the agent path's per-instance ones.
+    std::vector<std::string> families = budgeted_families();
+    const auto& agent_families = agent_budgeted_families();
+    families.insert(families.end(), agent_families.begin(), agent_families.end());
     for (const auto& [family, v] : b.items()) {
         const std::string where = "series_budget." + family;
         if (family != "default" &&

@@ -11,6 +11,9 @@
 #include <cstring>
 #include <set>
 
+#include "bpf_map_read.h"
+#include "bpf_object_ops.h"
+
 // After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
 #include "socket_trace.skel.h"
 
@@ -28,57 +31,6 @@ double monotonic_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-// Calls `visit(key, summed)` for every entry of a per-CPU map whose values are
-// arrays of u64 counters, with each word summed over CPUs. Reads in batches where
-// the kernel supports it (5.6+), else key by key.
-template <class Visit>
-Status read_percpu_u64(const bpf_map* map, int ncpus, Visit visit) {
-    const int fd = bpf_map__fd(map);
-    const std::uint32_t key_size = bpf_map__key_size(map);
-    const std::uint32_t words = bpf_map__value_size(map) / 8;
-    const std::uint32_t chunk = 256;
-    std::vector<std::uint8_t> keys(static_cast<std::size_t>(chunk) * key_size);
-    std::vector<std::uint64_t> values(static_cast<std::size_t>(chunk) * words * ncpus);
-    std::vector<std::uint64_t> summed(words);
-    std::vector<std::uint8_t> batch(std::max<std::uint32_t>(key_size, 8));
-
-    auto emit = [&](std::uint32_t count) {
-        for (std::uint32_t i = 0; i < count; ++i) {
-            std::fill(summed.begin(), summed.end(), 0);
-            const std::uint64_t* base = values.data() + static_cast<std::size_t>(i) * words * ncpus;
-            for (int cpu = 0; cpu < ncpus; ++cpu)
-                for (std::uint32_t w = 0; w < words; ++w) summed[w] += base[cpu * words + w];
-            visit(keys.data() + static_cast<std::size_t>(i) * key_size, summed.data());
-        }
-    };
-
-    bool first = true;
-    for (;;) {
-        std::uint32_t count = chunk;
-        int err = bpf_map_lookup_batch(fd, first ? nullptr : batch.data(), batch.data(),
-                                       keys.data(), values.data(), &count, nullptr);
-        if (err && errno != ENOENT) {
-            if (!first || (errno != EINVAL && errno != 524 /* ENOTSUPP */ && errno != EOPNOTSUPP))
-                return errno_error(std::string("read map ") + bpf_map__name(map), errno);
-            break;  // no batch support: fall back below
-        }
-        emit(count);
-        if (err) return Status::success();  // ENOENT: done
-        first = false;
-    }
-
-    // Key-by-key fallback.
-    std::vector<std::uint8_t> key(key_size), next(key_size);
-    const void* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
-        key = next;
-        prev = key.data();
-        std::memcpy(keys.data(), key.data(), key_size);
-        if (bpf_map_lookup_elem(fd, key.data(), values.data()) == 0) emit(1);
-    }
-    return Status::success();
 }
 
 HistogramReading to_histogram(const std::uint64_t* words) {
@@ -138,29 +90,15 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
             -err);
 
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), log));
-    bpf_program* prog = nullptr;
-    bpf_object__for_each_program(prog, maps->skel_->obj) {
-        auto link = Link::attach(prog);
-        if (!link) return link.error();
-        maps->links_.push_back(std::move(link).value());
-    }
+    auto links = attach_all(maps->skel_->obj);
+    if (!links) return links.error();
+    maps->links_ = std::move(links).value();
     if (!options.pin_dir.empty()) {
-        if (Status st = maps->pin(options.pin_dir); !st)
+        if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
+            !st)
             log.warn("socket path maps not pinned", {{"error", st.error().message}});
     }
     return maps;
-}
-
-Status SocketMaps::pin(const std::string& dir) {
-    bpf_map* map = nullptr;
-    bpf_object__for_each_map(map, skel_->obj) {
-        if (!worth_pinning(map)) continue;
-        std::string path = dir + "/" + bpf_map__name(map);
-        unlink(path.c_str());  // a stale pin from a previous run that did not stop cleanly
-        if (int err = bpf_map__pin(map, path.c_str())) return errno_error("pin " + path, -err);
-        pinned_.push_back(path);
-    }
-    return Status::success();
 }
 
 Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id) {
@@ -340,13 +278,6 @@ Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
     return Status::success();
 }
 
-std::vector<BpfProgramRef> SocketMaps::programs() const {
-    std::vector<BpfProgramRef> refs;
-    bpf_program* prog = nullptr;
-    bpf_object__for_each_program(prog, skel_->obj) {
-        refs.push_back({bpf_program__name(prog), bpf_program__fd(prog)});
-    }
-    return refs;
-}
+std::vector<BpfProgramRef> SocketMaps::programs() const { return program_refs(skel_->obj); }
 
 }  // namespace agentmon

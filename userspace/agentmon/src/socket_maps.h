@@ -68,7 +68,6 @@ class SocketMaps {
     using Skel = std::unique_ptr<socket_trace, SkelDestroy>;
 
     SocketMaps(Skel skel, Logger& log);
-    Status pin(const std::string& dir);
 
     Skel skel_;
     Logger& log_;
