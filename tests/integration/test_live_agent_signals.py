@@ -133,11 +133,17 @@ def socket_stall(url):
             samples = harness.scrape(url)
             depth = [v for n, labels, v in samples if n == "agent_queue_depth" and
                      labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
-            series.append((time.monotonic() - start, max(depth) if depth else None))
+            health = [v for n, labels, v in samples if n == "agent_health_score" and
+                      labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
+            series.append((time.monotonic() - start, max(depth) if depth else None,
+                           min(health) if health else None))
             time.sleep(0.2)
-    during = [d for t, d in series if 1.6 <= t <= 2.9 and d is not None]
-    after = [d for t, d in series if 4.0 <= t <= 4.8 and d is not None]
-    detail = " ".join(f"{t:.1f}s:{d}" for t, d in series)
+    during = [d for t, d, _ in series if 1.6 <= t <= 2.9 and d is not None]
+    after = [d for t, d, _ in series if 4.0 <= t <= 4.8 and d is not None]
+    detail = " ".join(f"{t:.1f}s:{d}/{h}" for t, d, h in series)
+    health_during = [h for t, d, h in series if 1.6 <= t <= 2.9 and h is not None]
+    checks.check(bool(health_during) and max(health_during) <= 85,
+                 "socket stall: the stalled agent's health score falls with its queue", detail)
     checks.check(len(during) >= 3 and min(during) >= 50,
                  "socket stall: the stalled agent's queue depth grows while it does not read",
                  detail)

@@ -34,10 +34,15 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
     std::shared_ptr<SeriesBudget> transport_budget;
+    // Health inputs the transport paths know about agents (queues, unanswered
+    // requests, last send), written before the agent collector reads them in the
+    // same tick.
+    auto signals = std::make_shared<AgentSignalBoard>();
     if (config.socket.enabled) {
         auto socket = SocketCollector::create(config, tasks, log);
         if (socket) {
             transport_budget = (*socket)->budget();
+            (*socket)->set_signal_board(signals);
             set->push_back(std::move(socket).value());
         } else {
             log.error("socket path disabled", {{"error", socket.error().message}});
@@ -45,15 +50,12 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     }
     if (config.ring.enabled) {
         auto ring = RingCollector::create(config, tasks, transport_budget, log);
-        if (ring)
+        if (ring) {
+            (*ring)->set_signal_board(signals);
             set->push_back(std::move(ring).value());
-        else
+        } else
             log.error("ring path disabled", {{"error", ring.error().message}});
     }
-    // Health inputs other collectors know about agents; the socket path's signals
-    // (errors, queues, unanswered requests) are to be written here before the
-    // agent collector reads it in the same tick.
-    auto signals = std::make_shared<AgentSignalBoard>();
     auto agents = AgentCollector::create(config, tasks, signals, log);
     if (agents)
         set->push_back(std::move(agents).value());

@@ -43,6 +43,15 @@ double health_score(const HealthInputs& in);
 // Collectors earlier in the tick write it, the agent collector reads it.
 struct AgentSignalBoard {
     std::map<std::uint32_t, HealthInputs> by_agent;
+    std::uint64_t tick = 0;  // the discovery scan the inputs belong to
+
+    // Every writer calls this first with the tick's discovery scan number: the
+    // first writer of a tick clears what the last tick left.
+    void begin_tick(std::uint64_t scan) {
+        if (scan == tick) return;
+        by_agent.clear();
+        tick = scan;
+    }
 };
 
 }  // namespace agentmon

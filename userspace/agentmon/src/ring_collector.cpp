@@ -91,6 +91,14 @@ Status RingCollector::collect(SnapshotBuilder& out) {
     }
     tracker_.forget_closed();
     metrics_.build(observations, double(monotonic_ns()) * 1e-9, out);
+    if (board_) {
+        board_->begin_tick(tasks_->scans);
+        for (const auto& o : observations)
+            if (o.tick.error.empty()) {
+                auto& depth = board_->by_agent[o.consumer].queue_depth;
+                depth = depth.value_or(0) + double(o.tick.depth_frames);
+            }
+    }
     self_metrics(out, observations.size());
     return Status::success();
 }

@@ -9,6 +9,7 @@
 #include "collector.h"
 #include "config.h"
 #include "discovery_collector.h"
+#include "health.h"
 #include "log.h"
 #include "ring_metrics.h"
 #include "ring_reader_maps.h"
@@ -28,6 +29,9 @@ class RingCollector : public Collector {
     std::string_view name() const override { return "ring"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    // Where this collector adds the frames waiting in each agent's rings to its
+    // health inputs.
+    void set_signal_board(std::shared_ptr<AgentSignalBoard> board) { board_ = std::move(board); }
 
   private:
     RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
@@ -49,6 +53,7 @@ class RingCollector : public Collector {
     FrameSpec spec_;
     Logger& log_;
     std::uint64_t torn_windows_ = 0, missed_reads_ = 0;
+    std::shared_ptr<AgentSignalBoard> board_;
 };
 
 }  // namespace agentmon

@@ -52,10 +52,38 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
             reading->backlog_by_agent[agent->second] += packets;
     }
     resolve_intruders(*reading);
+    if (board_) post_signals(*reading);
     metrics_.build(*reading, out);
     out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
               static_cast<double>(watched.size()));
     return Status::success();
+}
+
+void SocketCollector::post_signals(const SocketReading& reading) {
+    const double now = reading.monotonic_seconds;
+    // Unanswered requests over the last 30 s, by the responder's type.
+    unanswered_window_.emplace_back(now, reading.unanswered);
+    while (unanswered_window_.size() > 1 && unanswered_window_.front().first < now - 30)
+        unanswered_window_.pop_front();
+    const auto& oldest = unanswered_window_.front().second;
+    std::map<std::uint32_t, std::uint64_t> sent_now;
+    for (const auto& e : reading.frames)
+        if (e.key.direction == DIR_SENT) sent_now[e.key.source] += e.counts.frames;
+    for (const auto& [id, frames] : sent_now) {
+        auto [it, added] = sent_.try_emplace(id, frames, now);
+        if (!added && frames != it->second.first) it->second = {frames, now};
+    }
+    board_->begin_tick(tasks_->scans);
+    for (const auto& [agent, packets] : reading.backlog_by_agent) {
+        HealthInputs& in = board_->by_agent[agent];
+        in.queue_depth =
+            in.queue_depth.value_or(0) + static_cast<double>(std::max<std::int64_t>(packets, 0));
+        const std::uint32_t type = registry_.type_of(agent);
+        if (type < AGENT_TYPE_SLOTS)
+            in.unanswered_requests = static_cast<double>(reading.unanswered[type] - oldest[type]);
+        if (auto sent = sent_.find(agent); sent != sent_.end())
+            in.seconds_since_sent = now - sent->second.second;
+    }
 }
 
 void SocketCollector::resolve_intruders(SocketReading& reading) {
