@@ -71,9 +71,11 @@ const std::vector<std::string>& ring_error_types() {
 }
 
 RingMetrics::RingMetrics(AgentRegistry registry, std::vector<double> latency_bounds_seconds,
-                         std::shared_ptr<SeriesBudget> budget)
+                         std::shared_ptr<SeriesBudget> budget,
+                         std::vector<double> size_bounds_bytes)
     : registry_(std::move(registry)),
       latency_bounds_(std::move(latency_bounds_seconds)),
+      size_bounds_(std::move(size_bounds_bytes)),
       budget_(std::move(budget)),
       messages_("agent_transport_messages_total", kTransportLabelKeys),
       bytes_("agent_transport_bytes_total", kTransportLabelKeys) {
@@ -153,6 +155,35 @@ void RingMetrics::account_latency(const RingObservation& o) {
     }
 }
 
+void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t direction) {
+    const bool sent = direction == DIR_SENT;
+    const auto& sample = sent ? o.tick.written_sample : o.tick.read_sample;
+    const std::uint64_t frames = sent ? o.tick.written_frames : o.tick.read_frames;
+    if (sample.empty() || frames == 0) return;
+    // As for latency: group by (msg_type, bucket), give the exact count out in proportion.
+    std::map<std::pair<std::uint32_t, std::size_t>, std::pair<double, double>> groups;
+    for (const auto& f : sample) {
+        const std::uint32_t msg = f.msg_type < MSG_TYPE_SLOTS ? f.msg_type : 0;
+        const std::size_t bucket =
+            std::lower_bound(size_bounds_.begin(), size_bounds_.end(), double(f.bytes)) -
+            size_bounds_.begin();
+        auto& [n, bytes] = groups[{msg << 1 | direction, bucket}];
+        n += 1;
+        bytes += double(f.bytes);
+    }
+    std::vector<double> weights;
+    for (const auto& [key, g] : groups) weights.push_back(g.first);
+    const auto split = apportion(frames, weights);
+    std::size_t i = 0;
+    for (const auto& [key, g] : groups) {
+        HistogramReading& h = sizes_[key.first];
+        const std::size_t bucket = std::min<std::size_t>(key.second, h.buckets.size() - 1);
+        h.buckets[bucket] += split[i];
+        h.sum += static_cast<std::uint64_t>(g.second / g.first * double(split[i]));
+        ++i;
+    }
+}
+
 void RingMetrics::build(const std::vector<RingObservation>& rings, double now_seconds,
                         SnapshotBuilder& out) {
     read_by_pair_.clear();
@@ -163,6 +194,8 @@ void RingMetrics::build(const std::vector<RingObservation>& rings, double now_se
         account_direction(o, DIR_SENT);
         account_direction(o, DIR_RECEIVED);
         account_latency(o);
+        account_sizes(o, DIR_SENT);
+        account_sizes(o, DIR_RECEIVED);
     }
     emit_counters(out);
     emit_gauges(rings, now_seconds, out);
@@ -199,6 +232,14 @@ void RingMetrics::emit_counters(SnapshotBuilder& out) {
     latency.emit(out, *budget_, "agent_transport_latency_seconds",
                  "Time from a frame's header timestamp (sender's CLOCK_MONOTONIC) to its receipt.",
                  latency_bounds_, 1e-9);
+    SummedHistograms sizes;
+    for (const auto& [slot, h] : sizes_)
+        sizes.add({{"msg_type", msg_type_name(slot >> 1)},
+                   {"carrier", "ring"},
+                   {"direction", str(direction_name(slot & 1))}},
+                  h);
+    sizes.emit(out, *budget_, "agent_transport_message_size_bytes",
+               "Frame sizes (header and payload) in bytes.", size_bounds_, 1.0);
     Summed errors;
     for (const auto& [type, count] : errors_)
         errors.add({{"carrier", "ring"}, {"direction", "all"}, {"error_type", type}},

@@ -16,6 +16,7 @@
 #include "interned_series.h"
 #include "ring_decode.h"
 #include "series_budget.h"
+#include "socket_config.h"
 #include "socket_reading.h"
 
 namespace agentmon {
@@ -38,7 +39,8 @@ const std::vector<std::string>& ring_error_types();
 class RingMetrics {
   public:
     RingMetrics(AgentRegistry registry, std::vector<double> latency_bounds_seconds,
-                std::shared_ptr<SeriesBudget> budget);
+                std::shared_ptr<SeriesBudget> budget,
+                std::vector<double> size_bounds_bytes = default_size_buckets());
 
     // Accounts one tick's observations and appends every ring family to `out`.
     // `now_seconds` is CLOCK_MONOTONIC, for the per-second gauges.
@@ -51,12 +53,15 @@ class RingMetrics {
     };
     void account_direction(const RingObservation& o, std::uint32_t direction);
     void account_latency(const RingObservation& o);
+    void account_sizes(const RingObservation& o, std::uint32_t direction);
     void emit_counters(SnapshotBuilder& out);
     void emit_gauges(const std::vector<RingObservation>& rings, double now_seconds,
                      SnapshotBuilder& out);
 
     AgentRegistry registry_;
     std::vector<double> latency_bounds_;
+    std::vector<double> size_bounds_;
+    std::map<std::uint32_t, HistogramReading> sizes_;  // by msg_type slot << 1 | direction
     std::shared_ptr<SeriesBudget> budget_;
     InternedSeries messages_, bytes_;
     std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> totals_;  // frames, bytes
