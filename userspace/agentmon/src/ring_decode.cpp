@@ -199,9 +199,21 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
     }
     std::sort(windows.begin(), windows.end(),
               [](const RingWindow* a, const RingWindow* b) { return a->position < b->position; });
+    // Windows laid end to end are one stretch of the ring: joined, a record whose
+    // header a window's end cuts is walked whole instead of lost to a resync. A
+    // window starting a lap stays apart (no record crosses into it; a pad leads there).
+    std::vector<RingWindow> stretches;
+    for (const RingWindow* w : windows) {
+        if (!stretches.empty() && (w->position & (c.size - 1)) != 0 &&
+            stretches.back().position + stretches.back().data.size() == w->position)
+            stretches.back().data.insert(stretches.back().data.end(), w->data.begin(),
+                                         w->data.end());
+        else
+            stretches.push_back(*w);
+    }
     std::vector<SampledFrame> frames;
     SampleWalker walker(spec, c, before.tail);
-    for (const RingWindow* w : windows) walker.walk(*w, frames, tick.bad_records);
+    for (const RingWindow& w : stretches) walker.walk(w, frames, tick.bad_records);
 
     // A frame read since the last tick was consumed somewhere in (t_before, t_now];
     // the tail's progress says roughly when: frames are consumed in order, so a frame

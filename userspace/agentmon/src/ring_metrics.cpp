@@ -297,7 +297,8 @@ void RingMetrics::emit_gauges(const std::vector<RingObservation>& rings, double 
     if (!before || now_seconds <= *before) return;
     const double dt = now_seconds - *before;
     std::uint64_t read = 0;
-    for (const auto& o : rings) read += o.tick.read_frames;
+    for (const auto& o : rings)
+        if (o.tick.error.empty()) read += o.tick.read_frames;
     out.gauge("agent_transport_throughput_mps",
               "Frames received per second between the last two collection ticks.",
               double(read) / dt, {{"carrier", "ring"}});
