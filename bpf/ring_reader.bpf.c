@@ -90,18 +90,26 @@ static __always_inline void read_hol(struct ring_control_read *r, const struct r
 	r->hol_position = pos;
 }
 
+/* A window's length at `pos`: 4 KiB, cut at the data area's end (records never
+ * wrap: the rest is the next window's) and at `end`. */
+static __always_inline __u64 window_len(__u64 pos, __u64 end, __u32 size)
+{
+	__u64 len = RING_WINDOW_BYTES;
+
+	if (len > size - (pos & (size - 1)))
+		len = size - (pos & (size - 1));
+	if (len > end - pos)
+		len = end - pos;
+	return len;
+}
+
 /* Copies one sample window into its own ring buffer record. */
 static __always_inline int read_window(const struct ring_slot *slot, __u32 slot_id,
-				       struct task_struct *task, __u64 pos, __u64 end, __u32 size)
+				       struct task_struct *task, __u64 pos, __u64 len, __u32 size)
 {
 	struct ring_window_read *w;
 	__u64 offset = pos & (size - 1);
-	__u64 len = RING_WINDOW_BYTES;
 
-	if (len > size - offset)
-		len = size - offset; /* records never wrap: the rest is the next window's */
-	if (len > end - pos)
-		len = end - pos;
 	w = bpf_ringbuf_reserve(&ring_reads, sizeof(*w), 0);
 	if (!w)
 		return -1;
@@ -127,23 +135,26 @@ struct window_plan {
 	const struct ring_slot *slot;
 	struct task_struct *task;
 	__u64 lo, span, head;
+	__u64 next; /* contiguous windows: where the next one starts */
 	__u32 slot_id, size, windows, contiguous;
 	__u32 read, failed;
 };
 
 static long window_step(__u32 i, struct window_plan *p)
 {
-	__u64 pos;
+	__u64 pos, len;
 
 	if (i >= p->windows)
 		return 1;
 	if (p->contiguous)
-		pos = p->lo + (__u64)i * RING_WINDOW_BYTES;
+		pos = p->next; /* where the last one ended: no gap at the data area's end */
 	else
 		pos = (p->lo + p->span * i / p->windows) & ~7ull;
 	if (pos >= p->head)
 		return 1;
-	if (read_window(p->slot, p->slot_id, p->task, pos, p->head, p->size))
+	len = window_len(pos, p->head, p->size);
+	p->next = pos + len;
+	if (read_window(p->slot, p->slot_id, p->task, pos, len, p->size))
 		p->failed++;
 	else
 		p->read++;
@@ -152,8 +163,9 @@ static long window_step(__u32 i, struct window_plan *p)
 
 /* Where the sample windows go: over the records from the last tick's tail to the
  * head, minus what the producer may overwrite while they are copied (an eighth of
- * the ring). When that span fits the windows they are laid end to end from its
- * start and cover every record; otherwise they are spread evenly over it. */
+ * the ring). When that span fits the windows (less one, for a window the data
+ * area's end cuts short) they are laid end to end from its start and cover every
+ * record; otherwise they are spread evenly over it. */
 static __always_inline void plan_windows(struct window_plan *p, __u64 head, __u64 tail)
 {
 	__u64 lo = p->slot->sample_from;
@@ -170,9 +182,9 @@ static __always_inline void plan_windows(struct window_plan *p, __u64 head, __u6
 	p->head = head;
 	p->span = head - lo;
 	p->windows = windows;
-	p->contiguous = p->span <= (__u64)windows * RING_WINDOW_BYTES;
-	if (p->contiguous)
-		p->windows = (p->span + RING_WINDOW_BYTES - 1) / RING_WINDOW_BYTES;
+	/* End to end, the data area's end may cut one window short: keep one spare. */
+	p->contiguous = windows > 1 && p->span <= (__u64)(windows - 1) * RING_WINDOW_BYTES;
+	p->next = lo;
 }
 
 static __always_inline __u32 check_control(const struct ring_control_read *r,
