@@ -372,9 +372,7 @@ struct {
 	__type(value, struct backlog);
 } backlog SEC(".maps");
 
-/* Adds `delta` packets to the process's backlog: each socket remembers the queue
- * length it last saw and passes on only the change. */
-static __always_inline void add_backlog(__u32 tgid, __s64 delta)
+static __always_inline struct backlog *backlog_of(__u32 tgid)
 {
 	struct backlog *b = bpf_map_lookup_elem(&backlog, &tgid);
 
@@ -384,8 +382,26 @@ static __always_inline void add_backlog(__u32 tgid, __s64 delta)
 		bpf_map_update_elem(&backlog, &tgid, &zero, BPF_NOEXIST);
 		b = bpf_map_lookup_elem(&backlog, &tgid);
 	}
+	return b;
+}
+
+/* Adds `delta` packets to the process's backlog: each socket remembers the queue
+ * length it last saw and passes on only the change. */
+static __always_inline void add_backlog(__u32 tgid, __s64 delta)
+{
+	struct backlog *b = backlog_of(tgid);
+
 	if (b)
 		__sync_fetch_and_add(&b->packets, delta);
+}
+
+/* A failed send or receive of the process (not EAGAIN: flow control). */
+static __always_inline void count_process_error(__u32 tgid)
+{
+	struct backlog *b = backlog_of(tgid);
+
+	if (b)
+		__sync_fetch_and_add(&b->errors, 1);
 }
 
 /* ---- frames from processes that are not agents ---- */

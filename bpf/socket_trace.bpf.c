@@ -209,6 +209,8 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 		return;
 	if (ret < 0) {
 		count_syscall_error(-ret, carrier, direction);
+		if (ret != -11 /* EAGAIN */)
+			count_process_error(pid_tgid >> 32);
 		return;
 	}
 	if (ret == 0)

@@ -166,11 +166,13 @@ struct intruder_key {
 	__u32 carrier;
 };
 
-/* Packets waiting in an agent process's socket receive queues (hash `backlog`, by
- * tgid), as of each socket's last receive: a packet holds at least one frame (one
- * per datagram, one or more per stream write). */
+/* Per agent process (hash `backlog`, by tgid): packets waiting in its socket
+ * receive queues, as of each socket's last look (a packet holds at least one
+ * frame: one per datagram, one or more per stream write), and its failed sends
+ * and receives (EAGAIN excluded), for its health score's error ratio. */
 struct backlog {
 	__s64 packets;
+	__u64 errors;
 };
 
 #endif /* AGENTMON_SOCKET_TRACE_H */

@@ -45,11 +45,12 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
         if (tid == task.pid) agent_of_process[task.pid] = task.agent_id;
         reading->backlog_by_agent.try_emplace(task.agent_id, 0);
     }
-    for (const auto& [tgid, packets] : maps_->read_backlog(processes)) {
+    for (const auto& [tgid, b] : maps_->read_backlog(processes)) {
         auto agent = agent_of_process.find(tgid);
+        if (agent == agent_of_process.end()) continue;
         // A negative sum is a socket closed between reads; nothing waits there.
-        if (agent != agent_of_process.end() && packets > 0)
-            reading->backlog_by_agent[agent->second] += packets;
+        if (b.packets > 0) reading->backlog_by_agent[agent->second] += b.packets;
+        reading->errors_by_agent[agent->second] += b.errors;
     }
     resolve_intruders(*reading);
     if (board_) post_signals(*reading);
@@ -73,6 +74,17 @@ void SocketCollector::post_signals(const SocketReading& reading) {
         auto [it, added] = sent_.try_emplace(id, frames, now);
         if (!added && frames != it->second.first) it->second = {frames, now};
     }
+    // Error ratio over the last tick: failed calls over frames sent plus failures.
+    std::map<std::uint32_t, double> error_ratio;
+    for (const auto& [agent, errors] : reading.errors_by_agent) {
+        auto& [errors_before, sent_before] = errors_before_[agent];
+        const std::uint64_t sent = sent_now.count(agent) ? sent_now.at(agent) : 0;
+        const double failed = errors >= errors_before ? double(errors - errors_before) : 0;
+        const double attempted = failed + (sent >= sent_before ? double(sent - sent_before) : 0);
+        if (attempted > 0) error_ratio[agent] = failed / attempted;
+        errors_before = errors;
+        sent_before = sent;
+    }
     board_->begin_tick(tasks_->scans);
     for (const auto& [agent, packets] : reading.backlog_by_agent) {
         HealthInputs& in = board_->by_agent[agent];
@@ -83,6 +95,8 @@ void SocketCollector::post_signals(const SocketReading& reading) {
             in.unanswered_requests = static_cast<double>(reading.unanswered[type] - oldest[type]);
         if (auto sent = sent_.find(agent); sent != sent_.end())
             in.seconds_since_sent = now - sent->second.second;
+        if (auto ratio = error_ratio.find(agent); ratio != error_ratio.end())
+            in.error_ratio = ratio->second;
     }
 }
 

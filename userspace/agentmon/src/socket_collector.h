@@ -50,6 +50,8 @@ class SocketCollector : public Collector {
     AgentRegistry registry_;
     // Per agent id: frames sent at the last tick, and when that number last grew.
     std::map<std::uint32_t, std::pair<std::uint64_t, double>> sent_;
+    // Per agent id: failed calls and frames sent at the last tick, for the error ratio.
+    std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> errors_before_;
     // Unanswered requests by type, as of each of the last ticks (a 30 s window).
     std::deque<std::pair<double, std::array<std::uint64_t, AGENT_TYPE_SLOTS>>> unanswered_window_;
     std::shared_ptr<const AgentTaskView> tasks_;

@@ -231,10 +231,9 @@ Result<SocketReading> SocketMaps::read() const {
     return reading;
 }
 
-std::map<std::uint32_t, std::int64_t> SocketMaps::read_backlog(
-    const std::set<std::uint32_t>& alive) {
+std::map<std::uint32_t, backlog> SocketMaps::read_backlog(const std::set<std::uint32_t>& alive) {
     const int fd = bpf_map__fd(skel_->maps.backlog);
-    std::map<std::uint32_t, std::int64_t> out;
+    std::map<std::uint32_t, backlog> out;
     std::vector<std::uint32_t> gone;
     std::uint32_t key = 0, next = 0;
     const void* prev = nullptr;
@@ -246,7 +245,7 @@ std::map<std::uint32_t, std::int64_t> SocketMaps::read_backlog(
             continue;
         }
         backlog value{};
-        if (bpf_map_lookup_elem(fd, &key, &value) == 0) out[key] = value.packets;
+        if (bpf_map_lookup_elem(fd, &key, &value) == 0) out[key] = value;
     }
     for (std::uint32_t tgid : gone) bpf_map_delete_elem(fd, &tgid);
     return out;

@@ -50,9 +50,9 @@ class SocketMaps {
     // Reads every map, summed over CPUs. Never blocks on anything but the bpf syscall.
     Result<SocketReading> read() const;
 
-    // Packets waiting per agent process (tgid), as of each socket's last receive.
-    // Entries of processes not in `alive` are removed.
-    std::map<std::uint32_t, std::int64_t> read_backlog(const std::set<std::uint32_t>& alive);
+    // Per agent process (tgid): packets waiting, as of each socket's last look, and
+    // failed sends and receives. Entries of processes not in `alive` are removed.
+    std::map<std::uint32_t, backlog> read_backlog(const std::set<std::uint32_t>& alive);
 
     // Removes requests received more than `timeout_ns` before now that were never
     // answered, and counts them by responding agent type into `unanswered`.

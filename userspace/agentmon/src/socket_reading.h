@@ -75,6 +75,9 @@ struct SocketReading {
     // Packets waiting in each agent's socket receive queues, by agent id: every
     // discovered agent, 0 included (the collector maps processes to agents).
     std::map<std::uint32_t, std::int64_t> backlog_by_agent;
+    // Failed sends and receives (EAGAIN excluded) of each agent's processes, since
+    // they started.
+    std::map<std::uint32_t, std::uint64_t> errors_by_agent;
     std::uint64_t frames_map_entries = 0;  // keys in use, for agentmon_bpf_map_entries
     std::uint64_t frames_map_capacity = 0;
     double monotonic_seconds = 0;  // when it was read (CLOCK_MONOTONIC), for rates
