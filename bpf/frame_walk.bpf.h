@@ -145,7 +145,8 @@ static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
 				      (__u64)c->tgid << 32 | c->self_id,
 				      (f->key.msg_type & 0xffff) |
 					  (f->flags & spec.reply_mask ? TRACK_REPLY : 0) |
-					  (c->direction == DIR_RECEIVED ? TRACK_RECEIVED : 0),
+					  (c->direction == DIR_RECEIVED ? TRACK_RECEIVED : 0) |
+					  (c->self_type & 0x1f) << TRACK_SELF_TYPE_SHIFT,
 				      c->now);
 	count_frame(&f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency, &c->memo);
 }

@@ -315,26 +315,23 @@ struct {
 	__type(value, struct histogram);
 } processing SEC(".maps");
 
-#define TRACK_REPLY	 (1u << 16)
-#define TRACK_RECEIVED	 (1u << 17)
-#define TRACK_TYPE_SHIFT 24
+#define TRACK_REPLY	      (1u << 16)
+#define TRACK_RECEIVED	      (1u << 17)
+#define TRACK_SELF_TYPE_SHIFT 18 /* the sending or receiving agent's type (5 bits) */
+#define TRACK_TYPE_SHIFT      24 /* the responder's type, for track_request */
 
 /*
  * Global, so the verifier checks it once on its own (see latency_bucket_of).
  * `who` is the process (high half) and the other side's agent id (low half: the
- * request's source at receipt, the reply's target at send); `what` packs the
- * msg_type (low 16 bits), TRACK_REPLY, TRACK_RECEIVED and the responder's type.
+ * request's source at receipt, the reply's target at send); `what` is
+ * TRACK_RECEIVED with the responder's type for a request just received, or
+ * TRACK_REPLY for a reply being sent: frame_signals filters every other frame.
  */
 __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 {
 	struct request_key k = {
 	    .responder_tgid = who >> 32, .requester = (__u32)who, .sequence = sequence};
-	__u32 msg_type = what & 0xffff;
-
 	if (what & TRACK_RECEIVED) {
-		if ((what & TRACK_REPLY) || msg_type >= 32 ||
-		    !(request_type_mask & (1u << msg_type)))
-			return 0;
 		struct request_info v = {.received_ns = now,
 					 .responder_type = (what >> TRACK_TYPE_SHIFT) & 0x3f};
 
@@ -342,8 +339,6 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 			count_walk_event(WALK_REQUESTS_MAP_FULL, 1);
 		return 0;
 	}
-	if (!(what & TRACK_REPLY))
-		return 0;
 	struct request_info *v = bpf_map_lookup_elem(&requests, &k);
 
 	if (!v)
@@ -445,22 +440,32 @@ __noinline int count_intruder_frame(__u64 who, __u32 where, __u32 len)
  * verification does not multiply by these branches. `ids` is the header's source
  * (high half) and first target; `self` the process (high half) and its agent id
  * (0 until discovery has identified it); `what` the msg_type (low 16 bits) with
- * TRACK_REPLY and TRACK_RECEIVED. Returns the source id to count the frame under:
+ * TRACK_REPLY, TRACK_RECEIVED and that agent's type (TRACK_SELF_TYPE_SHIFT), looked
+ * up once per call rather than once per frame. Returns the source id to count the frame under:
  * the header's, or on a send whose header names an agent of another type than the
  * sender (SPOOFED_SOURCE), the sender's own.
  */
 __noinline __u32 frame_signals(__u64 ids, __u64 sequence, __u64 self, __u32 what, __u64 now)
 {
 	__u32 source = ids >> 32, target = (__u32)ids, self_id = (__u32)self;
-	__u32 received = what & TRACK_RECEIVED;
+	__u32 self_type = (what >> TRACK_SELF_TYPE_SHIFT) & 0x1f;
+	__u32 received = what & TRACK_RECEIVED, reply = what & TRACK_REPLY;
+	__u32 msg_type = what & 0xffff;
 
-	if (!received && self_id && agent_type(source) != agent_type(self_id)) {
+	if (!received && self_type && agent_type(source) != self_type) {
 		count_walk_event(WALK_SPOOFED_SOURCE, 1);
 		source = self_id;
 	}
-	if (spec_tracks_requests)
-		track_request(sequence, (self & ~0xffffffffull) | (received ? source : target),
-			      what | (received ? agent_type(target) << TRACK_TYPE_SHIFT : 0), now);
+	/* Only requests (at receipt) and replies (at send) are timed; every other frame
+	 * leaves here without a map operation. */
+	if (!spec_tracks_requests)
+		return source;
+	if (received ? reply || msg_type >= 32 || !(request_type_mask & (1u << msg_type)) : !reply)
+		return source;
+	track_request(sequence, (self & ~0xffffffffull) | (received ? source : target),
+		      (what & (TRACK_REPLY | TRACK_RECEIVED)) |
+			  (received ? agent_type(target) << TRACK_TYPE_SHIFT : 0),
+		      now);
 	return source;
 }
 
