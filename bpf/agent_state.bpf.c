@@ -18,6 +18,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "agent_state.h"
+#include "comm_prefix.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -117,15 +118,8 @@ int BPF_PROG(agent_rename, struct task_struct *task, const char *comm)
 {
 	char name[16] = {};
 
-	if (!comm_prefix[0])
+	if (!comm_has_prefix(comm, comm_prefix, name))
 		return 0;
-	bpf_probe_read_kernel_str(name, sizeof(name), comm);
-	for (int i = 0; i < 15; i++) {
-		if (!comm_prefix[i])
-			break;
-		if (name[i] != comm_prefix[i])
-			return 0;
-	}
 	if (mark(task))
 		track_process(task, name, AGENT_PROC_FROM_RENAME);
 	return 0;

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "comm_prefix.bpf.h"
 #include "frame_walk.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -288,15 +289,8 @@ int BPF_PROG(on_task_rename, struct task_struct *task, const char *comm)
 {
 	char name[16] = {};
 
-	if (!comm_prefix[0])
+	if (!comm_has_prefix(comm, comm_prefix, name))
 		return 0;
-	bpf_probe_read_kernel_str(name, sizeof(name), comm);
-	for (int i = 0; i < 15; i++) {
-		if (!comm_prefix[i])
-			break;
-		if (name[i] != comm_prefix[i])
-			return 0;
-	}
 	watch(task->pid, 0, WATCHED_FROM_RENAME);
 	return 0;
 }
