@@ -9,7 +9,7 @@
 
 #include "agent_state.h"
 #include "agent_tracker.h"
-#include "collector.h"
+#include "snapshot.h"
 #include "health.h"
 #include "series_budget.h"
 

@@ -13,7 +13,7 @@
 
 #include "agent_state.h"
 #include "bpf_handles.h"
-#include "collector.h"
+#include "bpf_program_ref.h"
 #include "log.h"
 #include "process_discovery.h"
 #include "result.h"

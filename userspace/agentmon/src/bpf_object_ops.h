@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bpf_handles.h"
-#include "collector.h"
+#include "bpf_program_ref.h"
 #include "result.h"
 
 namespace agentmon {

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <string>
 
-#include "collector.h"
+#include "snapshot.h"
 
 namespace agentmon {
 

@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "agent_registry.h"
-#include "collector.h"
+#include "default_buckets.h"
+#include "snapshot.h"
 #include "interned_series.h"
 #include "ring_decode.h"
 #include "series_budget.h"
-#include "socket_config.h"
 #include "socket_reading.h"
 
 namespace agentmon {

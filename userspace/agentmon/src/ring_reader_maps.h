@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "bpf_handles.h"
-#include "collector.h"
+#include "bpf_program_ref.h"
 #include "log.h"
 #include "result.h"
 #include "ring_decode.h"

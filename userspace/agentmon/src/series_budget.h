@@ -14,7 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "collector.h"
+#include "snapshot.h"
 
 namespace agentmon {
 

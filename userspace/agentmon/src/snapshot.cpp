@@ -1,4 +1,4 @@
-#include "collector.h"
+#include "snapshot.h"
 
 namespace agentmon {
 

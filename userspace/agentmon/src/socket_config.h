@@ -11,13 +11,11 @@
 
 #include "agent_registry.h"
 #include "agent_rules.h"
+#include "default_buckets.h"
 #include "frame_spec.h"
 #include "series_budget.h"
 
 namespace agentmon {
-
-std::vector<double> default_latency_buckets();  // 1 us .. 10 s, 1-2.5-5 steps
-std::vector<double> default_size_buckets();     // 64 B .. 16 MiB, powers of two
 
 struct SocketConfig {
     bool enabled = true;  // "socket_path": false runs without the socket collector

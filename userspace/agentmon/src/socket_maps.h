@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "bpf_handles.h"
-#include "collector.h"
+#include "bpf_program_ref.h"
 #include "log.h"
 #include "result.h"
 #include "socket_reading.h"

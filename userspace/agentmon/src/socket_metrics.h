@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "agent_registry.h"
-#include "collector.h"
+#include "snapshot.h"
 #include "interned_series.h"
 #include "series_budget.h"
 #include "socket_reading.h"

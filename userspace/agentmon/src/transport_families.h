@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collector.h"
+#include "snapshot.h"
 #include "series_budget.h"
 #include "socket_reading.h"
 
