@@ -17,8 +17,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "agent_state.h"
-#include "comm_prefix.bpf.h"
+#include "abi/agent_state.h"
+#include "lib/comm_prefix.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

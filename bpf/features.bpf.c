@@ -10,7 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "features_shared.h"
+#include "abi/features_shared.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

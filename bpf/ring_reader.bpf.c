@@ -12,7 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-#include "ring_reader.h"
+#include "abi/ring_reader.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

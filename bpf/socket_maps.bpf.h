@@ -7,7 +7,7 @@
 #ifndef AGENTMON_SOCKET_MAPS_BPF_H
 #define AGENTMON_SOCKET_MAPS_BPF_H
 
-#include "socket_trace.h"
+#include "abi/socket_trace.h"
 
 /* Histogram bounds, set by user space between open and load (config). */
 const volatile __u64 latency_bounds_ns[HIST_BOUNDS_MAX] = {};

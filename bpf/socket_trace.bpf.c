@@ -14,7 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "comm_prefix.bpf.h"
+#include "lib/comm_prefix.bpf.h"
 #include "frame_walk.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -7,8 +7,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "agent_metrics.h"
-#include "socket_config.h"
+#include "config/socket_config.h"
+#include "metrics/agent_metrics.h"
 
 using namespace agentmon;
 

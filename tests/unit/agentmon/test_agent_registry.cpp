@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "agent_registry.h"
-#include "socket_trace.h"
+#include "abi/socket_trace.h"
+#include "model/agent_registry.h"
 
 using namespace agentmon;
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent_rules.h"
+#include "model/agent_rules.h"
 
 using namespace agentmon;
 

@@ -3,7 +3,7 @@
 // restarts, running versus idle, and what the kernel may forget.
 #include <doctest/doctest.h>
 
-#include "agent_tracker.h"
+#include "model/agent_tracker.h"
 
 using namespace agentmon;
 

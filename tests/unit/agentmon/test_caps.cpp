@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "caps.h"
+#include "base/caps.h"
 
 using namespace agentmon;
 

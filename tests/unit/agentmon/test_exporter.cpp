@@ -4,8 +4,8 @@
 #include <sstream>
 #include <thread>
 
-#include "collection_loop.h"
-#include "exporter.h"
+#include "serve/collection_loop.h"
+#include "serve/exporter.h"
 
 using namespace agentmon;
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "frame_spec.h"
+#include "model/frame_spec.h"
 
 using namespace agentmon;
 

@@ -2,7 +2,7 @@
 // inputs neutral, the floor at 0, and a dead agent at 0.
 #include <doctest/doctest.h>
 
-#include "health.h"
+#include "analytics/health.h"
 
 using namespace agentmon;
 

@@ -3,7 +3,7 @@
 // fold into the overflow series share its slot.
 #include <doctest/doctest.h>
 
-#include "interned_series.h"
+#include "metrics/interned_series.h"
 
 using namespace agentmon;
 

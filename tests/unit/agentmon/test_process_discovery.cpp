@@ -8,7 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "process_discovery.h"
+#include "model/process_discovery.h"
 
 using namespace agentmon;
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "procfs.h"
+#include "base/procfs.h"
 
 using namespace agentmon;
 

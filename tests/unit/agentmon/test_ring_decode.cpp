@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "ring_decode.h"
-#include "ring_file_read.h"
+#include "kernel/ring_file_read.h"
+#include "model/ring_decode.h"
 
 using namespace agentmon;
 

@@ -3,7 +3,7 @@
 // and stripped; addresses, device and inode are parsed; the label is the file name.
 #include <doctest/doctest.h>
 
-#include "ring_mappings.h"
+#include "model/ring_mappings.h"
 
 using namespace agentmon;
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "ring_metrics.h"
+#include "metrics/ring_metrics.h"
 
 using namespace agentmon;
 

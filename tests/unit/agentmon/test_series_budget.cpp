@@ -2,7 +2,7 @@
 // one overflow series, and each distinct folded set is counted once.
 #include <doctest/doctest.h>
 
-#include "series_budget.h"
+#include "metrics/series_budget.h"
 
 using namespace agentmon;
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "socket_config.h"
+#include "config/socket_config.h"
 
 using namespace agentmon;
 

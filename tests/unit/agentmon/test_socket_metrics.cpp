@@ -8,7 +8,7 @@
 #include <limits>
 #include <optional>
 
-#include "socket_metrics.h"
+#include "metrics/socket_metrics.h"
 
 using namespace agentmon;
 

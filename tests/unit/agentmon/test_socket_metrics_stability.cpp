@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "socket_metrics.h"
+#include "metrics/socket_metrics.h"
 
 using namespace agentmon;
 using prometheus::MetricFamily;

@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "check_report.h"
-#include "log.h"
-#include "mounts.h"
-#include "version_string.h"
+#include "base/log.h"
+#include "base/mounts.h"
+#include "base/version_string.h"
+#include "kernel/check_report.h"
 
 using namespace agentmon;
 

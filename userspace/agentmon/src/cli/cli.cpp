@@ -1,0 +1,127 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "base/log.h"
+#include "base/version.h"
+#include "base/version_string.h"
+#include "cli/commands.h"
+#include "config/config.h"
+
+namespace agentmon {
+
+namespace {
+
+CLI::Validator duration_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            auto d = parse_duration(text);
+            if (!d) return "\"" + text + "\" is not a duration like 1s or 500ms";
+            if (*d < kMinTick || *d > kMaxTick) return "\"" + text + "\" is outside 100ms..1h";
+            return "";
+        },
+        "DURATION");
+}
+
+CLI::Validator listen_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            return parse_listen(text) ? ""
+                                      : "\"" + text + "\" is not IPV4:PORT, e.g. 127.0.0.1:9465";
+        },
+        "ADDR:PORT");
+}
+
+// --check-config [FILE]: validates FILE (or --config FILE) and exits 0/1.
+int check_config(const std::string& path) {
+    auto config = load_config_file(path);
+    if (!config) {
+        std::cerr << config.error().message << '\n';
+        std::cout << path << ": invalid\n";
+        return kExitFailure;
+    }
+    std::cout << path << ": OK (listen " << config->listen.to_string() << ", tick "
+              << format_duration(config->tick) << ")\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"agentmon: eBPF collector for a multi-agent message bus", "agentmon"};
+    app.set_version_flag("--version", version_string(kVersion, kGitDescribe));
+    app.require_subcommand(1);
+    // Global options may also follow the subcommand: `agentmon check --verbose`.
+    app.fallthrough();
+
+    std::optional<std::string> log_level_flag, log_format_flag;
+    bool verbose = false;
+    app.add_option("--log-level", log_level_flag, "debug, info, warn or error (default info)")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+    app.add_option("--log-format", log_format_flag, "text (logfmt) or json (default text)")
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_flag("-v,--verbose", verbose, "Debug logs, including libbpf's and the verifier's");
+
+    CLI::App* check = app.add_subcommand(
+        "check",
+        "Probe every kernel feature the collector needs; exit 0 if all required are present");
+    bool check_json = false;
+    check->add_flag("--json", check_json, "Print the report as JSON");
+
+    CLI::App* run = app.add_subcommand("run", "Load the collector and serve /metrics");
+    std::optional<std::string> listen_flag, tick_flag, config_path, check_config_path;
+    run->add_option("--listen", listen_flag,
+                    std::string("Address to serve HTTP on (default ") + kDefaultListen + ")")
+        ->check(listen_validator());
+    run->add_option("--config", config_path, "JSON config file")->check(CLI::ExistingFile);
+    run->add_option("--tick", tick_flag, "Collection interval, e.g. 1s or 500ms (default 1s)")
+        ->check(duration_validator());
+    CLI::Option* check_config_opt =
+        run->add_option("--check-config", check_config_path,
+                        "Validate the config (FILE, or the --config file), print what is wrong, "
+                        "exit 0 if valid and 1 if not")
+            ->expected(0, 1)
+            ->type_name("[FILE]");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitUsage;
+    }
+
+    if (check_config_opt->count() > 0) {
+        std::string path = check_config_path.value_or("");
+        if (path.empty()) path = config_path.value_or("");
+        if (path.empty()) {
+            std::cerr << "--check-config needs a FILE, or --config FILE\n";
+            return kExitUsage;
+        }
+        return check_config(path);
+    }
+
+    Config config;
+    if (run->parsed() && config_path) {
+        auto loaded = load_config_file(*config_path);
+        if (!loaded) {
+            std::cerr << loaded.error().message << '\n';
+            return kExitFailure;
+        }
+        config = std::move(loaded).value();
+    }
+    if (log_level_flag) config.log_level = *parse_log_level(*log_level_flag);
+    if (log_format_flag) config.log_format = *parse_log_format(*log_format_flag);
+    if (verbose) config.log_level = LogLevel::debug;
+    Logger log(config.log_level, config.log_format, std::cerr);
+
+    if (check->parsed()) return run_check(CheckOptions{check_json, verbose}, log);
+
+    if (listen_flag) config.listen = *parse_listen(*listen_flag);
+    if (tick_flag) config.tick = *parse_duration(*tick_flag);
+    return run_collector(RunOptions{config, config_path}, log);
+}
+
+}  // namespace agentmon

@@ -1,0 +1,24 @@
+#pragma once
+// The subcommands. Each returns the process exit code (0 success, 1 failure;
+// usage errors exit 2 before these run).
+#include <optional>
+#include <string>
+
+#include "base/log.h"
+#include "config/config.h"
+
+namespace agentmon {
+
+struct CheckOptions {
+    bool json = false;
+    bool verbose = false;
+};
+int run_check(const CheckOptions& options, Logger& log);
+
+struct RunOptions {
+    Config config;  // file values with command-line overrides applied
+    std::optional<std::string> config_path;
+};
+int run_collector(const RunOptions& options, Logger& log);
+
+}  // namespace agentmon

@@ -1,0 +1,81 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "base/mounts.h"
+#include "base/signals.h"
+#include "cli/commands.h"
+#include "collect/collector_set.h"
+#include "serve/collection_loop.h"
+#include "serve/exporter.h"
+#include "serve/http_server.h"
+
+namespace agentmon {
+
+namespace {
+
+// bpffs for the pins of later stages; mounted when we may, else a warning: the
+// collector still runs, only pinning is lost.
+void prepare_bpffs(const Config& config, Logger& log) {
+    auto state = ensure_mounted(kBpffsPath, "bpf", "bpf", geteuid() == 0);
+    if (!state) {
+        log.warn("bpffs unavailable; maps will not be pinned", {{"error", state.error().message}});
+        return;
+    }
+    if (state.value() == MountState::mounted_now)
+        log.info("mounted bpffs", {{"target", kBpffsPath}});
+    if (Status st = ensure_directory(config.pin_dir); !st)
+        log.warn("pin directory unavailable; maps will not be pinned",
+                 {{"pin_dir", config.pin_dir}, {"error", st.error().message}});
+}
+
+}  // namespace
+
+int run_collector(const RunOptions& options, Logger& log) {
+    const Config& config = options.config;
+    LibbpfLogRoute route(log);
+    install_shutdown_handlers();
+    BuildInfo build = current_build_info();
+    log.info("agentmon starting", {{"version", build.version},
+                                   {"commit", build.commit},
+                                   {"kernel", build.kernel},
+                                   {"listen", config.listen.to_string()},
+                                   {"tick", format_duration(config.tick)},
+                                   {"config", options.config_path.value_or("(defaults)")}});
+    prepare_bpffs(config, log);
+
+    // Destruction order on exit: HTTP server first (no more scrapes), then the loop
+    // (joins its thread), then the collectors (detaching their BPF links).
+    auto collectors = create_collectors(config, log);
+    if (!collectors) {
+        log.error("cannot start collectors", {{"error", collectors.error().message}});
+        return 1;
+    }
+
+    Exporter exporter(build);
+    CollectionLoop loop(*collectors.value(), exporter, log, config.tick);
+    auto server = HttpServer::create(config.listen, exporter, log);
+    if (!server) {
+        log.error("cannot start http server", {{"error", server.error().message}});
+        return 1;
+    }
+    loop.start();
+
+    // Stop condition: a SIGTERM or SIGINT (see signals.h).
+    while (!shutdown_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+    const int sig = shutdown_signal();
+    log.info("shutting down", {{"signal", sig == SIGTERM  ? "SIGTERM"
+                                          : sig == SIGINT ? "SIGINT"
+                                                          : std::to_string(sig)}});
+    server.value().reset();
+    loop.stop();
+    collectors.value().reset();
+    log.info("agentmon stopped cleanly");
+    return 0;
+}
+
+}  // namespace agentmon

@@ -1,0 +1,88 @@
+#include "collect/agent_collector.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include "base/procfs.h"
+
+namespace agentmon {
+
+namespace {
+
+double monotonic_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Resident bytes of one agent process: its stat line only (not a scan of /proc).
+std::optional<std::uint64_t> resident_bytes(std::uint32_t tgid) {
+    auto line = read_first_line("/proc/" + std::to_string(tgid) + "/stat");
+    if (!line) return std::nullopt;
+    auto stat = parse_proc_stat(*line);
+    if (!stat || stat->rss_pages < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(stat->rss_pages) *
+           static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AgentCollector>> AgentCollector::create(
+    const Config& config, std::shared_ptr<const AgentTaskView> tasks,
+    std::shared_ptr<const AgentSignalBoard> signals, Logger& log) {
+    const SocketConfig& sc = config.socket;
+    AgentStateOptions options;
+    options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
+    options.pin_dir = config.pin_dir;
+    auto maps = AgentStateMaps::create(options, log);
+    if (!maps) return maps.error();
+    log.info("agent state path attached", {{"kernel_comm_prefix", options.comm_prefix}});
+    return std::unique_ptr<AgentCollector>(
+        new AgentCollector(std::move(maps).value(), std::move(tasks), std::move(signals),
+                           sc.agent_rules, AgentTracker(AgentRegistry(sc.agents)),
+                           AgentMetrics(SeriesBudget(sc.series_budget, sc.series_budget_default))));
+}
+
+AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
+    AgentTick tick;
+    tick.seconds = monotonic_seconds();
+    // Discovery's identity of each process: its main thread's, else any thread's.
+    for (const auto& [tid, task] : tasks_->tasks) {
+        if (tick.identities.count(task.pid) && tid != task.pid) continue;
+        tick.identities[task.pid] =
+            ProcIdentity{task.agent_type, task.agent_id, task.container, task.pod};
+    }
+    for (const auto& r : reading.procs) {
+        ProcSample s;
+        s.tgid = r.tgid;
+        s.start_ns = r.proc.start_ns;
+        s.exited = r.proc.flags & AGENT_PROC_EXITED;
+        s.exit_code = r.proc.exit_code;
+        s.cpu_ns = r.usage.cpu_ns;
+        s.runq.sum_ns = r.usage.runq_sum_ns;
+        std::copy(std::begin(r.usage.runq), std::end(r.usage.runq), s.runq.buckets.begin());
+        tick.procs.push_back(s);
+        // A process discovery has not seen (it ended, or appeared since the scan):
+        // the kernel kept the name it took, and the comm-only rules identify it.
+        if (!tick.identities.count(r.tgid)) {
+            std::string comm(r.proc.comm, strnlen(r.proc.comm, sizeof(r.proc.comm)));
+            if (auto match = match_comm_only(rules_, comm))
+                tick.identities[r.tgid] = ProcIdentity{match->agent_type, match->agent_id, {}, {}};
+        }
+        if (!s.exited)
+            if (auto rss = resident_bytes(r.tgid)) tick.resident_bytes[r.tgid] = *rss;
+    }
+    return tick;
+}
+
+Status AgentCollector::collect(SnapshotBuilder& out) {
+    maps_->mark(tasks_->tasks);
+    auto reading = maps_->read();
+    if (!reading) return reading.error();
+    maps_->forget(tracker_.update(tick_from(*reading)));
+    AgentPathStats stats{reading->events, reading->procs.size(), reading->procs_capacity};
+    metrics_.build(tracker_, *signals_, stats, out);
+    return Status::success();
+}
+
+}  // namespace agentmon

@@ -1,0 +1,54 @@
+#pragma once
+// The agent state path as a Collector: each tick, discovery's agent tasks (scanned
+// earlier in the same tick) are marked in the kernel, the per-process maps are
+// read, the tracker turns processes into agent instances (restarts, exits, CPU,
+// run-queue delay), and AgentMetrics names, budgets and scores them.
+#include <memory>
+
+#include "analytics/health.h"
+#include "base/log.h"
+#include "collect/collector.h"
+#include "collect/discovery_collector.h"
+#include "config/config.h"
+#include "kernel/agent_state_maps.h"
+#include "metrics/agent_metrics.h"
+#include "model/agent_rules.h"
+#include "model/agent_tracker.h"
+
+namespace agentmon {
+
+class AgentCollector : public Collector {
+  public:
+    // Loads and attaches the agent state path's BPF programs; an Error says what
+    // the kernel or the privileges lack. `signals` holds what collectors earlier in
+    // the tick know about agents (health inputs); it may stay empty.
+    static Result<std::unique_ptr<AgentCollector>> create(
+        const Config& config, std::shared_ptr<const AgentTaskView> tasks,
+        std::shared_ptr<const AgentSignalBoard> signals, Logger& log);
+
+    std::string_view name() const override { return "agents"; }
+    Status collect(SnapshotBuilder& out) override;
+    std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+
+  private:
+    AgentCollector(std::unique_ptr<AgentStateMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
+                   std::shared_ptr<const AgentSignalBoard> signals, std::vector<AgentRule> rules,
+                   AgentTracker tracker, AgentMetrics metrics)
+        : maps_(std::move(maps)),
+          tasks_(std::move(tasks)),
+          signals_(std::move(signals)),
+          rules_(std::move(rules)),
+          tracker_(std::move(tracker)),
+          metrics_(std::move(metrics)) {}
+
+    AgentTick tick_from(const AgentStateReading& reading) const;
+
+    std::unique_ptr<AgentStateMaps> maps_;
+    std::shared_ptr<const AgentTaskView> tasks_;
+    std::shared_ptr<const AgentSignalBoard> signals_;
+    std::vector<AgentRule> rules_;
+    AgentTracker tracker_;
+    AgentMetrics metrics_;
+};
+
+}  // namespace agentmon

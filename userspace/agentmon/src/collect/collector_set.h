@@ -1,0 +1,21 @@
+#pragma once
+// Builds the collectors `agentmon run` drives. This is where later stages add the
+// socket and ring collectors: create them here (open, configure, load, attach),
+// return an Error to stop start-up with a message, and expose their programs
+// through Collector::programs() so their run-time stats are exported.
+#include <memory>
+#include <vector>
+
+#include "base/log.h"
+#include "collect/collector.h"
+#include "config/config.h"
+
+namespace agentmon {
+
+using CollectorSet = std::vector<std::unique_ptr<Collector>>;
+
+// The returned set must outlive nothing it is given; destroying it detaches every
+// BPF link the collectors hold.
+Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Logger& log);
+
+}  // namespace agentmon

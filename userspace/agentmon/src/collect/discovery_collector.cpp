@@ -1,0 +1,18 @@
+#include "collect/discovery_collector.h"
+
+#include <set>
+
+namespace agentmon {
+
+Status DiscoveryCollector::collect(SnapshotBuilder& out) {
+    view_->tasks = discovery_.scan();
+    view_->scans += 1;
+    std::set<std::uint32_t> processes;
+    for (const auto& [tid, task] : view_->tasks) processes.insert(task.pid);
+    out.gauge("agentmon_discovered_agent_processes",
+              "Processes the agent rules matched in this tick's scan of /proc.",
+              static_cast<double>(processes.size()));
+    return Status::success();
+}
+
+}  // namespace agentmon

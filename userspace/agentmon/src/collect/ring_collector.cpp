@@ -1,0 +1,124 @@
+#include "collect/ring_collector.h"
+
+#include <time.h>
+
+#include <set>
+
+#include "kernel/ring_file_read.h"
+
+namespace agentmon {
+
+namespace {
+
+std::uint64_t monotonic_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1000000000ull + std::uint64_t(ts.tv_nsec);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RingCollector>> RingCollector::create(
+    const Config& config, std::shared_ptr<const AgentTaskView> tasks,
+    std::shared_ptr<SeriesBudget> budget, Logger& log) {
+    auto maps = RingReaderMaps::create(config.pin_dir, log);
+    if (!maps) return maps.error();
+    if (!budget)
+        budget = std::make_shared<SeriesBudget>(config.socket.series_budget,
+                                                config.socket.series_budget_default);
+    RingMetrics metrics(AgentRegistry(config.socket.agents), config.socket.latency_buckets_seconds,
+                        std::move(budget));
+    RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log);
+    log.info("ring path attached",
+             {{"file_prefix", config.ring.file_prefix},
+              {"sample_windows", std::to_string(config.ring.sample_windows)}});
+    return std::unique_ptr<RingCollector>(
+        new RingCollector(std::move(maps).value(), std::move(tasks), std::move(tracker),
+                          std::move(metrics), config.socket.frame_spec, log));
+}
+
+RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) {
+    RingObservation o;
+    o.ring = ring.name;
+    o.tick = decode_ring(read, ring.cursor, spec_);
+    if (read.status == RING_READ_OK) {
+        ring.producer = read.control.producer;
+        ring.consumer = read.control.consumer;
+    }
+    o.producer = ring.producer;
+    o.consumer = ring.consumer;
+    if (o.tick.error != ring.error) {
+        // Reported once when the ring enters an error state, and once when it leaves.
+        if (!o.tick.error.empty()) {
+            o.new_errors.push_back(o.tick.error);
+            log_.warn("ring unreadable", {{"ring", ring.name}, {"error", o.tick.error}});
+        } else {
+            log_.info("ring readable again", {{"ring", ring.name}, {"was", ring.error}});
+        }
+        ring.error = o.tick.error;
+    }
+    if (o.tick.bad_records)
+        log_.debug("ring records malformed",
+                   {{"ring", ring.name}, {"records", std::to_string(o.tick.bad_records)}});
+    ring.cursor = o.tick.after;
+    torn_windows_ += o.tick.torn_windows;
+    return o;
+}
+
+Status RingCollector::collect(SnapshotBuilder& out) {
+    std::set<std::uint32_t> pids;
+    for (const auto& [tid, task] : tasks_->tasks) pids.insert(task.pid);
+    const auto targets = tracker_.discover(pids);
+    auto reads = maps_->read(targets);
+    if (!reads) return reads.error();
+
+    std::vector<RingObservation> observations;
+    for (const auto& target : targets) {
+        TrackedRing* ring = tracker_.by_slot(target.slot);
+        auto read = reads->find(target.slot);
+        if (!ring) continue;
+        if (read == reads->end()) {
+            ++missed_reads_;  // its process exited since discovery: next tick reads the file
+            continue;
+        }
+        observations.push_back(observe(*ring, read->second));
+    }
+    for (std::uint64_t key : tracker_.closed()) {
+        TrackedRing& ring = tracker_.rings().at(key);
+        if (!ring.file.valid()) continue;
+        observations.push_back(
+            observe(ring, read_ring_file(ring.file.get(), ring.cursor, monotonic_ns())));
+    }
+    tracker_.forget_closed();
+    metrics_.build(observations, double(monotonic_ns()) * 1e-9, out);
+    if (board_) {
+        board_->begin_tick(tasks_->scans);
+        for (const auto& o : observations)
+            if (o.tick.error.empty()) {
+                auto& depth = board_->by_agent[o.consumer].queue_depth;
+                depth = depth.value_or(0) + double(o.tick.depth_frames);
+            }
+    }
+    self_metrics(out, observations.size());
+    return Status::success();
+}
+
+void RingCollector::self_metrics(SnapshotBuilder& out, std::size_t rings_read) {
+    out.gauge("agentmon_rings_watched", "Rings read in the last collection tick.",
+              double(rings_read));
+    const auto events = maps_->events();
+    const std::pair<const char*, double> failures[] = {
+        {"control_dropped", double(events[RING_EVENT_CONTROL_DROPPED])},
+        {"window_failed", double(events[RING_EVENT_WINDOWS_FAILED])},
+        {"window_torn", double(torn_windows_)},
+        {"process_gone", double(missed_reads_)},
+        {"no_slot", double(tracker_.unread_rings())}};
+    for (const auto& [reason, count] : failures)
+        out.counter("agentmon_ring_read_failures_total",
+                    "Ring reads that did not complete, by reason (the ring is read again next "
+                    "tick; no_slot counts rings left unread this tick because the slot or "
+                    "per-process limits were reached).",
+                    count, {{"reason", reason}});
+}
+
+}  // namespace agentmon

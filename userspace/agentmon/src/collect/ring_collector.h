@@ -1,0 +1,59 @@
+#pragma once
+// The ring path as a Collector: each tick, the rings the agent processes map
+// (discovery's scan, earlier in the same tick) are read once by the sleepable
+// task iterator, decoded, and turned into the transport families with
+// carrier="ring". A ring whose processes are gone gets its final read through the
+// file the tracker holds, and is then forgotten.
+#include <memory>
+
+#include "analytics/health.h"
+#include "base/log.h"
+#include "collect/collector.h"
+#include "collect/discovery_collector.h"
+#include "collect/ring_tracker.h"
+#include "config/config.h"
+#include "kernel/ring_reader_maps.h"
+#include "metrics/ring_metrics.h"
+
+namespace agentmon {
+
+class RingCollector : public Collector {
+  public:
+    // `budget`: the series budget the socket path admits the same families through
+    // (nullptr when the socket path is off).
+    static Result<std::unique_ptr<RingCollector>> create(const Config& config,
+                                                         std::shared_ptr<const AgentTaskView> tasks,
+                                                         std::shared_ptr<SeriesBudget> budget,
+                                                         Logger& log);
+
+    std::string_view name() const override { return "ring"; }
+    Status collect(SnapshotBuilder& out) override;
+    std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    // Where this collector adds the frames waiting in each agent's rings to its
+    // health inputs.
+    void set_signal_board(std::shared_ptr<AgentSignalBoard> board) { board_ = std::move(board); }
+
+  private:
+    RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
+                  RingTracker tracker, RingMetrics metrics, FrameSpec spec, Logger& log)
+        : maps_(std::move(maps)),
+          tasks_(std::move(tasks)),
+          tracker_(std::move(tracker)),
+          metrics_(std::move(metrics)),
+          spec_(std::move(spec)),
+          log_(log) {}
+
+    RingObservation observe(TrackedRing& ring, const RingRead& read);
+    void self_metrics(SnapshotBuilder& out, std::size_t rings_read);
+
+    std::unique_ptr<RingReaderMaps> maps_;
+    std::shared_ptr<const AgentTaskView> tasks_;
+    RingTracker tracker_;
+    RingMetrics metrics_;
+    FrameSpec spec_;
+    Logger& log_;
+    std::uint64_t torn_windows_ = 0, missed_reads_ = 0;
+    std::shared_ptr<AgentSignalBoard> board_;
+};
+
+}  // namespace agentmon

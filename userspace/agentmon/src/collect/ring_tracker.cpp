@@ -1,0 +1,106 @@
+#include "collect/ring_tracker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "base/procfs.h"
+
+namespace agentmon {
+
+namespace {
+
+// /proc/<pid>/maps of a process with a few hundred mappings fits easily; larger
+// ones are cut, and rings past the cut are missed until the process has fewer.
+constexpr std::size_t kMapsMax = 1 << 20;
+
+}  // namespace
+
+TrackedRing* RingTracker::by_slot(std::uint32_t slot) {
+    for (auto& [key, ring] : rings_)
+        if (ring.slot == slot) return &ring;
+    return nullptr;
+}
+
+Fd RingTracker::open_file(std::uint32_t pid, const RingMapping& m) const {
+    // map_files reaches the mapped file even when it is unlinked or lives in a
+    // container's /dev/shm; it needs CAP_SYS_ADMIN. The path is the fallback.
+    char range[64];
+    std::snprintf(range, sizeof range, "%" PRIx64 "-%" PRIx64, m.start, m.end);
+    Fd fd(::open((proc_root_ + "/" + std::to_string(pid) + "/map_files/" + range).c_str(),
+                 O_RDONLY | O_CLOEXEC));
+    if (fd.valid()) return fd;
+    const std::string dir = file_prefix_.substr(0, file_prefix_.rfind('/') + 1);
+    fd = Fd(::open((dir + m.name).c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (fd.valid() && (fstat(fd.get(), &st) != 0 || st.st_ino != m.inode)) fd.reset();
+    return fd;
+}
+
+std::vector<RingTarget> RingTracker::discover(const std::set<std::uint32_t>& pids) {
+    for (auto& [key, ring] : rings_) ring.mappers.clear();
+    std::string text;
+    for (std::uint32_t pid : pids) {
+        if (!read_small_file(proc_root_ + "/" + std::to_string(pid) + "/maps", text, kMapsMax))
+            continue;
+        for (auto& m : parse_ring_mappings(text, file_prefix_)) {
+            const std::uint64_t key = key_of(m);
+            auto [it, added] = rings_.try_emplace(key);
+            TrackedRing& ring = it->second;
+            if (added) {
+                ring.name = m.name;
+                ring.device = m.device;
+                ring.inode = m.inode;
+                ring.generation = next_generation_++;
+                if (!free_slots_.empty()) {
+                    ring.slot = *free_slots_.begin();
+                    free_slots_.erase(free_slots_.begin());
+                } else {
+                    ring.slot = next_slot_++;
+                }
+                ring.file = open_file(pid, m);
+                log_.info("ring found", {{"ring", m.name},
+                                         {"pid", std::to_string(pid)},
+                                         {"final_read", ring.file.valid() ? "file" : "none"}});
+            }
+            ring.mappers.try_emplace(pid, m);
+        }
+    }
+    closed_.clear();
+    unread_ = 0;
+    std::vector<RingTarget> targets;
+    std::map<std::uint32_t, std::uint32_t> per_process;
+    for (auto& [key, ring] : rings_) {
+        if (ring.mappers.empty()) {
+            closed_.push_back(key);
+            continue;
+        }
+        if (!ring.mappers.count(ring.reader)) ring.reader = ring.mappers.begin()->first;
+        if (ring.slot >= RING_SLOTS_MAX || ++per_process[ring.reader] > RING_PER_PROC_MAX) {
+            ++unread_;
+            continue;
+        }
+        const RingMapping& m = ring.mappers.at(ring.reader);
+        targets.push_back({ring.slot, ring.reader, m.start, m.end - m.start, ring.cursor.tail,
+                           windows_, ring.generation});
+    }
+    return targets;
+}
+
+void RingTracker::forget_closed() {
+    for (std::uint64_t key : closed_) {
+        auto it = rings_.find(key);
+        if (it == rings_.end()) continue;
+        log_.info("ring closed",
+                  {{"ring", it->second.name},
+                   {"frames_written", std::to_string(it->second.cursor.msgs_written)},
+                   {"frames_read", std::to_string(it->second.cursor.msgs_read)}});
+        if (it->second.slot < RING_SLOTS_MAX) free_slots_.insert(it->second.slot);
+        rings_.erase(it);
+    }
+    closed_.clear();
+}
+
+}  // namespace agentmon

@@ -1,0 +1,214 @@
+#include "config/config.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace agentmon {
+
+std::optional<ListenAddress> parse_listen(std::string_view text) {
+    std::string_view host, port_text = text;
+    if (size_t colon = text.rfind(':'); colon != std::string_view::npos) {
+        host = text.substr(0, colon);
+        port_text = text.substr(colon + 1);
+    }
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+        port == 0 || port > 65535)
+        return std::nullopt;
+    ListenAddress addr;
+    addr.host = host.empty() ? "0.0.0.0" : std::string(host);
+    in_addr parsed{};
+    if (inet_pton(AF_INET, addr.host.c_str(), &parsed) != 1) return std::nullopt;
+    addr.port = static_cast<std::uint16_t>(port);
+    return addr;
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 9) return std::nullopt;
+    std::int64_t value = 0;
+    std::from_chars(text.data(), text.data() + digits, value);
+    std::string_view unit = text.substr(digits);
+    if (unit == "ms") return std::chrono::milliseconds(value);
+    if (unit == "s") return std::chrono::seconds(value);
+    if (unit == "m") return std::chrono::minutes(value);
+    if (unit == "h") return std::chrono::hours(value);
+    return std::nullopt;
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+    auto ms = d.count();
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+    return std::to_string(ms) + "ms";
+}
+
+std::vector<std::string> Config::validate() const {
+    std::vector<std::string> problems;
+    if (tick < kMinTick || tick > kMaxTick)
+        problems.push_back("tick: " + format_duration(tick) + " is out of range; use " +
+                           format_duration(kMinTick) + " to 1h (e.g. \"1s\")");
+    if (pin_dir.rfind("/sys/fs/bpf/", 0) != 0 || pin_dir.size() <= 12)
+        problems.push_back("pin_dir: \"" + pin_dir +
+                           "\" must be a directory under /sys/fs/bpf/ (bpffs), e.g. "
+                           "\"/sys/fs/bpf/agentmon\"");
+    for (auto& problem : socket.validate()) problems.push_back(std::move(problem));
+    for (auto& problem : ring.validate()) problems.push_back(std::move(problem));
+    return problems;
+}
+
+const std::vector<std::string>& config_keys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k = {"listen",     "tick",    "log_level",
+                                      "log_format", "pin_dir", "ring_path"};
+        k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
+        return k;
+    }();
+    return keys;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += sep;
+        out += item;
+    }
+    return out;
+}
+
+// Reads a string field; appends a problem naming `key` if it is not a string.
+std::optional<std::string> string_field(const nlohmann::json& doc, const std::string& key,
+                                        std::string_view example,
+                                        std::vector<std::string>& problems) {
+    const auto& value = doc.at(key);
+    if (!value.is_string()) {
+        problems.push_back(key + ": expected a string like \"" + std::string(example) + "\", got " +
+                           value.dump());
+        return std::nullopt;
+    }
+    return value.get<std::string>();
+}
+
+}  // namespace
+
+std::optional<std::string> closest_key(std::string_view unknown,
+                                       const std::vector<std::string>& known) {
+    std::optional<std::string> best;
+    size_t best_distance = 3;  // at most 2 edits
+    for (const auto& key : known) {
+        size_t d = edit_distance(unknown, key);
+        if (d < best_distance) {
+            best_distance = d;
+            best = key;
+        }
+    }
+    return best;
+}
+
+void apply_config_json(std::string_view text, Config& config, std::vector<std::string>& problems) {
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        problems.push_back(std::string("not valid JSON: ") + e.what());
+        return;
+    }
+    if (!doc.is_object()) {
+        problems.push_back("top level: expected a JSON object {...}, got " +
+                           std::string(doc.type_name()));
+        return;
+    }
+    for (const auto& [key, value] : doc.items()) {
+        if (std::find(config_keys().begin(), config_keys().end(), key) != config_keys().end())
+            continue;
+        std::string hint = closest_key(key, config_keys())
+                               ? "did you mean \"" + *closest_key(key, config_keys()) + "\"?"
+                               : "known keys: " + join(config_keys(), ", ");
+        problems.push_back(key + ": unknown key; " + hint);
+    }
+    if (doc.contains("listen")) {
+        if (auto text_value = string_field(doc, "listen", kDefaultListen, problems)) {
+            if (auto addr = parse_listen(*text_value))
+                config.listen = *addr;
+            else
+                problems.push_back("listen: \"" + *text_value +
+                                   "\" is not HOST:PORT with an IPv4 host and a port 1-65535, "
+                                   "e.g. \"127.0.0.1:9465\"");
+        }
+    }
+    if (doc.contains("tick")) {
+        if (auto text_value = string_field(doc, "tick", "1s", problems)) {
+            if (auto tick = parse_duration(*text_value))
+                config.tick = *tick;
+            else
+                problems.push_back("tick: \"" + *text_value +
+                                   "\" is not a duration; use an integer with ms, s, m or h, "
+                                   "e.g. \"1s\" or \"500ms\"");
+        }
+    }
+    if (doc.contains("log_level")) {
+        if (auto text_value = string_field(doc, "log_level", "info", problems)) {
+            if (auto level = parse_log_level(*text_value))
+                config.log_level = *level;
+            else
+                problems.push_back("log_level: \"" + *text_value +
+                                   "\" is not one of debug, info, warn, error");
+        }
+    }
+    if (doc.contains("log_format")) {
+        if (auto text_value = string_field(doc, "log_format", "text", problems)) {
+            if (auto format = parse_log_format(*text_value))
+                config.log_format = *format;
+            else
+                problems.push_back("log_format: \"" + *text_value + "\" is not one of text, json");
+        }
+    }
+    if (doc.contains("pin_dir")) {
+        if (auto text_value = string_field(doc, "pin_dir", "/sys/fs/bpf/agentmon", problems))
+            config.pin_dir = *text_value;
+    }
+    apply_socket_config(doc, config.socket, problems);
+    apply_ring_config(doc, config.ring, problems);
+}
+
+Result<Config> load_config_file(const std::string& path, Config base) {
+    std::ifstream file(path);
+    if (!file) return errno_error("cannot read config file " + path, errno);
+    std::ostringstream text;
+    text << file.rdbuf();
+    std::vector<std::string> problems;
+    apply_config_json(text.str(), base, problems);
+    for (auto& problem : base.validate()) problems.push_back(std::move(problem));
+    if (problems.empty()) return base;
+    std::string message;
+    for (const auto& problem : problems) {
+        if (!message.empty()) message += '\n';
+        message += path + ": " + problem;
+    }
+    return Error{message};
+}
+
+}  // namespace agentmon

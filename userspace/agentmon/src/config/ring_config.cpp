@@ -1,0 +1,50 @@
+#include "config/ring_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "abi/ring_reader.h"
+
+namespace agentmon {
+
+std::vector<std::string> RingConfig::validate() const {
+    std::vector<std::string> problems;
+    if (file_prefix.empty() || file_prefix.front() != '/')
+        problems.push_back("ring_path.file_prefix: must be an absolute path prefix, got \"" +
+                           file_prefix + "\"");
+    if (sample_windows > RING_WINDOWS_MAX)
+        problems.push_back("ring_path.sample_windows: at most " + std::to_string(RING_WINDOWS_MAX) +
+                           ", got " + std::to_string(sample_windows));
+    return problems;
+}
+
+void apply_ring_config(const nlohmann::json& doc, RingConfig& config,
+                       std::vector<std::string>& problems) {
+    if (!doc.contains("ring_path")) return;
+    const nlohmann::json& value = doc.at("ring_path");
+    if (value.is_boolean()) {
+        config.enabled = value.get<bool>();
+        return;
+    }
+    if (!value.is_object()) {
+        problems.push_back("ring_path: expected true, false or an object, got " + value.dump());
+        return;
+    }
+    for (const auto& [key, field] : value.items()) {
+        const std::string name = "ring_path." + key;
+        if (key == "enabled" && field.is_boolean()) {
+            config.enabled = field.get<bool>();
+        } else if (key == "file_prefix" && field.is_string()) {
+            config.file_prefix = field.get<std::string>();
+        } else if (key == "sample_windows" && field.is_number_unsigned()) {
+            config.sample_windows = field.get<std::uint32_t>();
+        } else if (key == "enabled" || key == "file_prefix" || key == "sample_windows") {
+            problems.push_back(name + ": wrong type, got " + field.dump());
+        } else {
+            problems.push_back(name +
+                               ": unknown key (expected enabled, file_prefix, "
+                               "sample_windows)");
+        }
+    }
+}
+
+}  // namespace agentmon

@@ -1,0 +1,166 @@
+#include "kernel/agent_state_maps.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kernel/bpf_map_read.h"
+#include "kernel/bpf_object_ops.h"
+// After agent_state.h: the skeleton embeds its types.
+#include "agent_state.skel.h"
+
+namespace agentmon {
+
+namespace {
+
+// pidfd_open(2) flag for a thread's own pidfd (Linux 6.9); O_EXCL is its value.
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+int pidfd_open(std::uint32_t pid, unsigned flags) {
+    return static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), flags));
+}
+
+// The few maps worth reading from outside (bpftool): not rodata, not task storage.
+bool worth_pinning(const bpf_map* map) {
+    return std::strchr(bpf_map__name(map), '.') == nullptr &&
+           bpf_map__type(map) != BPF_MAP_TYPE_TASK_STORAGE;
+}
+
+}  // namespace
+
+void AgentStateMaps::SkelDestroy::operator()(agent_state* skel) const {
+    agent_state__destroy(skel);
+}
+
+AgentStateMaps::AgentStateMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
+    ncpus_ = std::max(1, libbpf_num_possible_cpus());
+}
+
+AgentStateMaps::~AgentStateMaps() {
+    for (const auto& path : pinned_) unlink(path.c_str());
+}
+
+Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateOptions& options,
+                                                               Logger& log) {
+    Skel skel(agent_state__open());
+    if (!skel) return errno_error("open agent_state BPF object", errno);
+    char prefix[16] = {};
+    std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
+    std::memcpy(const_cast<char*>(skel->rodata->comm_prefix), prefix, sizeof(prefix));
+
+    if (int err = agent_state__load(skel.get()))
+        return errno_error(
+            "load the agent state path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, "
+            "task storage and the tp_btf scheduler tracepoints sched_switch, "
+            "sched_stat_runtime, sched_process_exit; `agentmon check` shows whether tp_btf "
+            "programs load at all)",
+            -err);
+
+    std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
+    auto links = attach_all(maps->skel_->obj);
+    if (!links) return links.error();
+    maps->links_ = std::move(links).value();
+    if (!options.pin_dir.empty()) {
+        if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
+            !st)
+            log.warn("agent state maps not pinned", {{"error", st.error().message}});
+    }
+    return maps;
+}
+
+void AgentStateMaps::track_process(std::uint32_t tgid, const std::string& comm) {
+    agent_proc proc{};
+    proc.flags = AGENT_PROC_FROM_USER;
+    std::strncpy(proc.comm, comm.c_str(), sizeof(proc.comm) - 1);
+    // EEXIST: the kernel tracks it already. Other failures (a full map) the kernel's
+    // own counters cannot see; the process is simply not tracked and this repeats
+    // next tick.
+    bpf_map_update_elem(bpf_map__fd(skel_->maps.agent_procs), &tgid, &proc, BPF_NOEXIST);
+    std::vector<agent_usage> zero(static_cast<std::size_t>(ncpus_));
+    bpf_map_update_elem(bpf_map__fd(skel_->maps.agent_usage), &tgid, zero.data(), BPF_NOEXIST);
+}
+
+bool AgentStateMaps::mark_task(std::uint32_t tid, std::uint32_t tgid) {
+    if (tid != tgid && !thread_pidfds_) return false;
+    int pidfd = pidfd_open(tid, tid == tgid ? 0 : PIDFD_THREAD);
+    if (pidfd < 0) {
+        if (errno == EINVAL && tid != tgid) {
+            thread_pidfds_ = false;
+            log_.warn(
+                "agent threads not marked by discovery: pidfd_open lacks PIDFD_THREAD "
+                "(Linux 6.9); threads started after their agent's rename are still "
+                "marked by the kernel");
+        }
+        return false;  // ESRCH: gone meanwhile
+    }
+    const agent_task zero{};
+    int err = bpf_map_update_elem(bpf_map__fd(skel_->maps.agent_tasks), &pidfd, &zero, BPF_NOEXIST);
+    const int saved = errno;
+    ::close(pidfd);
+    return err == 0 || saved == EEXIST;
+}
+
+void AgentStateMaps::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
+    std::set<std::uint32_t> now;
+    for (const auto& [tid, task] : tasks) {
+        now.insert(tid);
+        if (marked_.count(tid)) continue;
+        track_process(task.pid, task.comm);
+        if (mark_task(tid, task.pid)) marked_.insert(tid);
+    }
+    // Forget tids that left discovery, so a reused tid is marked again.
+    std::erase_if(marked_, [&](std::uint32_t tid) { return !now.count(tid); });
+}
+
+Result<AgentStateReading> AgentStateMaps::read() const {
+    AgentStateReading reading;
+    reading.procs_capacity = bpf_map__max_entries(skel_->maps.agent_procs);
+    std::map<std::uint32_t, agent_usage> usage;
+    Status st = read_percpu_u64(skel_->maps.agent_usage, ncpus_,
+                                [&](const void* key, const std::uint64_t* words) {
+                                    std::uint32_t tgid = 0;
+                                    std::memcpy(&tgid, key, sizeof(tgid));
+                                    std::memcpy(&usage[tgid], words, sizeof(agent_usage));
+                                });
+    if (!st) return st.error();
+
+    const int fd = bpf_map__fd(skel_->maps.agent_procs);
+    std::uint32_t key = 0, next = 0;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        AgentProcReading r;
+        r.tgid = key;
+        if (bpf_map_lookup_elem(fd, &key, &r.proc) != 0) continue;  // deleted meanwhile
+        if (auto it = usage.find(key); it != usage.end()) r.usage = it->second;
+        reading.procs.push_back(r);
+    }
+
+    st = read_percpu_u64(skel_->maps.agent_events, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             if (slot < AGENT_EV_COUNT) reading.events[slot] = w[0];
+                         });
+    if (!st) return st.error();
+    return reading;
+}
+
+void AgentStateMaps::forget(const std::vector<std::uint32_t>& tgids) {
+    for (std::uint32_t tgid : tgids) {
+        bpf_map_delete_elem(bpf_map__fd(skel_->maps.agent_procs), &tgid);
+        bpf_map_delete_elem(bpf_map__fd(skel_->maps.agent_usage), &tgid);
+    }
+}
+
+std::vector<BpfProgramRef> AgentStateMaps::programs() const { return program_refs(skel_->obj); }
+
+}  // namespace agentmon

@@ -1,0 +1,87 @@
+#pragma once
+// Owns the agent state path's BPF object (bpf/agent_state.bpf.c): loads and
+// attaches it, marks the agent tasks discovery found (the kernel marks the ones
+// that take an agent's name itself), reads the per-process maps each tick, and
+// forgets processes whose end user space has recorded.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "abi/agent_state.h"
+#include "base/log.h"
+#include "base/result.h"
+#include "kernel/bpf_handles.h"
+#include "kernel/bpf_program_ref.h"
+#include "model/process_discovery.h"
+
+struct agent_state;
+
+namespace agentmon {
+
+static_assert(sizeof(agent_proc) == 40, "agent_proc layout is shared with the kernel");
+static_assert(sizeof(agent_usage) == 8 * (2 + RUNQ_SLOTS), "agent_usage is u64 words");
+static_assert(sizeof(agent_task) == 16, "agent_task layout is shared with the kernel");
+
+// One tracked process as the kernel sees it this tick, its counters summed over CPUs.
+struct AgentProcReading {
+    std::uint32_t tgid = 0;
+    agent_proc proc{};
+    agent_usage usage{};
+};
+
+struct AgentStateReading {
+    std::vector<AgentProcReading> procs;  // by tgid
+    std::array<std::uint64_t, AGENT_EV_COUNT> events{};
+    std::uint64_t procs_capacity = AGENT_PROCS_MAX;
+};
+
+struct AgentStateOptions {
+    // Tasks taking a comm with this prefix are marked by the kernel at once; ""
+    // leaves all marking to discovery.
+    std::string comm_prefix = "AG_";
+    std::string pin_dir;  // "" = do not pin
+};
+
+class AgentStateMaps {
+  public:
+    static Result<std::unique_ptr<AgentStateMaps>> create(const AgentStateOptions& options,
+                                                          Logger& log);
+    ~AgentStateMaps();
+    AgentStateMaps(const AgentStateMaps&) = delete;
+    AgentStateMaps& operator=(const AgentStateMaps&) = delete;
+
+    // Marks every task of `tasks` the kernel does not track yet: the process's
+    // entries first, so no CPU time the thread's mark lets through is lost.
+    void mark(const std::map<std::uint32_t, AgentTask>& tasks);
+
+    Result<AgentStateReading> read() const;
+
+    // Drops exited processes' entries (their end has been recorded).
+    void forget(const std::vector<std::uint32_t>& tgids);
+
+    std::vector<BpfProgramRef> programs() const;
+
+  private:
+    struct SkelDestroy {
+        void operator()(agent_state* skel) const;
+    };
+    using Skel = std::unique_ptr<agent_state, SkelDestroy>;
+
+    AgentStateMaps(Skel skel, Logger& log);
+    void track_process(std::uint32_t tgid, const std::string& comm);
+    bool mark_task(std::uint32_t tid, std::uint32_t tgid);
+
+    Skel skel_;
+    Logger& log_;
+    std::vector<Link> links_;
+    std::vector<std::string> pinned_;
+    std::set<std::uint32_t> marked_;  // tids marked by this side (or found marked)
+    int ncpus_ = 1;
+    bool thread_pidfds_ = true;  // PIDFD_THREAD (6.9+); without it only leaders are marked
+};
+
+}  // namespace agentmon

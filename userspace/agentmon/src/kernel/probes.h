@@ -1,0 +1,35 @@
+#pragma once
+// The probes behind `agentmon check`. Each appends verdict lines to the report;
+// none of them throws or exits. Ordering matters only for the mounts, which the
+// syscall tracepoint program needs (libbpf resolves tp/syscalls/* via tracefs).
+#include <cstdint>
+#include <optional>
+
+#include "base/log.h"
+#include "kernel/check_report.h"
+
+namespace agentmon {
+
+// kernel_probes.cpp: BTF, libbpf program/map/helper probes, tracepoints in BTF.
+void probe_kernel(CheckReport& report);
+// `privileged`: this process may use bpf() (CAP_BPF or CAP_SYS_ADMIN). Without it
+// every probe fails, and the fix says to rerun as root rather than blame the kernel.
+void probe_program_types(CheckReport& report, bool privileged);
+void probe_map_types(CheckReport& report, bool privileged);
+void probe_helpers(CheckReport& report, bool privileged);
+void probe_tracepoints(CheckReport& report);
+
+// system_probes.cpp: capabilities, mounts (mounting what is missing when allowed),
+// sysctls. Returns the effective capability mask if readable.
+std::optional<std::uint64_t> probe_capabilities(CheckReport& report);
+void probe_mounts(CheckReport& report, bool may_mount, Logger& log);
+void probe_sysctls(CheckReport& report);
+
+// feature_programs.cpp: loads, attaches and triggers each program of
+// bpf/features.bpf.c on its own.
+void probe_feature_programs(CheckReport& report, bool privileged, Logger& log);
+
+// The fix to print for a failed kernel probe.
+const char* kernel_probe_fix(bool privileged);
+
+}  // namespace agentmon

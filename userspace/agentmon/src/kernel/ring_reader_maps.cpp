@@ -1,0 +1,161 @@
+#include "kernel/ring_reader_maps.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "ring_reader.skel.h"
+
+namespace agentmon {
+
+static_assert(sizeof(ring_slot) == 40, "ring_slot layout shared with bpf/ring_reader.bpf.c");
+static_assert(sizeof(ring_proc) == 4 + 4 * RING_PER_PROC_MAX, "ring_proc layout shared");
+static_assert(sizeof(ring_control_read) == 56 + RING_CONTROL_BYTES + RING_HOL_BYTES,
+              "ring_control_read layout shared");
+static_assert(sizeof(ring_window_read) == 24 + RING_WINDOW_BYTES, "ring_window_read layout");
+
+void RingReaderMaps::SkelDestroy::operator()(ring_reader* skel) const {
+    ring_reader__destroy(skel);
+}
+
+RingReaderMaps::~RingReaderMaps() {
+    if (reads_) ring_buffer__free(reads_);
+    for (const auto& path : pinned_) unlink(path.c_str());
+}
+
+Result<std::unique_ptr<RingReaderMaps>> RingReaderMaps::create(const std::string& pin_dir,
+                                                               Logger& log) {
+    Skel skel(ring_reader__open());
+    if (!skel) return errno_error("open ring_reader BPF object", errno);
+    if (int err = ring_reader__load(skel.get()))
+        return errno_error(
+            "load the ring path's BPF program (a sleepable task iterator with "
+            "bpf_copy_from_user_task, kernel 5.18+, and root or CAP_BPF+CAP_PERFMON+"
+            "CAP_SYS_PTRACE; `agentmon check` shows which is missing)",
+            -err);
+    std::unique_ptr<RingReaderMaps> maps(new RingReaderMaps(std::move(skel), log));
+    auto link = Link::attach(maps->skel_->progs.read_rings);
+    if (!link) return link.error();
+    maps->iterator_ = std::move(link).value();
+    maps->reads_ = ring_buffer__new(bpf_map__fd(maps->skel_->maps.ring_reads),
+                                    &RingReaderMaps::on_record, maps.get(), nullptr);
+    if (!maps->reads_) return errno_error("open the ring_reads ring buffer", errno);
+    if (!pin_dir.empty()) {
+        for (bpf_map* map : {maps->skel_->maps.ring_slots, maps->skel_->maps.ring_procs,
+                             maps->skel_->maps.reader_events}) {
+            std::string path = pin_dir + "/" + bpf_map__name(map);
+            unlink(path.c_str());  // a stale pin from a run that did not stop cleanly
+            if (bpf_map__pin(map, path.c_str()) == 0)
+                maps->pinned_.push_back(path);
+            else
+                log.warn("ring path map not pinned", {{"path", path}});
+        }
+    }
+    return maps;
+}
+
+Status RingReaderMaps::configure(const std::vector<RingTarget>& targets) {
+    const int slots_fd = bpf_map__fd(skel_->maps.ring_slots);
+    const int procs_fd = bpf_map__fd(skel_->maps.ring_procs);
+    std::map<std::uint32_t, ring_proc> procs;
+    generation_of_.clear();
+    for (const auto& t : targets) {
+        ring_proc& proc = procs[t.tgid];
+        if (proc.count >= RING_PER_PROC_MAX) continue;  // the collector reports these
+        proc.slots[proc.count++] = t.slot;
+        ring_slot slot{t.addr, t.map_len, t.sample_from, t.tgid, t.windows, t.generation, 0};
+        if (bpf_map_update_elem(slots_fd, &t.slot, &slot, BPF_ANY))
+            return errno_error("update ring_slots", errno);
+        generation_of_[t.slot] = t.generation;
+    }
+    for (std::uint32_t tgid : procs_)
+        if (!procs.count(tgid)) bpf_map_delete_elem(procs_fd, &tgid);
+    procs_.clear();
+    for (const auto& [tgid, proc] : procs) {
+        if (bpf_map_update_elem(procs_fd, &tgid, &proc, BPF_ANY))
+            return errno_error("update ring_procs", errno);
+        procs_.push_back(tgid);
+    }
+    return Status::success();
+}
+
+Status RingReaderMaps::run_iterator() {
+    int fd = bpf_iter_create(bpf_link__fd(iterator_.get()));
+    if (fd < 0) return errno_error("bpf_iter_create (ring reader)", errno);
+    char buf[256];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    }
+    const int err = errno;
+    close(fd);
+    if (n < 0) return errno_error("run the ring reader iterator", err);
+    return Status::success();
+}
+
+int RingReaderMaps::on_record(void* self_ptr, void* data, std::size_t size) {
+    auto* self = static_cast<RingReaderMaps*>(self_ptr);
+    if (!self->collecting_ || size < sizeof(std::uint32_t) * 2) return 0;
+    std::uint32_t kind = 0, slot = 0;
+    std::memcpy(&kind, data, sizeof kind);
+    std::memcpy(&slot, static_cast<const char*>(data) + 4, sizeof slot);
+    auto asked = self->generation_of_.find(slot);
+    if (asked == self->generation_of_.end()) return 0;
+    if (kind == RING_RECORD_CONTROL && size >= sizeof(ring_control_read)) {
+        const auto* r = static_cast<const ring_control_read*>(data);
+        if (r->generation != asked->second) return 0;
+        RingRead& out = (*self->collecting_)[slot];
+        out.status = r->status;
+        out.read_ns = r->read_ns;
+        out.head_after = r->head_after;
+        out.control = parse_control_block(r->control);
+        out.window_errors = r->window_errors;
+        if (r->hol_valid) {
+            out.hol_position = r->hol_position;
+            out.hol.assign(r->hol, r->hol + RING_HOL_BYTES);
+        }
+    } else if (kind == RING_RECORD_WINDOW && size >= sizeof(ring_window_read)) {
+        const auto* w = static_cast<const ring_window_read*>(data);
+        if (w->generation != asked->second || w->len > RING_WINDOW_BYTES) return 0;
+        RingWindow window;
+        window.position = w->position;
+        window.data.assign(w->data, w->data + w->len);
+        (*self->collecting_)[slot].windows.push_back(std::move(window));
+    }
+    return 0;
+}
+
+Result<std::map<std::uint32_t, RingRead>> RingReaderMaps::read(
+    const std::vector<RingTarget>& targets) {
+    std::map<std::uint32_t, RingRead> reads;
+    if (Status st = configure(targets); !st) return st.error();
+    if (targets.empty()) return reads;
+    // Records left from a tick that failed half-way belong to no one now.
+    collecting_ = nullptr;
+    ring_buffer__consume(reads_);
+    if (Status st = run_iterator(); !st) return st.error();
+    collecting_ = &reads;
+    const int consumed = ring_buffer__consume(reads_);
+    collecting_ = nullptr;
+    if (consumed < 0) return errno_error("consume ring_reads", -consumed);
+    // A window without its control record (reserve failed) cannot be placed.
+    for (auto it = reads.begin(); it != reads.end();)
+        it = it->second.read_ns == 0 && it->second.status == RING_READ_OK ? reads.erase(it)
+                                                                          : std::next(it);
+    return reads;
+}
+
+std::array<std::uint64_t, RING_EVENT_COUNT> RingReaderMaps::events() const {
+    std::array<std::uint64_t, RING_EVENT_COUNT> out{};
+    const int fd = bpf_map__fd(skel_->maps.reader_events);
+    for (std::uint32_t i = 0; i < RING_EVENT_COUNT; ++i) bpf_map_lookup_elem(fd, &i, &out[i]);
+    return out;
+}
+
+std::vector<BpfProgramRef> RingReaderMaps::programs() const {
+    return {{"read_rings", bpf_program__fd(skel_->progs.read_rings)}};
+}
+
+}  // namespace agentmon

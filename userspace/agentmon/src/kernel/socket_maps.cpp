@@ -1,0 +1,282 @@
+#include "kernel/socket_maps.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "kernel/bpf_map_read.h"
+#include "kernel/bpf_object_ops.h"
+
+// After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
+#include "socket_trace.skel.h"
+
+namespace agentmon {
+
+namespace {
+
+// Maps that hold no state worth reading from outside.
+bool worth_pinning(const bpf_map* map) {
+    const char* name = bpf_map__name(map);
+    return std::strchr(name, '.') == nullptr && std::strcmp(name, "window") != 0;
+}
+
+double monotonic_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+HistogramReading to_histogram(const std::uint64_t* words) {
+    HistogramReading h;
+    std::copy(words, words + h.buckets.size(), h.buckets.begin());
+    h.sum = words[h.buckets.size()];
+    return h;
+}
+
+}  // namespace
+
+std::uint64_t HistogramReading::count() const {
+    std::uint64_t total = 0;
+    for (auto b : buckets) total += b;
+    return total;
+}
+
+void SocketMaps::SkelDestroy::operator()(socket_trace* skel) const { socket_trace__destroy(skel); }
+
+SocketMaps::SocketMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
+    ncpus_ = std::max(1, libbpf_num_possible_cpus());
+}
+
+SocketMaps::~SocketMaps() {
+    for (const auto& path : pinned_) unlink(path.c_str());
+}
+
+Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOptions& options,
+                                                       Logger& log) {
+    Skel skel(socket_trace__open());
+    if (!skel) return errno_error("open socket_trace BPF object", errno);
+
+    // Configure between open and load: rodata is frozen at load.
+    auto* ro = skel->rodata;
+    std::memcpy(const_cast<frame_spec*>(&ro->spec), &options.spec, sizeof(frame_spec));
+    if (options.latency_bounds_ns.size() > HIST_BOUNDS_MAX ||
+        options.size_bounds_bytes.size() > HIST_BOUNDS_MAX)
+        return Error{"socket path: at most " + std::to_string(HIST_BOUNDS_MAX) +
+                     " histogram bounds are supported"};
+    for (std::size_t i = 0; i < options.latency_bounds_ns.size(); ++i)
+        const_cast<__u64&>(ro->latency_bounds_ns[i]) = options.latency_bounds_ns[i];
+    ro->latency_bound_count = static_cast<std::uint32_t>(options.latency_bounds_ns.size());
+    for (std::size_t i = 0; i < options.size_bounds_bytes.size(); ++i)
+        const_cast<__u64&>(ro->size_bounds_bytes[i]) = options.size_bounds_bytes[i];
+    ro->size_bound_count = static_cast<std::uint32_t>(options.size_bounds_bytes.size());
+    ro->request_type_mask = options.request_type_mask;
+    ro->spec_tracks_requests = options.spec.sequence.width != 0 && options.spec.reply_mask != 0;
+    char prefix[16] = {};
+    std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
+    std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
+
+    if (int err = socket_trace__load(skel.get()))
+        return errno_error(
+            "load the socket path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, and "
+            "the sock_send_length/sock_recv_length tracepoints of kernel 6.3+; "
+            "`agentmon check` shows which is missing)",
+            -err);
+
+    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), log));
+    auto links = attach_all(maps->skel_->obj);
+    if (!links) return links.error();
+    maps->links_ = std::move(links).value();
+    if (!options.pin_dir.empty()) {
+        if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
+            !st)
+            log.warn("socket path maps not pinned", {{"error", st.error().message}});
+    }
+    return maps;
+}
+
+Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id) {
+    const int fd = bpf_map__fd(skel_->maps.agent_type_of);
+    const std::uint32_t n = std::min<std::uint32_t>(type_of_id.size(), AGENT_ID_TYPE_MAX);
+    for (std::uint32_t id = 0; id < n; ++id) {
+        std::uint32_t type = type_of_id[id];
+        if (bpf_map_update_elem(fd, &id, &type, BPF_ANY))
+            return errno_error("update agent_type_of", errno);
+    }
+    return Status::success();
+}
+
+Status SocketMaps::sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks) {
+    const int fd = bpf_map__fd(skel_->maps.watched);
+    for (const auto& [tid, agent_id] : tasks) {
+        watched_task current{};
+        if (bpf_map_lookup_elem(fd, &tid, &current) == 0 && current.agent_id == agent_id) continue;
+        watched_task task{agent_id, current.flags};
+        if (bpf_map_update_elem(fd, &tid, &task, BPF_ANY))
+            return errno_error("update watched task " + std::to_string(tid), errno);
+    }
+    // Entries discovery does not know: tasks the kernel added since discovery's scan
+    // (a rename or fork between the two) stay; dead tasks go.
+    std::vector<std::uint32_t> stale;
+    std::uint32_t key = 0, next = 0;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (tasks.count(key)) continue;
+        struct stat st {};
+        if (stat(("/proc/" + std::to_string(key)).c_str(), &st) != 0) stale.push_back(key);
+    }
+    for (auto tid : stale) bpf_map_delete_elem(fd, &tid);
+    return Status::success();
+}
+
+Result<SocketReading> SocketMaps::read() const {
+    SocketReading reading;
+    reading.monotonic_seconds = monotonic_seconds();
+    reading.frames_map_capacity = bpf_map__max_entries(skel_->maps.frames);
+
+    Status st = read_percpu_u64(skel_->maps.frames, ncpus_,
+                                [&](const void* key, const std::uint64_t* words) {
+                                    FrameCountEntry e;
+                                    std::memcpy(&e.key, key, sizeof(e.key));
+                                    e.counts.frames = words[0];
+                                    e.counts.bytes = words[1];
+                                    reading.frames.push_back(e);
+                                });
+    if (!st) return st.error();
+    reading.frames_map_entries = reading.frames.size();
+
+    st = read_percpu_u64(skel_->maps.latency, ncpus_, [&](const void* key, const std::uint64_t* w) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        LatencyEntry e;
+        e.histogram = to_histogram(w);
+        if (!e.histogram.count()) return;
+        e.carrier = slot % CARRIER_COUNT;
+        e.target_type = slot / CARRIER_COUNT % AGENT_TYPE_SLOTS;
+        e.source_type = slot / CARRIER_COUNT / AGENT_TYPE_SLOTS;
+        reading.latency.push_back(e);
+    });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.sizes, ncpus_, [&](const void* key, const std::uint64_t* w) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        SizeEntry e;
+        e.histogram = to_histogram(w);
+        if (!e.histogram.count()) return;
+        e.direction = slot % DIR_COUNT;
+        e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
+        e.msg_type = slot / DIR_COUNT / CARRIER_COUNT;
+        reading.sizes.push_back(e);
+    });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.syscall_errors, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             if (!w[0]) return;
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             SyscallErrorEntry e;
+                             e.direction = slot % DIR_COUNT;
+                             e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
+                             e.err = slot / DIR_COUNT / CARRIER_COUNT;
+                             e.count = w[0];
+                             reading.syscall_errors.push_back(e);
+                         });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.processing, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             std::uint32_t type = 0;
+                             std::memcpy(&type, key, sizeof(type));
+                             if (type < AGENT_TYPE_SLOTS)
+                                 reading.processing[type] = to_histogram(w);
+                         });
+    if (!st) return st.error();
+
+    // Few keys (offenders): one lookup each.
+    const int intruders_fd = bpf_map__fd(skel_->maps.intruders);
+    intruder_key key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(intruders_fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        frame_counts counts{};
+        if (bpf_map_lookup_elem(intruders_fd, &key, &counts)) continue;
+        IntruderEntry e;
+        e.tgid = key.tgid;
+        e.uid = key.uid;
+        e.target_type = key.target_type;
+        e.carrier = key.carrier;
+        e.frames = counts.frames;
+        e.bytes = counts.bytes;
+        reading.intruders.push_back(e);
+    }
+
+    st = read_percpu_u64(skel_->maps.walk_events, ncpus_,
+                         [&](const void* key, const std::uint64_t* w) {
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             if (slot < WALK_EVENT_COUNT) reading.walk_events[slot] = w[0];
+                         });
+    if (!st) return st.error();
+    return reading;
+}
+
+std::map<std::uint32_t, backlog> SocketMaps::read_backlog(const std::set<std::uint32_t>& alive) {
+    const int fd = bpf_map__fd(skel_->maps.backlog);
+    std::map<std::uint32_t, backlog> out;
+    std::vector<std::uint32_t> gone;
+    std::uint32_t key = 0, next = 0;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        if (!alive.count(key)) {
+            gone.push_back(key);
+            continue;
+        }
+        backlog value{};
+        if (bpf_map_lookup_elem(fd, &key, &value) == 0) out[key] = value;
+    }
+    for (std::uint32_t tgid : gone) bpf_map_delete_elem(fd, &tgid);
+    return out;
+}
+
+Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
+                                   std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered) {
+    const int fd = bpf_map__fd(skel_->maps.requests);
+    const std::uint64_t now = static_cast<std::uint64_t>(monotonic_seconds() * 1e9);
+    std::vector<request_key> expired;
+    request_key key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        key = next;
+        prev = &key;
+        request_info info{};
+        if (bpf_map_lookup_elem(fd, &key, &info)) continue;  // answered meanwhile
+        if (info.received_ns + timeout_ns > now) continue;
+        expired.push_back(key);
+        // Counted only if this delete wins over the reply's: a late reply that
+        // deleted it first was answered.
+    }
+    for (const auto& k : expired) {
+        request_info info{};
+        if (bpf_map_lookup_and_delete_elem(fd, &k, &info) == 0 &&
+            info.responder_type < AGENT_TYPE_SLOTS)
+            unanswered[info.responder_type] += 1;
+    }
+    return Status::success();
+}
+
+std::vector<BpfProgramRef> SocketMaps::programs() const { return program_refs(skel_->obj); }
+
+}  // namespace agentmon

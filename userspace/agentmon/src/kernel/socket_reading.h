@@ -1,0 +1,86 @@
+#pragma once
+// One tick's raw reading of the socket path's BPF maps, summed over CPUs. The
+// socket collector fills it from the kernel; socket_metrics turns it into metric
+// families. Keeping the two apart lets the naming, budgeting and rate logic be
+// tested without a kernel.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "abi/socket_trace.h"
+
+namespace agentmon {
+
+static_assert(sizeof(frame_spec) == 80, "frame_spec layout shared with bpf/socket_trace.bpf.c");
+static_assert(sizeof(frame_key) == 16, "frame_key layout shared with bpf/socket_trace.bpf.c");
+static_assert(sizeof(frame_counts) == 16, "frame_counts layout shared with the BPF side");
+static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout shared");
+static_assert(sizeof(watched_task) == 8, "watched_task layout shared with the BPF side");
+
+struct FrameCountEntry {
+    frame_key key{};
+    frame_counts counts{};
+};
+
+// A histogram in the kernel's layout, with the bounds it was built with.
+struct HistogramReading {
+    std::array<std::uint64_t, HIST_BOUNDS_MAX + 1> buckets{};  // last slot: above every bound
+    std::uint64_t sum = 0;                                     // nanoseconds or bytes
+    std::uint64_t count() const;
+};
+
+struct LatencyEntry {
+    std::uint32_t source_type = 0;  // 0..28, 0 = no known type
+    std::uint32_t target_type = 0;
+    std::uint32_t carrier = 0;  // enum carrier
+    HistogramReading histogram;
+};
+
+struct SizeEntry {
+    std::uint32_t msg_type = 0;  // 0..MSG_TYPE_SLOTS-1
+    std::uint32_t carrier = 0;
+    std::uint32_t direction = 0;
+    HistogramReading histogram;
+};
+
+struct SyscallErrorEntry {
+    std::uint32_t err = 0;  // errno value (ERRNO_SLOTS-1 collects larger ones)
+    std::uint32_t carrier = 0;
+    std::uint32_t direction = 0;
+    std::uint64_t count = 0;
+};
+
+// Frames an agent received from a process that is not an agent.
+struct IntruderEntry {
+    std::uint32_t tgid = 0, uid = 0;
+    std::uint32_t target_type = 0;  // the receiving agent's type
+    std::uint32_t carrier = 0;
+    std::uint64_t frames = 0, bytes = 0;
+    std::string comm;  // the offender's, from /proc while it lives; "" when gone
+};
+
+struct SocketReading {
+    std::vector<FrameCountEntry> frames;            // only keys present in the map
+    std::vector<LatencyEntry> latency;              // only slots with a non-zero count
+    std::vector<SizeEntry> sizes;                   // only slots with a non-zero count
+    std::vector<SyscallErrorEntry> syscall_errors;  // only non-zero
+    std::array<std::uint64_t, WALK_EVENT_COUNT> walk_events{};
+    // Processing-time histograms by responding agent type (index 0..28).
+    std::array<HistogramReading, AGENT_TYPE_SLOTS> processing{};
+    // Requests timed out since the last reading, by responding agent type.
+    std::array<std::uint64_t, AGENT_TYPE_SLOTS> unanswered{};
+    std::vector<IntruderEntry> intruders;
+    // Packets waiting in each agent's socket receive queues, by agent id: every
+    // discovered agent, 0 included (the collector maps processes to agents).
+    std::map<std::uint32_t, std::int64_t> backlog_by_agent;
+    // Failed sends and receives (EAGAIN excluded) of each agent's processes, since
+    // they started.
+    std::map<std::uint32_t, std::uint64_t> errors_by_agent;
+    std::uint64_t frames_map_entries = 0;  // keys in use, for agentmon_bpf_map_entries
+    std::uint64_t frames_map_capacity = 0;
+    double monotonic_seconds = 0;  // when it was read (CLOCK_MONOTONIC), for rates
+};
+
+}  // namespace agentmon

@@ -1,0 +1,75 @@
+#pragma once
+// Turns the ring path's per-tick observations into the transport families with
+// carrier="ring", the queue gauges and the ring errors. Exact counts come from the
+// rings' own counters; the breakdown by source, target, message type and priority
+// comes from the sampled frames, apportioned so that it sums exactly to the
+// counts (docs/ring-path.md). Pure: unit tests feed hand-built observations.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/socket_reading.h"
+#include "metrics/default_buckets.h"
+#include "metrics/interned_series.h"
+#include "metrics/series_budget.h"
+#include "metrics/snapshot.h"
+#include "model/agent_registry.h"
+#include "model/ring_decode.h"
+
+namespace agentmon {
+
+struct RingObservation {
+    std::string ring;                          // file name: the ring label
+    std::uint32_t producer = 0, consumer = 0;  // agent ids from the control block
+    RingTick tick;
+    std::vector<std::string> new_errors;  // error states the ring entered this tick
+};
+
+// Splits `total` over `weights` in proportion, in whole units, summing exactly to
+// `total`: each gets the floor of its share, and the largest remainders one more.
+// All-zero weights split evenly.
+std::vector<std::uint64_t> apportion(std::uint64_t total, const std::vector<double>& weights);
+
+// The error types the ring path reports on agent_transport_errors_total.
+const std::vector<std::string>& ring_error_types();
+
+class RingMetrics {
+  public:
+    RingMetrics(AgentRegistry registry, std::vector<double> latency_bounds_seconds,
+                std::shared_ptr<SeriesBudget> budget,
+                std::vector<double> size_bounds_bytes = default_size_buckets());
+
+    // Accounts one tick's observations and appends every ring family to `out`.
+    // `now_seconds` is CLOCK_MONOTONIC, for the per-second gauges.
+    void build(const std::vector<RingObservation>& rings, double now_seconds, SnapshotBuilder& out);
+
+  private:
+    struct Mix {  // a ring's last known breakdown, for a tick whose sample is empty
+        std::vector<std::uint64_t> keys;
+        std::vector<double> frames, bytes;
+    };
+    void account_direction(const RingObservation& o, std::uint32_t direction);
+    void account_latency(const RingObservation& o);
+    void account_sizes(const RingObservation& o, std::uint32_t direction);
+    void emit_counters(SnapshotBuilder& out);
+    void emit_gauges(const std::vector<RingObservation>& rings, double now_seconds,
+                     SnapshotBuilder& out);
+
+    AgentRegistry registry_;
+    std::vector<double> latency_bounds_;
+    std::vector<double> size_bounds_;
+    std::map<std::uint32_t, HistogramReading> sizes_;  // by msg_type slot << 1 | direction
+    std::shared_ptr<SeriesBudget> budget_;
+    InternedSeries messages_, bytes_;
+    std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> totals_;  // frames, bytes
+    std::map<std::uint32_t, HistogramReading> latency_;  // by source type << 8 | target type
+    std::map<std::string, std::uint64_t> errors_;
+    std::map<std::pair<std::string, std::uint32_t>, Mix> last_mix_;  // by (ring, direction)
+    std::map<std::uint32_t, std::uint64_t> read_by_pair_;  // this tick, for the flow gauge
+    std::optional<double> previous_seconds_;
+};
+
+}  // namespace agentmon

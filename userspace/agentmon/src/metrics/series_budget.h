@@ -1,0 +1,69 @@
+#pragma once
+// A per-family limit on label sets (config "series_budget"). Label sets first seen
+// keep their series for the collector's life, so a series never flaps in and out
+// between ticks; past the limit, new label sets fold into one overflow series
+// whose every label is "overflow", and each distinct label set folded is counted
+// once in agentmon_series_dropped_total{family}.
+//
+// Counters stay monotonic through the fold: a label set is admitted or folded for
+// good, and the kernel's counters behind it only grow, so the overflow series is a
+// sum of growing values.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "metrics/snapshot.h"
+
+namespace agentmon {
+
+using LabelSet = std::map<std::string, std::string>;
+
+// 20000 per family: a full mesh of the 28 types is 784 ordered pairs (756 plus
+// self-traffic). On the reference bus priority follows message type, and a pair
+// carries about a dozen (msg_type, priority) combinations, so one carrier in both
+// directions needs 784 x 12 x 2 = 18816 series of agent_transport_messages_total:
+// within budget. Instances add no series (labels carry types). Several carriers
+// at full mesh need a larger budget in the config; beyond that the growth is a
+// label explosion to contain, not to export.
+inline constexpr std::size_t kDefaultSeriesBudget = 20000;
+inline constexpr const char* kOverflowValue = "overflow";
+
+class SeriesBudget {
+  public:
+    SeriesBudget() = default;  // kDefaultSeriesBudget for every family
+    explicit SeriesBudget(std::map<std::string, std::size_t> limits,
+                          std::size_t default_limit = kDefaultSeriesBudget)
+        : limits_(std::move(limits)), default_limit_(default_limit) {}
+
+    // The label set to export `labels` under in `family`: `labels` itself if it was
+    // admitted before or the family has room, else the overflow label set.
+    LabelSet admit(const std::string& family, const LabelSet& labels);
+
+    std::size_t limit(const std::string& family) const;
+    // Distinct label sets folded so far, for every family that asked (0 included).
+    const std::map<std::string, std::uint64_t>& dropped() const { return dropped_count_; }
+
+    // `labels` with every value replaced by "overflow".
+    static LabelSet overflow_of(const LabelSet& labels);
+
+  private:
+    // Label sets are remembered by a 64-bit hash: a family past its budget may see
+    // many more label sets than it keeps, and 8 bytes each bound the memory that
+    // costs. A collision among a few million sets is vanishingly unlikely.
+    static std::uint64_t hash(const LabelSet& labels);
+
+    std::map<std::string, std::size_t> limits_;
+    std::size_t default_limit_ = kDefaultSeriesBudget;
+    std::map<std::string, std::unordered_set<std::uint64_t>> admitted_;
+    std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
+    std::map<std::string, std::uint64_t> dropped_count_;
+};
+
+// agentmon_series_dropped_total{family} for each of `families`, 0 until it
+// overflows, so an alert on increase() has its series before the first drop.
+void emit_series_dropped(const SeriesBudget& budget, const std::vector<std::string>& families,
+                         SnapshotBuilder& out);
+
+}  // namespace agentmon

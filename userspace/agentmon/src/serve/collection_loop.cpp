@@ -1,0 +1,70 @@
+#include "serve/collection_loop.h"
+
+#include <time.h>
+
+namespace agentmon {
+
+namespace {
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+}  // namespace
+
+void CollectionLoop::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void CollectionLoop::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_requested_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void CollectionLoop::tick_once() {
+    const auto start = std::chrono::steady_clock::now();
+    SnapshotBuilder builder;
+    for (auto& collector : collectors_) {
+        const double cpu_before = thread_cpu_seconds();
+        Status status = collector->collect(builder);
+        cpu_seconds_[std::string(collector->name())] += thread_cpu_seconds() - cpu_before;
+        if (!status) {
+            exporter_.count_collector_error(std::string(collector->name()));
+            log_.warn("collector failed", {{"collector", std::string(collector->name())},
+                                           {"error", status.error().message}});
+        }
+    }
+    for (const auto& [name, cpu] : cpu_seconds_)
+        builder.counter("agentmon_collector_cpu_seconds_total",
+                        "CPU time (user and system) the collection thread spent in each collector.",
+                        cpu, {{"collector", name}});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    exporter_.publish(std::move(builder).build(), seconds);
+}
+
+void CollectionLoop::run() {
+    log_.info("collection loop started", {{"tick", std::to_string(tick_.count()) + "ms"}});
+    auto next = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    while (!stop_requested()) {
+        lock.unlock();
+        tick_once();
+        lock.lock();
+        // Fixed-rate ticks: a slow tick shortens the next wait instead of drifting;
+        // after a tick longer than the interval, the next one starts at once.
+        next += tick_;
+        const auto now = std::chrono::steady_clock::now();
+        if (next < now) next = now;
+        wake_.wait_until(lock, next, [this] { return stop_requested(); });
+    }
+    log_.info("collection loop stopped");
+}
+
+}  // namespace agentmon

@@ -1,0 +1,53 @@
+#pragma once
+// One thread that runs every collector once per tick, builds a Snapshot and
+// publishes it to the Exporter. A collector's error is logged and counted; the
+// tick still publishes what the other collectors produced.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/log.h"
+#include "collect/collector.h"
+#include "serve/exporter.h"
+
+namespace agentmon {
+
+class CollectionLoop {
+  public:
+    CollectionLoop(std::vector<std::unique_ptr<Collector>>& collectors, Exporter& exporter,
+                   Logger& log, std::chrono::milliseconds tick)
+        : collectors_(collectors), exporter_(exporter), log_(log), tick_(tick) {}
+    ~CollectionLoop() { stop(); }
+    CollectionLoop(const CollectionLoop&) = delete;
+    CollectionLoop& operator=(const CollectionLoop&) = delete;
+
+    void start();
+    // Asks the thread to finish its current tick and waits for it.
+    void stop();
+
+    // Runs every collector once on the calling thread (also used by start()).
+    void tick_once();
+
+  private:
+    void run();
+    bool stop_requested() const { return stop_requested_; }  // caller holds mutex_
+
+    std::vector<std::unique_ptr<Collector>>& collectors_;
+    Exporter& exporter_;
+    Logger& log_;
+    const std::chrono::milliseconds tick_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_requested_ = false;
+    std::thread thread_;
+    // CPU time (user + system, this thread) each collector's collect() took so far,
+    // by name: what the BPF iterators and /proc reads it makes cost, from the
+    // kernel's own accounting of the collection thread.
+    std::map<std::string, double> cpu_seconds_;
+};
+
+}  // namespace agentmon

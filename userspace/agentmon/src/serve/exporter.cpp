@@ -1,0 +1,101 @@
+#include "serve/exporter.h"
+
+#include <bpf/libbpf.h>
+#include <prometheus/gauge.h>
+#include <prometheus/text_serializer.h>
+#include <sys/utsname.h>
+
+#include <chrono>
+
+#include "base/version.h"
+#include "base/version_string.h"
+
+namespace agentmon {
+
+BuildInfo current_build_info() {
+    utsname uts{};
+    uname(&uts);
+    return BuildInfo{
+        kVersion, commit_from_describe(kGitDescribe),
+        std::to_string(libbpf_major_version()) + "." + std::to_string(libbpf_minor_version()),
+        uts.release};
+}
+
+void SnapshotCollectable::publish(Snapshot snapshot) {
+    auto next = std::make_shared<const Snapshot>(std::move(snapshot));
+    std::lock_guard lock(mutex_);
+    last_ = std::move(next);
+}
+
+std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const {
+    std::shared_ptr<const Snapshot> last;
+    {
+        std::lock_guard lock(mutex_);
+        last = last_;
+    }
+    return last->families;
+}
+
+namespace {
+
+// Collection and scrape durations: 100 µs (a /proc read) to 10 s (a stuck map read).
+const prometheus::Histogram::BucketBoundaries kDurationBuckets = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+
+}  // namespace
+
+Exporter::Exporter(const BuildInfo& build)
+    : collection_duration_(prometheus::BuildHistogram()
+                               .Name("agentmon_collection_duration_seconds")
+                               .Help("Time one collection tick took to read all collectors.")
+                               .Register(*registry_)
+                               .Add({}, kDurationBuckets)),
+      collections_(prometheus::BuildCounter()
+                       .Name("agentmon_collections_total")
+                       .Help("Collection ticks completed.")
+                       .Register(*registry_)
+                       .Add({})),
+      collector_errors_(prometheus::BuildCounter()
+                            .Name("agentmon_collector_errors_total")
+                            .Help("Collection ticks in which a collector reported an error.")
+                            .Register(*registry_)),
+      scrape_duration_(prometheus::BuildHistogram()
+                           .Name("agentmon_scrape_duration_seconds")
+                           .Help("Time taken to render /metrics (excluding this scrape).")
+                           .Register(*registry_)
+                           .Add({}, kDurationBuckets)) {
+    prometheus::BuildGauge()
+        .Name("agentmon_build_info")
+        .Help("Build and runtime versions of agentmon; always 1.")
+        .Register(*registry_)
+        .Add({{"version", build.version},
+              {"commit", build.commit},
+              {"libbpf_version", build.libbpf_version},
+              {"kernel", build.kernel}})
+        .Set(1);
+}
+
+void Exporter::publish(Snapshot snapshot, double collection_seconds) {
+    snapshot_.publish(std::move(snapshot));
+    collection_duration_.Observe(collection_seconds);
+    collections_.Increment();
+    ready_.store(true);
+}
+
+void Exporter::count_collector_error(const std::string& collector) {
+    collector_errors_.Add({{"collector", collector}}).Increment();
+}
+
+std::string Exporter::render_metrics() {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<prometheus::MetricFamily> families = registry_->Collect();
+    auto snapshot = snapshot_.Collect();
+    families.insert(families.end(), std::make_move_iterator(snapshot.begin()),
+                    std::make_move_iterator(snapshot.end()));
+    std::string text = prometheus::TextSerializer().Serialize(families);
+    scrape_duration_.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return text;
+}
+
+}  // namespace agentmon

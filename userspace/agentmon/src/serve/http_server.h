@@ -1,0 +1,34 @@
+#pragma once
+// HTTP endpoints on civetweb's CivetServer (prometheus-cpp's Exposer cannot serve
+// paths other than its metrics path):
+//   /metrics  Prometheus text format from the Exporter (never blocks on the kernel)
+//   /healthz  200 while the process lives
+//   /readyz   200 after the first collection tick, 503 before
+//   /         a small index
+#include <memory>
+
+#include "base/log.h"
+#include "base/result.h"
+#include "config/config.h"
+#include "serve/exporter.h"
+
+class CivetServer;
+
+namespace agentmon {
+
+class HttpServer {
+  public:
+    static Result<std::unique_ptr<HttpServer>> create(const ListenAddress& listen,
+                                                      Exporter& exporter, Logger& log);
+    ~HttpServer();  // stops the server and joins its threads
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+  private:
+    struct Handlers;
+    HttpServer() = default;
+    std::unique_ptr<Handlers> handlers_;
+    std::unique_ptr<CivetServer> server_;
+};
+
+}  // namespace agentmon
