@@ -5,7 +5,7 @@
  * a bounded sample of its records out of the agent processes' memory with
  * bpf_copy_from_user_task(). Nothing runs per message: shared-memory rings make no
  * syscall to hook, and a uprobe per message would cost about 5 us against about
- * 0.2 us of work per frame (DESIGN.md 2.1). See docs/ring-path.md.
+ * 0.2 us of work per frame. See docs/ring-path.md.
  */
 #include <linux/bpf.h>
 #include "vmlinux_min.bpf.h"

@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-/* DESIGN.md 1.2 ring layout. */
+/* The ring layout of docs/transport.md "Ring layout". */
 #define RING_CONTROL_BYTES 272	/* head .. bytes_read: every control field */
 #define RING_DATA_OFFSET   4096 /* records start here */
 #define RING_PAD_MAGIC	   0	/* a record whose u32 magic is 0 pads to the end of the data */

@@ -15,7 +15,7 @@
 /* Agent types 1..28 plus 0 for ids that map to no type. */
 #define AGENT_TYPE_SLOTS  29
 /* Ids below this can be given a type by user space (registry entries); larger ids use
- * the DESIGN.md rule type = (id - 1) % 28 + 1. */
+ * the rule type = (id - 1) % 28 + 1. */
 #define AGENT_ID_TYPE_MAX 4096
 /* msg_type values 0..15 are told apart in the size histogram; larger fold into 0. */
 #define MSG_TYPE_SLOTS	  16

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The shm ring files agentbus creates follow DESIGN.md 1.2 byte for byte,
+"""The shm ring files agentbus creates follow docs/transport.md "Ring layout" byte for byte,
 read from outside the way the collector reads them.
 
 Triggers: a 3-agent ring-only run at 30k frames/s for 2.5 s.

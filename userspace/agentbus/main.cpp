@@ -1,4 +1,4 @@
-// agentbus: the reference multi-agent bus (DESIGN.md section 4).
+// agentbus: the reference multi-agent bus (docs/transport.md "agentbus").
 #include <cstdio>
 
 #include "bus.h"

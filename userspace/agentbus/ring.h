@@ -1,4 +1,4 @@
-// Single-producer single-consumer ring over the DESIGN.md 1.2 control block.
+// Single-producer single-consumer ring over the docs/transport.md "Ring layout" control block.
 // Works on any memory (tests use the heap); create_ring_file / map_ring_file
 // put it in /dev/shm.
 #pragma once

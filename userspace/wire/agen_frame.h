@@ -1,4 +1,4 @@
-// The AGEN frame header (DESIGN.md 1.1) and the older UFP v3 header: layout,
+// The AGEN frame header (docs/transport.md) and the older UFP v3 header: layout,
 // enums with name tables, and encode / decode / validate helpers.
 // Host byte order (x86-64 little-endian) throughout.
 #pragma once
@@ -112,7 +112,7 @@ HeaderError decode_header(const void* buf, size_t len, AgenHeader* out);
 size_t encode_frame(AgenHeader h, const void* payload, std::vector<uint8_t>& out);
 inline size_t frame_size(const AgenHeader& h) { return kHeaderSize + h.payload_len; }
 
-// ---- UFP v3 (DESIGN.md 1.1, older framing kept for the frame-spec preset) ----
+// ---- UFP v3 (docs/transport.md, older framing kept for the frame-spec preset) ----
 // 64-byte fixed header; then target_count u16 target ids, then the payload.
 // The CRC32C covers header bytes 0..23 (everything before the crc field); the
 // design brief does not say, so this is the reading this project uses.

@@ -1,4 +1,4 @@
-// The 28 agent types (DESIGN.md 1.1). Ids 1..28 are the types in enum order;
+// The 28 agent types (docs/transport.md). Ids 1..28 are the types in enum order;
 // larger ids are further instances: id = type + 28 * instance.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The shared-memory ring control block (DESIGN.md 1.2). One single-producer
+// The shared-memory ring control block (docs/transport.md "Ring layout"). One single-producer
 // single-consumer ring per POSIX shm file /dev/shm/agent_ring_<ns>_<pid>_<n>.
 //
 // head and tail count bytes ever written / consumed, pad records included.

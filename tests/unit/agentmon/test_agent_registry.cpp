@@ -11,7 +11,7 @@
 
 using namespace agentmon;
 
-TEST_CASE("ids 1..28 are the 28 types in DESIGN.md order; 0 is unknown") {
+TEST_CASE("ids 1..28 are the 28 types in enum order; 0 is unknown") {
     AgentRegistry registry;
     CHECK(registry.type_name_of(0) == "unknown");
     CHECK(registry.type_name_of(1) == "DIRECTOR");

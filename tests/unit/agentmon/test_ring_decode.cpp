@@ -1,4 +1,4 @@
-// decode_ring and read_ring_file on rings built in memory with the DESIGN.md 1.2
+// decode_ring and read_ring_file on rings built in memory with the docs/transport.md "Ring layout"
 // layout: a producer that pads to the end of the data area like the bus does, a
 // consumer that drains like agentbus::RingConsumer, and reads assembled the way
 // bpf/ring_reader.bpf.c copies them (control block, the header at the tail, sample
@@ -197,7 +197,7 @@ const FrameSpec kSpec = agen_preset();
 
 }  // namespace
 
-TEST_CASE("ring decode: the control block's fields are read at their DESIGN.md offsets") {
+TEST_CASE("ring decode: the control block's fields are read at their documented offsets") {
     std::vector<std::uint8_t> bytes(RING_CONTROL_BYTES, 0xEE);
     put<std::uint64_t>(&bytes[0], 0x1122334455667788ull);
     put<std::uint64_t>(&bytes[64], 0x1122334455660000ull);

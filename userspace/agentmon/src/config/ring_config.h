@@ -2,7 +2,7 @@
 // The ring path's part of the config file:
 //   "ring_path": true | false | {"enabled": true, "file_prefix": "/dev/shm/agent_ring_",
 //                                "sample_windows": 4}
-// The rings are found by the file their memory maps (DESIGN.md 1.2); the sample
+// The rings are found by the file their memory maps (docs/transport.md "Ring layout"); the sample
 // is sample_windows windows of 4 KiB per ring per tick.
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// Turns one tick's SocketReading into the transport metric families of DESIGN.md
-// 2.3: raw ids become names (labels never carry numbers), raw keys that share a
+// Turns one tick's SocketReading into the transport metric families of
+// docs/metrics.md: raw ids become names (labels never carry numbers), raw keys that share a
 // label set are summed, the series budget applies, and rates come from the
 // previous tick. Pure: tests feed hand-built readings.
 #include <cstdint>

@@ -11,7 +11,7 @@ namespace agentmon {
 
 namespace {
 
-// DESIGN.md section 1.1, in enum order: index + 1 is the type id.
+// The types of docs/transport.md "Agent ids", in enum order: index + 1 is the type id.
 constexpr std::string_view kAgentTypes[kAgentTypeCount] = {"DIRECTOR",
                                                            "PROJECT_ORCHESTRATOR",
                                                            "SECURITY",

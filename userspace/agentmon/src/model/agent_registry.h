@@ -1,5 +1,5 @@
 #pragma once
-// Names for labels: agent ids to agent types and instance names (DESIGN.md 1.1:
+// Names for labels: agent ids to agent types and instance names (docs/transport.md:
 // ids 1..28 are the 28 types in enum order, larger ids are further instances,
 // id = type + 28 x instance, unless the config's registry names them), and the
 // names of message types, priorities, carriers, directions and errors. Labels

@@ -7,7 +7,7 @@
 //
 // Instances: a process gets the agent id its rule gives (the type's base id
 // unless the rule sets one). When a live process already holds that id, the next
-// free instance of the type does: id + 28, id + 56, ... (DESIGN.md 1.1), skipping
+// free instance of the type does: id + 28, id + 56, ... (docs/transport.md), skipping
 // ids the registry gives another type. A process taking an id whose previous
 // process ended is a restart of that instance.
 #include <array>

@@ -1,5 +1,5 @@
 #pragma once
-// The declarative frame format the kernel decoder runs on (DESIGN.md 2.2): where
+// The declarative frame format the kernel decoder runs on (docs/socket-path.md): where
 // each header field lives, its width and byte order. Presets cover the AGEN header
 // and the older UFP v3 header; a config can describe any other fixed header.
 #include <cstdint>

@@ -4,7 +4,7 @@
 // learned: exact frames and bytes written and read since the previous tick, the
 // queue's depth and head-of-line age, and the sampled frames with their labels.
 // Pure: unit tests feed hand-built rings. The records are parsed with the config's
-// frame spec; only the ring layout itself (DESIGN.md 1.2) is fixed.
+// frame spec; only the ring layout itself (docs/transport.md "Ring layout") is fixed.
 #include <cstdint>
 #include <optional>
 #include <string>
