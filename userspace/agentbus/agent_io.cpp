@@ -163,7 +163,7 @@ void Agent::read_stream(int fd) {
     StreamParser& ps = *cn.parser;
     for (int k = 0; k < 8; ++k) {
         size_t room;
-        uint8_t* p = ps.space(64 * 1024, &room);
+        uint8_t* p = ps.space(size_t{64} * 1024, &room);
         ssize_t r = read(fd, p, room);
         if (r > 0) {
             ps.commit(size_t(r));

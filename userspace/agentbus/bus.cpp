@@ -1,7 +1,6 @@
 #include "bus.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -10,6 +9,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <cerrno>
 #include <cstdio>
@@ -318,7 +318,7 @@ int run_bus(const Options& o) {
     }
     run.duration_seconds = double(end - start) / 1e9;
     for (uint32_t r = 0; r < shm->nrings; ++r)
-        if (shm->rings[r].name[0]) run.ring_files.push_back(shm->rings[r].name);
+        if (shm->rings[r].name[0]) run.ring_files.emplace_back(shm->rings[r].name);
 
     int rc = failed ? 1 : 0;
     if (failed) fprintf(stderr, "agentbus: start-up failed (an agent could not set up)\n");

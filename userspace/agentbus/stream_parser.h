@@ -39,7 +39,7 @@ class RawBuffer {
 
 class StreamParser {
   public:
-    explicit StreamParser(size_t initial = 256 * 1024) : buf_(initial) {}
+    explicit StreamParser(size_t initial = size_t{256} * 1024) : buf_(initial) {}
     // Where to read the next bytes into (at least `min` bytes of room).
     uint8_t* space(size_t min, size_t* room);
     void commit(size_t n) { end_ += n; }

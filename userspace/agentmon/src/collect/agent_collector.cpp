@@ -1,7 +1,7 @@
 #include "collect/agent_collector.h"
 
-#include <time.h>
 #include <unistd.h>
+#include <ctime>
 
 #include "base/procfs.h"
 

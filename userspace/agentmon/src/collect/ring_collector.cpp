@@ -1,6 +1,6 @@
 #include "collect/ring_collector.h"
 
-#include <time.h>
+#include <ctime>
 
 #include <set>
 

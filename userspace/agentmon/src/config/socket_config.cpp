@@ -45,6 +45,7 @@ void check_buckets(const std::string& key, const std::vector<double>& b, double 
 
 std::vector<std::uint64_t> scaled(const std::vector<double>& bounds, double scale) {
     std::vector<std::uint64_t> out;
+    out.reserve(bounds.size());
     for (double b : bounds) out.push_back(static_cast<std::uint64_t>(std::llround(b * scale)));
     return out;
 }
@@ -114,7 +115,7 @@ std::vector<std::string> SocketConfig::validate() const {
     std::vector<std::string> problems = frame_spec.validate();
     check_buckets("latency_buckets_seconds", latency_buckets_seconds, 1e9, "nanoseconds", problems);
     check_buckets("size_buckets_bytes", size_buckets_bytes, 1, "bytes", problems);
-    if (agent_rules.empty()) problems.push_back("agent_rules: at least one rule is needed");
+    if (agent_rules.empty()) problems.emplace_back("agent_rules: at least one rule is needed");
     return problems;
 }
 

@@ -164,14 +164,14 @@ void probe_tracepoints(CheckReport& report) {
         const char* impact;
         const char* fix;
     };
-    const char* kSockFix =
+    const char* sock_fix =
         "kernel >= 6.3 has sock_send_length/sock_recv_length; fentry/kprobe twins for older "
         "kernels are not implemented yet";
     const Probe probes[] = {
         {"sock_send_length", Verdict::missing,
-         "socket path cannot see sends (no transport metrics)", kSockFix},
+         "socket path cannot see sends (no transport metrics)", sock_fix},
         {"sock_recv_length", Verdict::missing,
-         "socket path cannot see receives (no latency, no receive counts)", kSockFix},
+         "socket path cannot see receives (no latency, no receive counts)", sock_fix},
         {"sched_switch", Verdict::missing, "no agent CPU time or running/idle state",
          "any kernel >= 5.5 with BTF"},
         {"sched_process_exit", Verdict::missing, "agent exits and crashes go unseen",

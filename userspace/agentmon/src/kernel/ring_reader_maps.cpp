@@ -36,7 +36,7 @@ Result<std::unique_ptr<RingReaderMaps>> RingReaderMaps::create(const std::string
             "bpf_copy_from_user_task, kernel 5.18+, and root or CAP_BPF+CAP_PERFMON+"
             "CAP_SYS_PTRACE; `agentmon check` shows which is missing)",
             -err);
-    std::unique_ptr<RingReaderMaps> maps(new RingReaderMaps(std::move(skel), log));
+    std::unique_ptr<RingReaderMaps> maps(new RingReaderMaps(std::move(skel)));
     auto link = Link::attach(maps->skel_->progs.read_rings);
     if (!link) return link.error();
     maps->iterator_ = std::move(link).value();

@@ -51,12 +51,11 @@ class RingReaderMaps {
     };
     using Skel = std::unique_ptr<ring_reader, SkelDestroy>;
 
-    RingReaderMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {}
+    explicit RingReaderMaps(Skel skel) : skel_(std::move(skel)) {}
     Status configure(const std::vector<RingTarget>& targets);
     Status run_iterator();
 
     Skel skel_;
-    Logger& log_;
     Link iterator_;
     struct ring_buffer* reads_ = nullptr;
     std::vector<std::uint32_t> procs_;  // tgids in ring_procs

@@ -3,8 +3,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+#include <ctime>
 
 #include <algorithm>
 #include <cerrno>
@@ -50,7 +50,7 @@ std::uint64_t HistogramReading::count() const {
 
 void SocketMaps::SkelDestroy::operator()(socket_trace* skel) const { socket_trace__destroy(skel); }
 
-SocketMaps::SocketMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
+SocketMaps::SocketMaps(Skel skel) : skel_(std::move(skel)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
 }
 
@@ -89,7 +89,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
             "`agentmon check` shows which is missing)",
             -err);
 
-    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), log));
+    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
     auto links = attach_all(maps->skel_->obj);
     if (!links) return links.error();
     maps->links_ = std::move(links).value();

@@ -67,10 +67,9 @@ class SocketMaps {
     };
     using Skel = std::unique_ptr<socket_trace, SkelDestroy>;
 
-    SocketMaps(Skel skel, Logger& log);
+    explicit SocketMaps(Skel skel);
 
     Skel skel_;
-    Logger& log_;
     std::vector<Link> links_;
     std::vector<std::string> pinned_;  // unpinned on destruction: pins outlive nothing
     int ncpus_ = 1;

@@ -143,6 +143,7 @@ void RingMetrics::account_latency(const RingObservation& o) {
         sum_ns += double(f.latency_ns);
     }
     std::vector<double> weights;
+    weights.reserve(groups.size());
     for (const auto& [key, g] : groups) weights.push_back(g.first);
     const auto split = apportion(o.tick.read_frames, weights);
     std::size_t i = 0;
@@ -172,6 +173,7 @@ void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t directio
         bytes += double(f.bytes);
     }
     std::vector<double> weights;
+    weights.reserve(groups.size());
     for (const auto& [key, g] : groups) weights.push_back(g.first);
     const auto split = apportion(frames, weights);
     std::size_t i = 0;

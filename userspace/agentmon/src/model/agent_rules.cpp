@@ -167,7 +167,7 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
         }
         rules.push_back(std::move(rule));
     }
-    if (value.empty()) problems.push_back("agent_rules: at least one rule is needed");
+    if (value.empty()) problems.emplace_back("agent_rules: at least one rule is needed");
     return rules;
 }
 

@@ -85,12 +85,12 @@ std::optional<FrameSpec> preset(const std::string& name) {
 std::vector<std::string> FrameSpec::validate() const {
     std::vector<std::string> problems;
     if (magic_width != 2 && magic_width != 4)
-        problems.push_back("frame_spec.magic_width: must be 2 or 4");
+        problems.emplace_back("frame_spec.magic_width: must be 2 or 4");
     // A zero magic would match zero padding (the ring's pad records), and the
     // decoder could never tell a frame start from filler while resynchronising.
-    if (magic == 0) problems.push_back("frame_spec.magic: required, and not 0");
+    if (magic == 0) problems.emplace_back("frame_spec.magic: required, and not 0");
     if (magic_width == 2 && magic > 0xffff)
-        problems.push_back("frame_spec.magic: does not fit in magic_width 2 bytes");
+        problems.emplace_back("frame_spec.magic: does not fit in magic_width 2 bytes");
     if (header_size < magic_width)
         problems.push_back("frame_spec.header_size: " + std::to_string(header_size) +
                            " cannot hold the " + std::to_string(magic_width) + "-byte magic");
@@ -118,11 +118,11 @@ std::vector<std::string> FrameSpec::validate() const {
     // x target_stride + payload_len bytes, and the first id sits right after the header.
     if (target_stride) {
         if (target_stride != 1 && target_stride != 2 && target_stride != 4 && target_stride != 8)
-            problems.push_back(
+            problems.emplace_back(
                 "frame_spec.target_stride: must be 0 (targets inside the header), "
                 "1, 2, 4 or 8");
         if (!target_count.width)
-            problems.push_back("frame_spec.target_count: required when target_stride is set");
+            problems.emplace_back("frame_spec.target_count: required when target_stride is set");
         if (target.width && target.width != target_stride)
             problems.push_back("frame_spec.target.width: must equal target_stride (" +
                                std::to_string(target_stride) + ")");
@@ -133,14 +133,15 @@ std::vector<std::string> FrameSpec::validate() const {
                 std::to_string(header_size) + ")");
     }
     if (target_count.width && max_targets == 0)
-        problems.push_back("frame_spec.max_targets: must be positive when target_count is present");
-    if (!payload_len.width) problems.push_back("frame_spec.payload_len: required");
-    if (!source.width) problems.push_back("frame_spec.source: required");
-    if (!msg_type.width) problems.push_back("frame_spec.msg_type: required");
-    if (max_payload == 0) problems.push_back("frame_spec.max_payload: must be positive");
+        problems.emplace_back(
+            "frame_spec.max_targets: must be positive when target_count is present");
+    if (!payload_len.width) problems.emplace_back("frame_spec.payload_len: required");
+    if (!source.width) problems.emplace_back("frame_spec.source: required");
+    if (!msg_type.width) problems.emplace_back("frame_spec.msg_type: required");
+    if (max_payload == 0) problems.emplace_back("frame_spec.max_payload: must be positive");
     if (timestamp.width && timestamp_unit_ns != 1 && timestamp_unit_ns != 1000 &&
         timestamp_unit_ns != 1000000)
-        problems.push_back("frame_spec.timestamp_unit: must be \"ns\", \"us\" or \"ms\"");
+        problems.emplace_back("frame_spec.timestamp_unit: must be \"ns\", \"us\" or \"ms\"");
     return problems;
 }
 

@@ -1,6 +1,6 @@
 #include "serve/collection_loop.h"
 
-#include <time.h>
+#include <ctime>
 
 namespace agentmon {
 
