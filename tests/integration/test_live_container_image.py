@@ -12,13 +12,11 @@ default ulimits exceed the host's hard limits, so runs use runc, cgroupfs and
 explicit ulimits (docs/deploy.md "Building the image here").
 """
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-import time
 
 import harness
 import packaging
@@ -26,7 +24,6 @@ import packaging
 harness.require_bpf()
 checks = harness.Checks()
 podman = harness.tool("podman", "podman")
-mmdebstrap = harness.tool("mmdebstrap", "mmdebstrap")
 harness.tool("runc", "runc")
 PODMAN = [podman, "--runtime", "runc", "--cgroup-manager", "cgroupfs"]
 RUN = PODMAN + ["run", "--rm", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
@@ -42,30 +39,12 @@ def instruction(path, op):
     return json.loads(lines[-1][len(op) + 1:]) if lines else None
 
 
-def base_image(depends):
-    """A Debian 12 minbase with the package's Depends, as a tarball cached by that list."""
-    cache = os.path.join(packaging.BUILD_DIR, "image-cache")
-    os.makedirs(cache, exist_ok=True)
-    key = hashlib.sha256(" ".join(depends).encode()).hexdigest()[:12]
-    tarball = os.path.join(cache, f"base-bookworm-{key}.tar")
-    if not os.path.exists(tarball):
-        started = time.monotonic()
-        partial = tarball + ".partial"
-        run = subprocess.run([mmdebstrap, "--variant=minbase", "--include=" + ",".join(depends), "--format=tar",
-                              "bookworm", partial, "http://deb.debian.org/debian"], capture_output=True, text=True)
-        if not checks.check(run.returncode == 0, "mmdebstrap builds the base from the Debian archive",
-                            run.stderr[-1500:]):
-            checks.finish()
-        os.rename(partial, tarball)
-        print(f"base built in {time.monotonic() - started:.0f} s: {tarball}")
-    return tarball, f"localhost/agentmon-base:{key}"
-
-
 with tempfile.TemporaryDirectory(prefix="agentmon-image-") as tmp:
     deb = packaging.build_deb(tmp, checks)
     if not deb:
         checks.finish()
-    tarball, base = base_image(packaging.depends_packages(deb))
+    tarball = packaging.base_tarball(packaging.depends_packages(deb), checks)
+    base = "localhost/agentmon-base:" + os.path.basename(tarball).removesuffix(".tar")
     imported = subprocess.run([podman, "import", tarball, base], capture_output=True, text=True)
     checks.check(imported.returncode == 0, "podman import of the mmdebstrap base", imported.stderr[-1000:])
     context = os.path.join(tmp, "context")

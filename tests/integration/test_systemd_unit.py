@@ -40,12 +40,13 @@ JUSTIFIED = {
     "SystemCallFilter=~@privileged": "bpf() is in @privileged",
     "SystemCallFilter=~@debug": "perf_event_open() attaches the syscall tracepoints",
     "SystemCallFilter=~@resources": "libbpf raises RLIMIT_MEMLOCK on kernels before 5.11",
+    "ProtectKernelTunables=": "it overrides ReadWritePaths=/sys/fs/bpf; ReadOnlyPaths=/sys /proc/sys does its job",
     "DeviceAllow=": "PrivateDevices=yes's own set (null, zero, random, ...); agentmon opens none",
 }
-# The analyzer weighs each item; JUSTIFIED sums to 2.7 with this unit. The bound
-# leaves no room for another item of 0.2 or more, and is under systemd's
-# "OK"/"MEDIUM" boundary at 5.
-MAX_EXPOSURE = 2.8
+# The analyzer weighs each item; JUSTIFIED sums to 2.9 with this unit (0.2 of it
+# ProtectKernelTunables=, whose job ReadOnlyPaths= does). The bound leaves no
+# room for another item of 0.2 or more, and is far under systemd's "MEDIUM" at 5.
+MAX_EXPOSURE = 3.0
 EXPECTED_CAPS = ["CAP_BPF", "CAP_CHECKPOINT_RESTORE", "CAP_DAC_READ_SEARCH", "CAP_PERFMON", "CAP_SYS_PTRACE"]
 
 text = open(source).read()
