@@ -12,7 +12,12 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 # yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the
 # Kubernetes schema check (tests/k8s/package.json); docker-compose validates the
 # compose file without a Docker engine.
-test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm)
+# The packaging tests: systemd-analyze checks the unit, dpkg-dev's
+# dpkg-shlibdeps computes the .deb's Depends (cpack), and the image is built
+# with podman (runc: crun refuses hybrid cgroup hosts) on a base mmdebstrap
+# makes from the Debian archive.
+test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm
+               systemd dpkg-dev binutils podman runc mmdebstrap)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then

@@ -1,5 +1,6 @@
 """The Kubernetes manifests: deploy/k8s (DaemonSet, RBAC, Service,
-ServiceMonitor) and deploy/k8s/sidecar, rendered with kubectl kustomize.
+ServiceMonitor, PrometheusRules) and deploy/k8s/sidecar (with its PodMonitor),
+rendered with kubectl kustomize.
 
 Triggers: kubectl kustomize; tests/k8s/validate.mjs (the Kubernetes API schemas
 of the npm package kubernetes-models) on every rendered object; yamllint on the
@@ -8,7 +9,9 @@ requires. Expects: every object valid; the DaemonSet in the host PID namespace
 with all capabilities dropped but those check needs (CAP_BPF, CAP_PERFMON) and
 CAP_SYS_PTRACE, read-only BTF and tracefs mounts; the ServiceMonitor selecting
 the Service's port with the scrape jobs the rules expect; the sidecar sharing
-its pod's process namespace and starting before the bus.
+its pod's process namespace and starting before the bus; its PodMonitor with
+the ServiceMonitor's jobs; one PrometheusRule per rule file whose spec equals
+the file, and deploy/k8s/prometheusrules.yaml as scripts/gen-k8s-rules.py writes it.
 """
 
 import json
@@ -46,9 +49,11 @@ lint = subprocess.run([yamllint, "-s", "-c", lint_config, harness.source_path("d
                       capture_output=True, text=True)
 checks.check(lint.returncode == 0, "yamllint on deploy/, dashboards/provisioning/, tests/prometheus/", lint.stdout[-1500:])
 
+RULE_FILES = sorted(f for f in os.listdir(harness.source_path("deploy", "prometheus", "rules")) if f.endswith(".yml"))
 objects = render("deploy/k8s")
 checks.equal(sorted(kind for kind, _ in objects),
-             ["DaemonSet", "Namespace", "Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"],
+             ["DaemonSet", "Namespace"] + ["PrometheusRule"] * len(RULE_FILES) +
+             ["Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"],
              "the objects of the DaemonSet deployment")
 checks.check(all(o["metadata"].get("namespace") == "agentmon" for (k, _), o in objects.items() if k != "Namespace"),
              "everything in the agentmon namespace")
@@ -105,6 +110,19 @@ jobs = sorted(r.get("replacement") for e in endpoints for r in e.get("relabeling
 checks.equal(jobs, ["agentmon", "agentmon-transport"], "ServiceMonitor sets the job names the rules use")
 checks.equal(container.get("ports", [{}])[0].get("containerPort"), 9465, "agentmon listens on 9465")
 
+# The PrometheusRule objects carry the rule files unchanged, and the committed
+# file is what the generator writes today.
+for file in RULE_FILES:
+    rule = objects.get(("PrometheusRule", "agentmon-" + file.removesuffix(".yml")), {})
+    checks.equal(rule.get("spec"), harness.load_yaml(harness.source_path("deploy", "prometheus", "rules", file)),
+                 f"PrometheusRule agentmon-{file.removesuffix('.yml')} equals rules/{file}")
+fresh = subprocess.run([harness.source_path("scripts", "gen-k8s-rules.py"), "--check"], capture_output=True, text=True)
+checks.check(fresh.returncode == 0, "deploy/k8s/prometheusrules.yaml is what scripts/gen-k8s-rules.py writes",
+             fresh.stderr)
+checks.check(all(o["metadata"].get("labels", {}).get("role") == "alert-rules"
+                 for (k, _), o in objects.items() if k == "PrometheusRule"),
+             "PrometheusRules carry the labels kube-prometheus's ruleSelector matches")
+
 sidecar = render("deploy/k8s/sidecar")
 spec = sidecar.get(("Deployment", "agent-bus"), {}).get("spec", {}).get("template", {}).get("spec", {})
 init = {c["name"]: c for c in spec.get("initContainers", [])}
@@ -113,4 +131,15 @@ checks.equal(init.get("agentmon", {}).get("restartPolicy"), "Always",
              "sidecar: agentmon is a native sidecar, ready before the bus starts")
 checks.equal(sorted(init.get("agentmon", {}).get("securityContext", {}).get("capabilities", {}).get("add", [])),
              ["BPF", "PERFMON", "SYS_PTRACE"], "sidecar: same capabilities as the DaemonSet")
+pod_monitor = sidecar.get(("PodMonitor", "agent-bus-agentmon"), {}).get("spec", {})
+bus_labels = sidecar.get(("Deployment", "agent-bus"), {}).get("spec", {}).get("template", {}).get("metadata", {})
+checks.check(pod_monitor.get("selector", {}).get("matchLabels", {}).items() <= bus_labels.get("labels", {}).items(),
+             "sidecar: the PodMonitor selects the bus pods")
+sidecar_ports = {p["name"] for p in init.get("agentmon", {}).get("ports", [])}
+pod_endpoints = pod_monitor.get("podMetricsEndpoints", [])
+checks.check(pod_endpoints and all(e.get("port") in sidecar_ports for e in pod_endpoints),
+             "sidecar: the PodMonitor scrapes agentmon's metrics port")
+checks.equal([{k: e.get(k) for k in ("interval", "relabelings", "metricRelabelings")} for e in pod_endpoints],
+             [{k: e.get(k) for k in ("interval", "relabelings", "metricRelabelings")} for e in endpoints],
+             "sidecar: the PodMonitor has the ServiceMonitor's jobs, intervals and metric filters")
 checks.finish()

@@ -1,5 +1,5 @@
 // Validates Kubernetes objects against the API schemas of kubernetes-models
-// (and its prometheus-operator models for the ServiceMonitor). Reads a JSON
+// (and its prometheus-operator models for the ServiceMonitor, PodMonitor and PrometheusRule). Reads a JSON
 // array of objects on stdin (kubectl kustomize | yq -s); prints one JSON line
 // per object: {"kind", "name", "ok", "error"}. Exit 1 if any is invalid or unknown.
 import { readFileSync } from "node:fs";
