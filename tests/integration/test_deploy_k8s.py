@@ -75,8 +75,8 @@ security = container.get("securityContext", {})
 caps = security.get("capabilities", {})
 checks.equal(pod.get("hostPID"), True, "DaemonSet: hostPID (the kernel reports host thread ids)")
 checks.equal(caps.get("drop"), ["ALL"], "DaemonSet: every capability dropped first")
-checks.equal(sorted(caps.get("add", [])), ["BPF", "PERFMON", "SYS_PTRACE"],
-             "DaemonSet: adds CAP_BPF, CAP_PERFMON and CAP_SYS_PTRACE (agent rules on exe and env)")
+checks.equal(sorted(caps.get("add", [])), ["BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "PERFMON", "SYS_PTRACE"],
+             "DaemonSet: adds CAP_BPF, CAP_PERFMON, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_CHECKPOINT_RESTORE")
 checks.check(not security.get("privileged"), "DaemonSet: not privileged")
 checks.check(security.get("readOnlyRootFilesystem") and security.get("allowPrivilegeEscalation") is False,
              "DaemonSet: read-only root, no privilege escalation")
@@ -130,7 +130,7 @@ checks.equal(spec.get("shareProcessNamespace"), True, "sidecar: shares the pod's
 checks.equal(init.get("agentmon", {}).get("restartPolicy"), "Always",
              "sidecar: agentmon is a native sidecar, ready before the bus starts")
 checks.equal(sorted(init.get("agentmon", {}).get("securityContext", {}).get("capabilities", {}).get("add", [])),
-             ["BPF", "PERFMON", "SYS_PTRACE"], "sidecar: same capabilities as the DaemonSet")
+             ["BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "PERFMON", "SYS_PTRACE"], "sidecar: same capabilities as the DaemonSet")
 pod_monitor = sidecar.get(("PodMonitor", "agent-bus-agentmon"), {}).get("spec", {})
 bus_labels = sidecar.get(("Deployment", "agent-bus"), {}).get("spec", {}).get("template", {}).get("metadata", {})
 checks.check(pod_monitor.get("selector", {}).get("matchLabels", {}).items() <= bus_labels.get("labels", {}).items(),

@@ -36,6 +36,10 @@ std::string_view cap_name(int cap) {
             return "CAP_PERFMON";
         case kCapBpf:
             return "CAP_BPF";
+        case kCapDacReadSearch:
+            return "CAP_DAC_READ_SEARCH";
+        case kCapCheckpointRestore:
+            return "CAP_CHECKPOINT_RESTORE";
     }
     return "CAP_?";
 }

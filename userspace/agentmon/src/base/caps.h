@@ -9,11 +9,13 @@ namespace agentmon {
 
 // Bit numbers from <linux/capability.h>; spelled out so that a libc without
 // CAP_BPF/CAP_PERFMON (pre-5.8 headers) still builds.
+inline constexpr int kCapDacReadSearch = 2;
 inline constexpr int kCapSysPtrace = 19;
 inline constexpr int kCapSysAdmin = 21;
 inline constexpr int kCapSysResource = 24;
 inline constexpr int kCapPerfmon = 38;
 inline constexpr int kCapBpf = 39;
+inline constexpr int kCapCheckpointRestore = 40;
 
 // Parses the `CapEff:` line of a /proc/<pid>/status stream (hex mask).
 // Returns nullopt if the line is absent or malformed.

@@ -40,6 +40,13 @@ std::optional<std::uint64_t> probe_capabilities(CheckReport& report) {
              "grant CAP_SYS_ADMIN, or mount /sys/fs/bpf and /sys/kernel/tracing beforehand");
     optional(kCapSysPtrace, "process discovery cannot read other users' /proc/<pid>/environ",
              "grant CAP_SYS_PTRACE");
+    optional(kCapDacReadSearch,
+             "the final read of a closing ring owned by another user fails (its last frames "
+             "are missed)",
+             "grant CAP_DAC_READ_SEARCH");
+    optional(kCapCheckpointRestore,
+             "a ring whose file was deleted cannot be reopened through /proc/<pid>/map_files",
+             "grant CAP_CHECKPOINT_RESTORE");
     // Since 5.11 BPF memory is charged to the memory cgroup and RLIMIT_MEMLOCK no longer
     // applies (libbpf detects this and skips setrlimit), so this is information only.
     report.add({"capability", std::string(cap_name(kCapSysResource)), Verdict::info,
