@@ -12,7 +12,10 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 # yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the
 # Kubernetes schema check (tests/k8s/package.json); docker-compose validates the
 # compose file without a Docker engine.
-test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm)
+# qemu and a static busybox boot older Debian kernels for the kernel matrix
+# (tests/integration/test_live_kernel_matrix.py, scripts/kernel-matrix.sh).
+test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm
+               qemu-system-x86 busybox-static)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
