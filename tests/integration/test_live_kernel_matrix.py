@@ -93,8 +93,8 @@ def judge(checks, kernel, found):
 
 def main():
     if os.geteuid() != 0:
-        skip_or_fail("the kernel matrix needs root (agentmon runs as root in the guest, "
-                     "apt-get download needs a writable cache)")
+        skip_or_fail("the kernel matrix needs root (like every live test; apt-get download "
+                     "writes the kernel cache as root)")
     if not kernel_vm.qemu_present():
         skip_or_fail("qemu-system-x86_64 is missing; scripts/install-deps.sh --with-tests "
                      "installs qemu-system-x86")
