@@ -15,9 +15,11 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 # The packaging tests: systemd-analyze checks the unit, dpkg-dev's
 # dpkg-shlibdeps computes the .deb's Depends (cpack), and the image is built
 # with podman (runc: crun refuses hybrid cgroup hosts) on a base mmdebstrap
-# makes from the Debian archive.
+# makes from the Debian archive. qemu and a static busybox boot older Debian
+# kernels for the kernel matrix (tests/integration/test_live_kernel_matrix.py,
+# scripts/kernel-matrix.sh).
 test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm
-               systemd dpkg-dev binutils podman runc mmdebstrap)
+               systemd dpkg-dev binutils podman runc mmdebstrap qemu-system-x86 busybox-static)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then

@@ -137,9 +137,14 @@ int libbpf_print(enum libbpf_print_level level, const char* format, va_list args
     if (!logger) return 0;
     LogLevel ours = level == LIBBPF_WARN ? libbpf_warn_level.load() : LogLevel::debug;
     if (!logger->enabled(ours)) return 0;
-    char buf[1024];
-    int n = std::vsnprintf(buf, sizeof(buf), format, args);
-    std::string text(buf, n > 0 ? std::min<size_t>(n, sizeof(buf) - 1) : 0);
+    // Sized to the message: a verifier log arrives as one message of many KiB, and
+    // its reason for refusing a program is at the end.
+    va_list again;
+    va_copy(again, args);
+    int n = std::vsnprintf(nullptr, 0, format, args);
+    std::string text(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+    if (n > 0) std::vsnprintf(text.data(), text.size() + 1, format, again);
+    va_end(again);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     constexpr std::string_view kPrefix = "libbpf: ";  // already said by component=libbpf
     if (text.rfind(kPrefix, 0) == 0) text.erase(0, kPrefix.size());

@@ -1,0 +1,132 @@
+"""Live tests on older kernels: Debian's cloud kernels boot under qemu (TCG) with
+agentmon and agentbus in an initramfs (kernel_vm.py, guest_init.sh), and agentmon
+must count every carrier whose path attaches on that kernel exactly, and say
+clearly, in `agentmon check` and in its log, which paths cannot attach.
+
+Triggers: `agentmon check`; agentbus on unix, dgram, tcp and ring (4 agents,
+short runs) while `agentmon run` serves /metrics in the guest. Expects: per
+kernel, what EXPECTATIONS says. The host kernel is covered by the other live
+tests. Kernels to run: $AGENTMON_KERNELS (default "6.1 5.10").
+"""
+
+import json
+import os
+import tempfile
+
+import harness
+import kernel_vm
+
+# What each path does on each kernel. "exact": attaches and its carriers' counts
+# equal the bus's truth; "refused": does not attach, and check and the log say
+# why. When the socket path's syscall-tracepoint twin lands, flip "socket" to
+# "exact" for the kernel it covers and the test demands exact counts there.
+EXPECTATIONS = {
+    "6.1": {"socket": "refused", "ring": "exact", "agents": "refused"},
+    "5.10": {"socket": "refused", "ring": "refused", "agents": "refused"},
+}
+# The words that must appear where a path cannot attach: the check line that
+# names what is missing, and the log line that disables the path.
+REFUSAL_SIGNS = {
+    "socket": ("MISSING  attach tp_btf/sock_send_length", "socket path disabled"),
+    "ring": ("MISSING  attach iter.s/task", "ring path disabled"),
+    "agents": ("", "agent state path disabled"),
+}
+CARRIERS = {"unix": "socket", "dgram": "socket", "tcp": "socket", "ring": "ring"}
+MESSAGES = 2000
+RING_SECONDS = 2
+BOOT_TIMEOUT = 300  # one kernel's whole run takes ~20-60 s under TCG here
+
+
+def skip_or_fail(reason):
+    if os.environ.get("AGENTMON_REQUIRE_BPF") == "1":
+        print(f"FAIL: {reason} (AGENTMON_REQUIRE_BPF=1 forbids skipping)")
+        raise SystemExit(1)
+    print(f"SKIP: {reason}")
+    raise SystemExit(harness.SKIP)
+
+
+def totals(text, carrier):
+    return harness.transport_totals(harness.parse_metrics(text or ""), carrier)
+
+
+def collectors(text):
+    return {labels.get("collector") for name, labels, _ in harness.parse_metrics(text or "")
+            if name == "agentmon_collector_cpu_seconds_total"}
+
+
+def judge(checks, kernel, found):
+    expect = EXPECTATIONS[kernel]
+    check_out, log = found.get("check", ""), found.get("agentmon log", "")
+    checks.check(found.get("ready") == "yes", f"{kernel}: agentmon served /readyz in the guest",
+                 log[-1500:])
+    last = found.get("metrics ring after", "")
+    attached = collectors(last)
+    for path, want in expect.items():
+        is_attached = path in attached
+        if want == "exact":
+            checks.check(is_attached, f"{kernel}: {path} path attached", log[-1500:])
+            continue
+        checks.check(not is_attached, f"{kernel}: {path} path not attached (expected refused)")
+        check_sign, log_sign = REFUSAL_SIGNS[path]
+        if check_sign:
+            checks.check(check_sign in check_out, f"{kernel}: check says {check_sign!r}")
+        checks.check(log_sign in log, f"{kernel}: log says {log_sign!r}")
+    for carrier, path in CARRIERS.items():
+        truth_text = found.get(f"truth {carrier}", "").strip()
+        bus = found.get(f"agentbus {carrier}", "")
+        if not checks.check(bus.startswith("exit code 0") and truth_text,
+                            f"{kernel}: agentbus {carrier} ran", bus[-500:]):
+            continue
+        want = json.loads(truth_text)["by_carrier"][carrier]
+        before = totals(found.get(f"metrics {carrier} before"), carrier)
+        after = totals(found.get(f"metrics {carrier} after"), carrier)
+        got = {k: after[k] - before[k] for k in after}
+        print(f"     {kernel} {carrier}: agentmon {got['sent']:.0f}/{got['received']:.0f} "
+              f"frames sent/received, truth {want['sent']}/{want['received']}")
+        if expect[path] == "exact":
+            for key in ("sent", "received", "bytes_sent", "bytes_received"):
+                checks.equal(got[key], want[key], f"{kernel}: {carrier} {key}")
+        else:
+            checks.equal(got["sent"] + got["received"], 0,
+                         f"{kernel}: {carrier} counts nothing while its path is refused")
+
+
+def main():
+    if os.geteuid() != 0:
+        skip_or_fail("the kernel matrix needs root (like every live test; apt-get download "
+                     "writes the kernel cache as root)")
+    if not kernel_vm.qemu_present():
+        skip_or_fail("qemu-system-x86_64 is missing; scripts/install-deps.sh --with-tests "
+                     "installs qemu-system-x86")
+    kernels = os.environ.get("AGENTMON_KERNELS", "6.1 5.10").split()
+    checks = harness.Checks()
+    with tempfile.TemporaryDirectory(prefix="agentmon-kvm-") as tmp:
+        initramfs = os.path.join(tmp, "initramfs.cpio")
+        kernel_vm.build_initramfs(initramfs)
+        for kernel in kernels:
+            if kernel not in EXPECTATIONS:
+                checks.check(False, f"{kernel}: a kernel of the matrix",
+                             f"known: {' '.join(EXPECTATIONS)}")
+                continue
+            try:
+                vmlinuz = kernel_vm.fetch_kernel(kernel)
+            except Exception as error:  # noqa: BLE001 - the reason is the report
+                checks.check(False, f"{kernel}: kernel fetched from the Debian archive", str(error))
+                continue
+            console_log = os.path.join(kernel_vm.cache_dir(), f"console-{kernel}.log")
+            seconds, console = kernel_vm.boot(
+                vmlinuz, initramfs, console_log,
+                {"carriers": ",".join(CARRIERS), "messages": MESSAGES,
+                 "ring_seconds": RING_SECONDS}, BOOT_TIMEOUT)
+            found = kernel_vm.sections(console)
+            print(f"     {kernel}: guest {found.get('uname', '?')} ran in {seconds:.0f} s; "
+                  f"console in {console_log}")
+            if not checks.check("@@DONE" in console, f"{kernel}: guest ran to the end",
+                                console[-2000:]):
+                continue
+            print("\n".join("     | " + line for line in found.get("check", "").splitlines()))
+            judge(checks, kernel, found)
+    checks.finish()
+
+
+main()
