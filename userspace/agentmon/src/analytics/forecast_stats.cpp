@@ -76,12 +76,20 @@ size_t detect_season_length(std::span<const double> y, size_t min_lag, size_t ma
     std::vector<double> acf(max_lag + 2, 0.0);
     for (size_t lag = min_lag - 1; lag <= max_lag + 1 && lag < y.size(); ++lag)
         acf[lag] = autocorrelation(r, lag);
+    // A season's peak rises well above the trough before it; a smoothed or
+    // slowly varying series has an autocorrelation that decays with small
+    // wiggles, and those are not seasons.
+    constexpr double kMinProminence = 0.1;
     std::vector<size_t> peaks;
     double best = -1;
+    double trough = acf[min_lag - 1];
     for (size_t lag = min_lag; lag <= max_lag; ++lag) {
-        if (acf[lag] > acf[lag - 1] && acf[lag] >= acf[lag + 1]) {
+        trough = std::min(trough, acf[lag]);
+        if (acf[lag] > acf[lag - 1] && acf[lag] >= acf[lag + 1] &&
+            acf[lag] - trough >= kMinProminence) {
             peaks.push_back(lag);
             best = std::max(best, acf[lag]);
+            trough = acf[lag];
         }
     }
     if (best < min_correlation) return 0;

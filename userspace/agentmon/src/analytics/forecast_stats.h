@@ -15,8 +15,9 @@ double normal_quantile(double p);
 double detrended_autocorrelation(std::span<const double> y, size_t lag);
 
 // The season length of y: the lag in [min_lag, y.size() / 2] whose detrended
-// autocorrelation is the first local peak within 10 % of the highest peak,
-// when that peak is at least min_correlation. 0 when y has no season there.
+// autocorrelation is the first local peak (rising 0.1 above the trough before
+// it) within 10 % of the highest such peak, when that is at least
+// min_correlation. 0 when y has no season there.
 size_t detect_season_length(std::span<const double> y, size_t min_lag, size_t max_lag,
                             double min_correlation = 0.3);
 
