@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zlib1g-dev
-                libcli11-dev nlohmann-json3-dev doctest-dev prometheus-cpp-dev libcivetweb-dev linux-libc-dev
+                libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev prometheus-cpp-dev libcivetweb-dev linux-libc-dev
                 clang-format clang-tidy)
 # The monitoring-stack tests: promtool and amtool, the servers they check against,
 # yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the

@@ -1,4 +1,4 @@
-#include "caps.h"
+#include "base/caps.h"
 
 #include <charconv>
 #include <string>

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/version.h"
 #include "base/version_string.h"
+#include "cli/capacity_command.h"
 #include "cli/commands.h"
 #include "config/config.h"
 
@@ -86,12 +87,17 @@ int run_cli(int argc, char** argv) {
             ->expected(0, 1)
             ->type_name("[FILE]");
 
+    CapacityOptions capacity_options;
+    CLI::App* capacity = add_capacity_command(app, capacity_options);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? kExitOk : kExitUsage;
     }
+
+    if (capacity->parsed()) return run_capacity(capacity_options);
 
     if (check_config_opt->count() > 0) {
         std::string path = check_config_path.value_or("");
