@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "analytics/analyze_anomalies.h"
 #include "commands.h"
 #include "config.h"
 #include "log.h"
@@ -86,12 +87,25 @@ int run_cli(int argc, char** argv) {
             ->expected(0, 1)
             ->type_name("[FILE]");
 
+    CLI::App* analyze = app.add_subcommand("analyze", "Offline analytics on a metric series CSV");
+    analyze->require_subcommand(1);
+    CLI::App* anomalies = analyze->add_subcommand(
+        "anomalies", "Score each row of a timestamp,value CSV with an anomaly_score in [0, 1]");
+    std::string anomalies_in, anomalies_out;
+    anomalies->add_option("--input", anomalies_in, "CSV with the header timestamp,value")
+        ->required();
+    anomalies->add_option("--output", anomalies_out, "CSV written: timestamp,value,anomaly_score")
+        ->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? kExitOk : kExitUsage;
     }
+
+    if (anomalies->parsed())
+        return analytics::analyze_anomalies(anomalies_in, anomalies_out, std::cerr);
 
     if (check_config_opt->count() > 0) {
         std::string path = check_config_path.value_or("");
