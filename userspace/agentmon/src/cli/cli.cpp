@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "analytics/analyze_anomalies.h"
 #include "base/log.h"
 #include "base/version.h"
 #include "base/version_string.h"
@@ -89,6 +90,15 @@ int run_cli(int argc, char** argv) {
 
     CapacityOptions capacity_options;
     CLI::App* capacity = add_capacity_command(app, capacity_options);
+    CLI::App* analyze = app.add_subcommand("analyze", "Offline analytics on a metric series CSV");
+    analyze->require_subcommand(1);
+    CLI::App* anomalies = analyze->add_subcommand(
+        "anomalies", "Score each row of a timestamp,value CSV with an anomaly_score in [0, 1]");
+    std::string anomalies_in, anomalies_out;
+    anomalies->add_option("--input", anomalies_in, "CSV with the header timestamp,value")
+        ->required();
+    anomalies->add_option("--output", anomalies_out, "CSV written: timestamp,value,anomaly_score")
+        ->required();
 
     try {
         app.parse(argc, argv);
@@ -98,6 +108,8 @@ int run_cli(int argc, char** argv) {
     }
 
     if (capacity->parsed()) return run_capacity(capacity_options);
+    if (anomalies->parsed())
+        return analytics::analyze_anomalies(anomalies_in, anomalies_out, std::cerr);
 
     if (check_config_opt->count() > 0) {
         std::string path = check_config_path.value_or("");
