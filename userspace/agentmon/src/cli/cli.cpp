@@ -87,8 +87,9 @@ int run_cli(int argc, char** argv) {
             ->type_name("[FILE]");
 
     CLI::App* detach = app.add_subcommand(
-        "detach", "Remove the pinned maps and links agentmon keeps between runs (its programs "
-                  "stop counting); refused while agentmon runs");
+        "detach",
+        "Remove the pinned maps and links agentmon keeps between runs (its programs "
+        "stop counting); refused while agentmon runs");
     detach->add_option("--config", config_path, "JSON config file (for pin_dir)")
         ->check(CLI::ExistingFile);
 
