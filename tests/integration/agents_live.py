@@ -12,8 +12,6 @@ import os
 import tempfile
 import time
 
-import atexit
-
 import harness
 
 PIN_DIR = "/sys/fs/bpf/agentmon-test-agents"
