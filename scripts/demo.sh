@@ -36,6 +36,8 @@ cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # agentmon leaves its programs attached for the next run; the demo is over.
+  "$bin/agentmon" detach --config "$run_dir/agentmon.json" >/dev/null 2>&1 || true
   echo "demo: stopped; logs and the bus's ground truth are in $run_dir"
 }
 trap cleanup INT TERM EXIT

@@ -6,6 +6,7 @@ an agentbus started outside the test suite on the same host would otherwise be
 counted as ours.
 """
 
+import atexit
 import json
 import os
 import tempfile
@@ -14,6 +15,9 @@ import time
 import harness
 
 PIN_DIR = "/sys/fs/bpf/agentmon-test-agents"
+# agentmon leaves its pins (and programs attached) when it stops; the tests do not.
+harness.detach(pin_dir=PIN_DIR)
+atexit.register(harness.detach, pin_dir=PIN_DIR)
 
 
 def agentmon_config(tmp):

@@ -196,13 +196,41 @@ def agentmon_running(extra_args=(), config=None, tick="200ms"):
     args = [binary("agentmon"), "run", "--listen", f"127.0.0.1:{port}", "--tick", tick]
     if config:
         args += ["--config", config]
-    with background(args + list(extra_args)) as proc:
-        url = f"http://127.0.0.1:{port}"
-        if not wait_for(lambda: http_get(url + "/readyz")[0] == 200, timeout=30):
-            proc.terminate()
-            out, err = proc.communicate(timeout=10)
-            raise RuntimeError(f"agentmon did not become ready: {err[-2000:]}")
-        yield url, proc
+    # agentmon keeps its programs attached and its maps pinned after it stops (so
+    # a restart loses nothing); each block starts fresh and leaves nothing running.
+    detach(config)
+    try:
+        with background(args + list(extra_args)) as proc:
+            url = f"http://127.0.0.1:{port}"
+            if not wait_for(lambda: http_get(url + "/readyz")[0] == 200, timeout=30):
+                proc.terminate()
+                out, err = proc.communicate(timeout=10)
+                raise RuntimeError(f"agentmon did not become ready: {err[-2000:]}")
+            yield url, proc
+    finally:
+        detach(config)
+
+
+def detach(config=None, pin_dir=None):
+    """`agentmon detach` for the pin directory of `config` or `pin_dir` (default
+    /sys/fs/bpf/agentmon without either)."""
+    path = os.path.join(BIN_DIR, "agentmon")
+    if os.geteuid() != 0 or not os.access(path, os.X_OK):
+        return
+    with tempfile.TemporaryDirectory(prefix="agentmon-detach-") as tmp:
+        if pin_dir and not config:
+            config = os.path.join(tmp, "agentmon.json")
+            with open(config, "w") as f:
+                json.dump({"pin_dir": pin_dir}, f)
+        args = [path, "detach"] + (["--config", config] if config else [])
+        subprocess.run(args, capture_output=True, text=True, timeout=60)
+
+
+# Every test process leaves the default pin directory empty, whichever way it
+# started agentmon: the next test must not count on top of this one's maps.
+import atexit  # noqa: E402
+
+atexit.register(detach)
 
 
 def scrape(url):

@@ -99,6 +99,12 @@ int run_cli(int argc, char** argv) {
         ->required();
     anomalies->add_option("--output", anomalies_out, "CSV written: timestamp,value,anomaly_score")
         ->required();
+    CLI::App* detach = app.add_subcommand(
+        "detach",
+        "Remove the pinned maps and links agentmon keeps between runs (its programs "
+        "stop counting); refused while agentmon runs");
+    detach->add_option("--config", config_path, "JSON config file (for pin_dir)")
+        ->check(CLI::ExistingFile);
 
     try {
         app.parse(argc, argv);
@@ -122,7 +128,7 @@ int run_cli(int argc, char** argv) {
     }
 
     Config config;
-    if (run->parsed() && config_path) {
+    if ((run->parsed() || detach->parsed()) && config_path) {
         auto loaded = load_config_file(*config_path);
         if (!loaded) {
             std::cerr << loaded.error().message << '\n';
@@ -136,6 +142,7 @@ int run_cli(int argc, char** argv) {
     Logger log(config.log_level, config.log_format, std::cerr);
 
     if (check->parsed()) return run_check(CheckOptions{check_json, verbose}, log);
+    if (detach->parsed()) return run_detach(config, log);
 
     if (listen_flag) config.listen = *parse_listen(*listen_flag);
     if (tick_flag) config.tick = *parse_duration(*tick_flag);

@@ -21,4 +21,7 @@ struct RunOptions {
 };
 int run_collector(const RunOptions& options, Logger& log);
 
+// Unpins the maps and links of config.pin_dir; fails while an agentmon uses it.
+int run_detach(const Config& config, Logger& log);
+
 }  // namespace agentmon

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <thread>
 
+#include "base/instance_lock.h"
 #include "base/mounts.h"
 #include "base/signals.h"
 #include "cli/commands.h"
@@ -45,6 +46,13 @@ int run_collector(const RunOptions& options, Logger& log) {
                                    {"listen", config.listen.to_string()},
                                    {"tick", format_duration(config.tick)},
                                    {"config", options.config_path.value_or("(defaults)")}});
+    // Before anything touches the pins: a second agentmon on them would count
+    // twice and replace the first one's links.
+    auto lock = InstanceLock::acquire(config.pin_dir);
+    if (!lock) {
+        log.error("cannot start", {{"error", lock.error().message}});
+        return 1;
+    }
     prepare_bpffs(config, log);
 
     // Destruction order on exit: HTTP server first (no more scrapes), then the loop

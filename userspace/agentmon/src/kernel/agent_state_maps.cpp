@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "kernel/bpf_map_read.h"
-#include "kernel/bpf_object_ops.h"
 // After agent_state.h: the skeleton embeds its types.
 #include "agent_state.skel.h"
 
@@ -27,51 +26,38 @@ int pidfd_open(std::uint32_t pid, unsigned flags) {
     return static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), flags));
 }
 
-// The few maps worth reading from outside (bpftool): not rodata, not task storage.
-bool worth_pinning(const bpf_map* map) {
-    return std::strchr(bpf_map__name(map), '.') == nullptr &&
-           bpf_map__type(map) != BPF_MAP_TYPE_TASK_STORAGE;
-}
+// Every map but .rodata, task storage included: the marks a kept program reads
+// must be the ones this run writes.
+bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
 
 }  // namespace
-
-void AgentStateMaps::SkelDestroy::operator()(agent_state* skel) const {
-    agent_state__destroy(skel);
-}
 
 AgentStateMaps::AgentStateMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
 }
 
-AgentStateMaps::~AgentStateMaps() {
-    for (const auto& path : pinned_) unlink(path.c_str());
-}
+// Pins stay: the next start adopts them (`agentmon detach` removes them).
+AgentStateMaps::~AgentStateMaps() = default;
 
 Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateOptions& options,
                                                                Logger& log) {
-    Skel skel(agent_state__open());
-    if (!skel) return errno_error("open agent_state BPF object", errno);
+    BpfObjectPlan plan{"agent state path",
+                       "needs root or CAP_BPF+CAP_PERFMON, task storage and the tp_btf "
+                       "scheduler tracepoints sched_switch, sched_stat_runtime, "
+                       "sched_process_exit; `agentmon check` shows whether tp_btf programs "
+                       "load at all",
+                       options.pin_dir, worth_pinning, /*pin_links=*/true};
+    auto opened =
+        Skel::open({agent_state__open, agent_state__load, agent_state__destroy}, std::move(plan));
+    if (!opened) return opened.error();
+    Skel skel = std::move(opened).value();
     char prefix[16] = {};
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(skel->rodata->comm_prefix), prefix, sizeof(prefix));
 
-    if (int err = agent_state__load(skel.get()))
-        return errno_error(
-            "load the agent state path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, "
-            "task storage and the tp_btf scheduler tracepoints sched_switch, "
-            "sched_stat_runtime, sched_process_exit; `agentmon check` shows whether tp_btf "
-            "programs load at all)",
-            -err);
-
+    if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
-    auto links = attach_all(maps->skel_->obj);
-    if (!links) return links.error();
-    maps->links_ = std::move(links).value();
-    if (!options.pin_dir.empty()) {
-        if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
-            !st)
-            log.warn("agent state maps not pinned", {{"error", st.error().message}});
-    }
+    if (Status st = maps->skel_.attach_all(log); !st) return st.error();
     return maps;
 }
 
@@ -161,6 +147,6 @@ void AgentStateMaps::forget(const std::vector<std::uint32_t>& tgids) {
     }
 }
 
-std::vector<BpfProgramRef> AgentStateMaps::programs() const { return program_refs(skel_->obj); }
+std::vector<BpfProgramRef> AgentStateMaps::programs() const { return skel_.programs(); }
 
 }  // namespace agentmon

@@ -14,8 +14,8 @@
 #include "abi/agent_state.h"
 #include "base/log.h"
 #include "base/result.h"
-#include "kernel/bpf_handles.h"
 #include "kernel/bpf_program_ref.h"
+#include "kernel/bpf_skeleton.h"
 #include "model/process_discovery.h"
 
 struct agent_state;
@@ -66,10 +66,7 @@ class AgentStateMaps {
     std::vector<BpfProgramRef> programs() const;
 
   private:
-    struct SkelDestroy {
-        void operator()(agent_state* skel) const;
-    };
-    using Skel = std::unique_ptr<agent_state, SkelDestroy>;
+    using Skel = BpfSkeleton<agent_state>;
 
     AgentStateMaps(Skel skel, Logger& log);
     void track_process(std::uint32_t tgid, const std::string& comm);
@@ -77,8 +74,6 @@ class AgentStateMaps {
 
     Skel skel_;
     Logger& log_;
-    std::vector<Link> links_;
-    std::vector<std::string> pinned_;
     std::set<std::uint32_t> marked_;  // tids marked by this side (or found marked)
     int ncpus_ = 1;
     bool thread_pidfds_ = true;  // PIDFD_THREAD (6.9+); without it only leaders are marked

@@ -1,6 +1,6 @@
 #pragma once
-// RAII owners for libbpf objects: skeletons in a unique_ptr whose deleter calls the
-// skeleton's destroy(), and a Link that detaches in its destructor.
+// RAII owner of a bpf_link: destroying the Link closes it, which detaches its
+// program unless the link is pinned. (Skeletons are owned by BpfSkeleton.)
 #include <bpf/libbpf.h>
 
 #include <memory>
@@ -9,16 +9,6 @@
 #include "base/result.h"
 
 namespace agentmon {
-
-// SkelPtr<features, features__destroy> owns a skeleton opened with features__open().
-template <class Skel, void (*Destroy)(Skel*)>
-struct SkelDeleter {
-    void operator()(Skel* skel) const {
-        if (skel) Destroy(skel);
-    }
-};
-template <class Skel, void (*Destroy)(Skel*)>
-using SkelPtr = std::unique_ptr<Skel, SkelDeleter<Skel, Destroy>>;
 
 // An attached BPF program; destroying the Link detaches it.
 class Link {

@@ -18,6 +18,7 @@
 #include "abi/features_shared.h"
 #include "base/fd.h"
 #include "kernel/bpf_handles.h"
+#include "kernel/bpf_skeleton.h"
 // After features_shared.h: the skeleton embeds its struct types.
 #include "features.skel.h"
 
@@ -31,7 +32,8 @@ static_assert(sizeof(feature_event) == 16, "must match bpf/abi/features_shared.h
 
 namespace {
 
-using FeaturesSkel = SkelPtr<features, features__destroy>;
+// Never pinned: each probe's programs detach and unload with the owner.
+using FeaturesObject = BpfSkeleton<features>;
 
 constexpr std::uint64_t kIterMagic = 0x4147454e'5052424eULL;  // "AGENPRBN"
 
@@ -145,9 +147,13 @@ struct Outcome {
     std::string detail;
 };
 
-Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
-    FeaturesSkel skel(features__open());
-    if (!skel) return {false, std::string("open failed: ") + std::strerror(errno)};
+Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path, Logger& log) {
+    BpfObjectPlan plan;
+    plan.what = "feature probe";  // nothing pinned: a probe dies with its check
+    auto opened =
+        FeaturesObject::open({features__open, features__load, features__destroy}, std::move(plan));
+    if (!opened) return {false, "open failed: " + opened.error().message};
+    FeaturesObject skel = std::move(opened).value();
     static const volatile std::uint64_t iter_target = kIterMagic;
     skel->rodata->self_tgid = static_cast<__u32>(getpid());
     skel->rodata->probe_addr = reinterpret_cast<std::uintptr_t>(&iter_target);
@@ -157,8 +163,8 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
     bpf_program* prog;
     bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, prog == target);
 
-    if (features__load(skel.get()) != 0)
-        return {false, std::string("load refused: ") + std::strerror(errno) +
+    if (Status st = skel.load(log); !st)
+        return {false, std::string("load refused: ") + std::strerror(st.error().code) +
                            " (agentmon check --verbose shows the verifier log)"};
 
     Result<Link> link = Error{};
@@ -210,7 +216,7 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path) {
 void probe_feature_programs(CheckReport& report, bool privileged, Logger& log) {
     std::string cgroup_path = find_mount_by_type(read_mounts(), "cgroup2").value_or("");
     for (const auto& fp : kPrograms) {
-        Outcome outcome = probe_one(fp, cgroup_path);
+        Outcome outcome = probe_one(fp, cgroup_path, log);
         log.debug("feature program probed", {{"program", fp.prog},
                                              {"ok", outcome.ok ? "true" : "false"},
                                              {"detail", outcome.detail}});

@@ -17,43 +17,49 @@ static_assert(sizeof(ring_control_read) == 56 + RING_CONTROL_BYTES + RING_HOL_BY
               "ring_control_read layout shared");
 static_assert(sizeof(ring_window_read) == 24 + RING_WINDOW_BYTES, "ring_window_read layout");
 
-void RingReaderMaps::SkelDestroy::operator()(ring_reader* skel) const {
-    ring_reader__destroy(skel);
+namespace {
+
+// The rings' configuration and the reader's counters; the ring buffer of copies
+// is per run (no program writes it while agentmon is down: the iterator runs
+// only when a tick reads it, so its link is not pinned either).
+bool worth_pinning(const bpf_map* map) {
+    return bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF &&
+           std::strchr(bpf_map__name(map), '.') == nullptr;
 }
+
+// ring_procs is per-tick configuration: an earlier run's entries name processes
+// this run has not chosen to read through.
+void clear_ring_procs(int fd) {
+    std::uint32_t key = 0;
+    while (bpf_map_get_next_key(fd, nullptr, &key) == 0)
+        if (bpf_map_delete_elem(fd, &key)) break;
+}
+
+}  // namespace
 
 RingReaderMaps::~RingReaderMaps() {
     if (reads_) ring_buffer__free(reads_);
-    for (const auto& path : pinned_) unlink(path.c_str());
 }
 
 Result<std::unique_ptr<RingReaderMaps>> RingReaderMaps::create(const std::string& pin_dir,
                                                                Logger& log) {
-    Skel skel(ring_reader__open());
-    if (!skel) return errno_error("open ring_reader BPF object", errno);
-    if (int err = ring_reader__load(skel.get()))
-        return errno_error(
-            "load the ring path's BPF program (a sleepable task iterator with "
-            "bpf_copy_from_user_task, kernel 5.18+, and root or CAP_BPF+CAP_PERFMON+"
-            "CAP_SYS_PTRACE; `agentmon check` shows which is missing)",
-            -err);
+    BpfObjectPlan plan{"ring path",
+                       "a sleepable task iterator with bpf_copy_from_user_task, kernel 5.18+, "
+                       "and root or CAP_BPF+CAP_PERFMON+CAP_SYS_PTRACE; `agentmon check` shows "
+                       "which is missing",
+                       pin_dir, worth_pinning, /*pin_links=*/false};
+    auto opened =
+        Skel::open({ring_reader__open, ring_reader__load, ring_reader__destroy}, std::move(plan));
+    if (!opened) return opened.error();
+    Skel skel = std::move(opened).value();
+    if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<RingReaderMaps> maps(new RingReaderMaps(std::move(skel)));
-    auto link = Link::attach(maps->skel_->progs.read_rings);
-    if (!link) return link.error();
-    maps->iterator_ = std::move(link).value();
+    if (Status st = maps->skel_.attach_all(log); !st) return st.error();
+    maps->iterator_ = maps->skel_.link(maps->skel_->progs.read_rings);
+    clear_ring_procs(bpf_map__fd(maps->skel_->maps.ring_procs));
     maps->reads_ = ring_buffer__new(bpf_map__fd(maps->skel_->maps.ring_reads),
                                     &RingReaderMaps::on_record, maps.get(), nullptr);
     if (!maps->reads_) return errno_error("open the ring_reads ring buffer", errno);
-    if (!pin_dir.empty()) {
-        for (bpf_map* map : {maps->skel_->maps.ring_slots, maps->skel_->maps.ring_procs,
-                             maps->skel_->maps.reader_events}) {
-            std::string path = pin_dir + "/" + bpf_map__name(map);
-            unlink(path.c_str());  // a stale pin from a run that did not stop cleanly
-            if (bpf_map__pin(map, path.c_str()) == 0)
-                maps->pinned_.push_back(path);
-            else
-                log.warn("ring path map not pinned", {{"path", path}});
-        }
-    }
     return maps;
 }
 
@@ -83,7 +89,7 @@ Status RingReaderMaps::configure(const std::vector<RingTarget>& targets) {
 }
 
 Status RingReaderMaps::run_iterator() {
-    int fd = bpf_iter_create(bpf_link__fd(iterator_.get()));
+    int fd = bpf_iter_create(bpf_link__fd(iterator_));
     if (fd < 0) return errno_error("bpf_iter_create (ring reader)", errno);
     char buf[256];
     ssize_t n;
@@ -154,8 +160,6 @@ std::array<std::uint64_t, RING_EVENT_COUNT> RingReaderMaps::events() const {
     return out;
 }
 
-std::vector<BpfProgramRef> RingReaderMaps::programs() const {
-    return {{"read_rings", bpf_program__fd(skel_->progs.read_rings)}};
-}
+std::vector<BpfProgramRef> RingReaderMaps::programs() const { return skel_.programs(); }
 
 }  // namespace agentmon

@@ -11,8 +11,8 @@
 
 #include "base/log.h"
 #include "base/result.h"
-#include "kernel/bpf_handles.h"
 #include "kernel/bpf_program_ref.h"
+#include "kernel/bpf_skeleton.h"
 #include "model/ring_decode.h"
 
 struct ring_reader;
@@ -46,20 +46,16 @@ class RingReaderMaps {
     std::vector<BpfProgramRef> programs() const;
 
   private:
-    struct SkelDestroy {
-        void operator()(ring_reader* skel) const;
-    };
-    using Skel = std::unique_ptr<ring_reader, SkelDestroy>;
+    using Skel = BpfSkeleton<ring_reader>;
 
     explicit RingReaderMaps(Skel skel) : skel_(std::move(skel)) {}
     Status configure(const std::vector<RingTarget>& targets);
     Status run_iterator();
 
     Skel skel_;
-    Link iterator_;
+    bpf_link* iterator_ = nullptr;  // owned by skel_
     struct ring_buffer* reads_ = nullptr;
     std::vector<std::uint32_t> procs_;  // tgids in ring_procs
-    std::vector<std::string> pinned_;
     // Filled by the ring buffer callback during read().
     std::map<std::uint32_t, RingRead>* collecting_ = nullptr;
     std::map<std::uint32_t, std::uint32_t> generation_of_;  // slot -> generation asked

@@ -12,7 +12,6 @@
 #include <set>
 
 #include "kernel/bpf_map_read.h"
-#include "kernel/bpf_object_ops.h"
 
 // After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
 #include "socket_trace.skel.h"
@@ -21,11 +20,10 @@ namespace agentmon {
 
 namespace {
 
-// Maps that hold no state worth reading from outside.
-bool worth_pinning(const bpf_map* map) {
-    const char* name = bpf_map__name(map);
-    return std::strchr(name, '.') == nullptr && std::strcmp(name, "window") != 0;
-}
+// Every map but the per-load internal ones (.rodata): a program kept attached
+// across a restart must use the very maps the new run reads and writes, scratch
+// space included, or its version check fails and it is replaced.
+bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
 
 double monotonic_seconds() {
     timespec ts{};
@@ -48,20 +46,24 @@ std::uint64_t HistogramReading::count() const {
     return total;
 }
 
-void SocketMaps::SkelDestroy::operator()(socket_trace* skel) const { socket_trace__destroy(skel); }
-
 SocketMaps::SocketMaps(Skel skel) : skel_(std::move(skel)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
 }
 
-SocketMaps::~SocketMaps() {
-    for (const auto& path : pinned_) unlink(path.c_str());
-}
+// Pins stay: the next start adopts them (`agentmon detach` removes them).
+SocketMaps::~SocketMaps() = default;
 
 Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOptions& options,
                                                        Logger& log) {
-    Skel skel(socket_trace__open());
-    if (!skel) return errno_error("open socket_trace BPF object", errno);
+    BpfObjectPlan plan{"socket path",
+                       "needs root or CAP_BPF+CAP_PERFMON, and the sock_send_length/"
+                       "sock_recv_length tracepoints of kernel 6.3+; `agentmon check` shows "
+                       "which is missing",
+                       options.pin_dir, worth_pinning, /*pin_links=*/true};
+    auto opened = Skel::open({socket_trace__open, socket_trace__load, socket_trace__destroy},
+                             std::move(plan));
+    if (!opened) return opened.error();
+    Skel skel = std::move(opened).value();
 
     // Configure between open and load: rodata is frozen at load.
     auto* ro = skel->rodata;
@@ -82,22 +84,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
 
-    if (int err = socket_trace__load(skel.get()))
-        return errno_error(
-            "load the socket path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, and "
-            "the sock_send_length/sock_recv_length tracepoints of kernel 6.3+; "
-            "`agentmon check` shows which is missing)",
-            -err);
-
+    if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
-    auto links = attach_all(maps->skel_->obj);
-    if (!links) return links.error();
-    maps->links_ = std::move(links).value();
-    if (!options.pin_dir.empty()) {
-        if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
-            !st)
-            log.warn("socket path maps not pinned", {{"error", st.error().message}});
-    }
+    if (Status st = maps->skel_.attach_all(log); !st) return st.error();
     return maps;
 }
 
@@ -277,6 +266,6 @@ Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
     return Status::success();
 }
 
-std::vector<BpfProgramRef> SocketMaps::programs() const { return program_refs(skel_->obj); }
+std::vector<BpfProgramRef> SocketMaps::programs() const { return skel_.programs(); }
 
 }  // namespace agentmon

@@ -1,6 +1,7 @@
 #pragma once
-// Owns the socket path's BPF object (bpf/socket_trace.bpf.c): configures it
-// between open and load, attaches it, pins its maps, keeps the kernel's view of
+// Owns the socket path's BPF object (bpf/socket_trace.bpf.c) through
+// BpfSkeleton: configures it between open and load, attaches it (maps and links
+// pinned, so counting goes on while agentmon is down), keeps the kernel's view of
 // which tasks are agents in step with discovery, and reads the maps each tick.
 #include <array>
 #include <cstdint>
@@ -12,8 +13,8 @@
 
 #include "base/log.h"
 #include "base/result.h"
-#include "kernel/bpf_handles.h"
 #include "kernel/bpf_program_ref.h"
+#include "kernel/bpf_skeleton.h"
 #include "kernel/socket_reading.h"
 
 struct socket_trace;
@@ -62,16 +63,11 @@ class SocketMaps {
     std::vector<BpfProgramRef> programs() const;
 
   private:
-    struct SkelDestroy {
-        void operator()(socket_trace* skel) const;
-    };
-    using Skel = std::unique_ptr<socket_trace, SkelDestroy>;
+    using Skel = BpfSkeleton<socket_trace>;
 
     explicit SocketMaps(Skel skel);
 
     Skel skel_;
-    std::vector<Link> links_;
-    std::vector<std::string> pinned_;  // unpinned on destruction: pins outlive nothing
     int ncpus_ = 1;
 };
 
