@@ -114,18 +114,19 @@ struct {
 } walk_events SEC(".maps");
 
 /*
- * Requests in flight. Replies delete their request at once, so this holds what
- * agents have received and not answered yet: a few hundred at full rate on the
- * reference bus. 65536 leaves room for slow agents and for the requests of dead
- * ones until user space times them out; a request that finds the map full is not
- * timed and WALK_REQUESTS_MAP_FULL counts it.
+ * Requests in flight (request_slot in abi/socket_trace.h). Replies free their
+ * request at once, so this holds what agents have received and not answered yet:
+ * a few hundred at full rate on the reference bus. 65536 slots leave room for slow
+ * agents and for the requests of dead ones until user space times them out; a
+ * request whose REQUEST_PROBES slots are all taken is not timed and
+ * WALK_REQUESTS_MAP_FULL counts it.
  */
-#define REQUESTS_MAX 65536
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, REQUESTS_MAX);
-	__type(key, struct request_key);
-	__type(value, struct request_info);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, REQUEST_SLOTS);
+	__type(key, __u32);
+	__type(value, struct request_slot);
 } requests SEC(".maps");
 
 /* Processing-time histograms by the responding agent's type. */

@@ -37,27 +37,52 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 {
 	struct request_key k = {
 	    .responder_tgid = who >> 32, .requester = (__u32)who, .sequence = sequence};
-	if (what & TRACK_RECEIVED) {
-		struct request_info v = {.received_ns = now,
-					 .responder_type = (what >> TRACK_TYPE_SHIFT) & 0x3f};
+	__u32 first = request_slot_of(&k);
 
-		if (bpf_map_update_elem(&requests, &k, &v, BPF_ANY))
-			count_walk_event(WALK_REQUESTS_MAP_FULL, 1);
+	if (what & TRACK_RECEIVED) {
+		for (__u32 i = 0; i < REQUEST_PROBES; i++) {
+			__u32 index = (first + i) & (REQUEST_SLOTS - 1);
+			struct request_slot *s = bpf_map_lookup_elem(&requests, &index);
+
+			if (!s || __sync_val_compare_and_swap(&s->received_ns, 0, 1) != 0)
+				continue;
+			s->key = k;
+			s->responder_type = (what >> TRACK_TYPE_SHIFT) & 0x3f;
+			/* Live from here. x86 makes stores visible in program order, so readers
+			 * that see received_ns see the key: a compiler barrier is enough, and
+			 * saves a second locked instruction per request. */
+			asm volatile("" ::: "memory");
+			*(volatile __u64 *)&s->received_ns = now > 1 ? now : 2;
+			return 0;
+		}
+		count_walk_event(WALK_REQUESTS_MAP_FULL, 1);
 		return 0;
 	}
-	struct request_info *v = bpf_map_lookup_elem(&requests, &k);
+	for (__u32 i = 0; i < REQUEST_PROBES; i++) {
+		__u32 index = (first + i) & (REQUEST_SLOTS - 1);
+		struct request_slot *s = bpf_map_lookup_elem(&requests, &index);
 
-	if (!v)
+		if (!s)
+			continue;
+		__u64 received = s->received_ns;
+
+		if (received <= 1 || s->key.sequence != k.sequence ||
+		    s->key.requester != k.requester || s->key.responder_tgid != k.responder_tgid)
+			continue;
+		/* Read before the slot is freed: a new request may take it at once. */
+		__u32 type = s->responder_type < AGENT_TYPE_SLOTS ? s->responder_type : 0;
+
+		/* Whoever frees it (this reply, a duplicate, user space's expiry) counts it. */
+		if (__sync_val_compare_and_swap(&s->received_ns, received, 0) != received)
+			return 0;
+		__u64 took = now > received ? now - received : 0;
+		struct histogram *h = bpf_map_lookup_elem(&processing, &type);
+
+		if (h) {
+			h->buckets[clamp_bucket(latency_bucket_of(took))] += 1;
+			h->sum += took;
+		}
 		return 0;
-	__u64 took = now > v->received_ns ? now - v->received_ns : 0;
-	__u32 type = v->responder_type < AGENT_TYPE_SLOTS ? v->responder_type : 0;
-
-	bpf_map_delete_elem(&requests, &k);
-	struct histogram *h = bpf_map_lookup_elem(&processing, &type);
-
-	if (h) {
-		h->buckets[clamp_bucket(latency_bucket_of(took))] += 1;
-		h->sum += took;
 	}
 	return 0;
 }

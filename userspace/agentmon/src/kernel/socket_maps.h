@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "base/result.h"
 #include "kernel/bpf_handles.h"
 #include "kernel/bpf_program_ref.h"
+#include "kernel/request_table.h"
 #include "kernel/socket_reading.h"
 
 struct socket_trace;
@@ -73,6 +75,7 @@ class SocketMaps {
     Logger& log_;
     std::vector<Link> links_;
     std::vector<std::string> pinned_;  // unpinned on destruction: pins outlive nothing
+    std::optional<RequestTable> requests_;
     int ncpus_ = 1;
 };
 
