@@ -124,7 +124,7 @@ enum walk_event {
 	WALK_WATCHED_FULL,	  /* a new agent task not watched: the watched map is full */
 	WALK_RCVQ_DROPS,	  /* packets the kernel dropped from agents' receive queues */
 	WALK_SPOOFED_SOURCE,	  /* a frame whose header source is not the sending agent's type */
-	WALK_REQUESTS_MAP_FULL,	  /* a request not timed: its slots in the requests table are taken */
+	WALK_REQUESTS_MAP_FULL, /* a request not timed: its slots in the requests table are taken */
 	WALK_INTRUDERS_MAP_FULL, /* a non-agent's frame not attributed: the intruders map is full */
 	WALK_EVENT_COUNT,
 };
@@ -167,8 +167,8 @@ struct request_slot {
 
 static inline __u32 request_slot_of(const struct request_key *k)
 {
-	__u64 h = (k->sequence ^ ((__u64)k->requester << 32 | k->responder_tgid)) *
-		  0x9E3779B97F4A7C15ull;
+	__u64 h =
+	    (k->sequence ^ ((__u64)k->requester << 32 | k->responder_tgid)) * 0x9E3779B97F4A7C15ull;
 
 	return (__u32)(h >> 32) & (REQUEST_SLOTS - 1);
 }
