@@ -148,7 +148,11 @@ def bpftrace_observer(program):
         yield proc.pid
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # seen with bpftrace 0.17: it hangs detaching
+            proc.kill()
+            proc.communicate()
 
 
 OBSERVERS = {
