@@ -14,7 +14,7 @@
 #ifndef AGENTMON_FRAME_WALK_BPF_H
 #define AGENTMON_FRAME_WALK_BPF_H
 
-#include "socket_maps.bpf.h"
+#include "socket_signals.bpf.h"
 
 const volatile struct frame_spec spec = {};
 
@@ -68,6 +68,7 @@ struct walk_ctx {
 	__u32 win_len; /* valid bytes in the window */
 	__u8 carrier, direction;
 	__u64 now;
+	struct pending *pending; /* this direction's per-call sums */
 	struct frame_memo memo;
 	__u32 tgid;	 /* the process sending or receiving */
 	__u32 self_id;	 /* its agent id, 0 until discovery identified it */
@@ -148,7 +149,8 @@ static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
 					  (c->direction == DIR_RECEIVED ? TRACK_RECEIVED : 0) |
 					  (c->self_type & 0x1f) << TRACK_SELF_TYPE_SHIFT,
 				      c->now);
-	count_frame(&f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency, &c->memo);
+	count_frame(c->pending, &f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency,
+		    &c->memo);
 }
 
 static __always_inline void advance(struct walk_ctx *c, __u32 n)
@@ -315,6 +317,17 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 	return 0;
 }
 
+/* Bytes the walker cannot follow (step budget, iovec count): counted, and the
+ * stream's next frame is found by scanning for its magic. */
+static __always_inline void truncate_walk(struct walk_state *st)
+{
+	count_walk_event(WALK_TRUNCATED, 1);
+	st->need = 0;
+	st->have = 0;
+	st->resync = 1;
+	st->window = 0;
+}
+
 /* Walks one contiguous user buffer. */
 static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len)
 {
@@ -323,13 +336,8 @@ static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len
 	c->win_off = 0;
 	c->win_len = 0;
 	bpf_loop(MAX_WALK_STEPS, walk_step, c, 0);
-	if (c->left) {
-		count_walk_event(WALK_TRUNCATED, 1);
-		c->st->need = 0;
-		c->st->have = 0;
-		c->st->resync = 1;
-		c->st->window = 0;
-	}
+	if (c->left)
+		truncate_walk(c->st);
 }
 
 #endif /* AGENTMON_FRAME_WALK_BPF_H */

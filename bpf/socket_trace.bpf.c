@@ -29,7 +29,8 @@ const volatile char comm_prefix[16] = "AG_";
 #define SOCK_STREAM 1
 #define SOCK_DGRAM  2
 #define MSG_PEEK    2
-#define MAX_IOVECS  16
+/* The kernel's own limit (UIO_MAXIOV): every iovec of a valid call is walked. */
+#define MAX_IOVECS  1024
 
 /* Per socket: one walk state per direction, the drop count last seen, and whether
  * the process at the other end (Unix stream) is an agent. */
@@ -193,6 +194,8 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 		return;
 	}
 	bpf_loop(MAX_IOVECS, walk_iovec, &x, 0);
+	if (x.left && x.count > MAX_IOVECS)
+		truncate_walk(c->st); /* bytes in iovecs past the limit: not walked */
 }
 
 static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
@@ -225,9 +228,10 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	    .now = bpf_ktime_get_ns(),
 	    .tgid = pid_tgid >> 32,
 	    .self_id = self->agent_id,
+	    .pending = bpf_map_lookup_elem(&pending, &dir),
 	};
 
-	if (!cs || !c.win) {
+	if (!cs || !c.win || !c.pending) {
 		count_walk_event(WALK_CONN_STATE_FAILED, 1);
 		return;
 	}
@@ -246,7 +250,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 		cs->drops_seen = drops;
 	}
 	walk_syscall(&c, ret);
-	flush_pending(direction);
+	flush_pending(c.pending);
 	if (direction == DIR_RECEIVED) {
 		cs->owner_tgid = c.tgid;
 		sync_backlog(sk, cs);

@@ -21,9 +21,15 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm
                systemd dpkg-dev binutils podman runc mmdebstrap qemu-system-x86 busybox-static)
 
+# The socket benchmark's floor and peer observers (scripts/bench-socket.sh).
+bench_packages=(bpftrace)
+
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
   wanted+=("${test_packages[@]}")
+fi
+if [[ "${1:-}" == "--with-bench" ]]; then
+  wanted+=("${bench_packages[@]}")
 fi
 
 # kubectl renders deploy/k8s (kubectl kustomize). Any kubectl will do: Debian's

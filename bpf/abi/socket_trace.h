@@ -124,7 +124,7 @@ enum walk_event {
 	WALK_WATCHED_FULL,	  /* a new agent task not watched: the watched map is full */
 	WALK_RCVQ_DROPS,	  /* packets the kernel dropped from agents' receive queues */
 	WALK_SPOOFED_SOURCE,	  /* a frame whose header source is not the sending agent's type */
-	WALK_REQUESTS_MAP_FULL,	  /* a request not timed: the requests map is full */
+	WALK_REQUESTS_MAP_FULL, /* a request not timed: its slots in the requests table are taken */
 	WALK_INTRUDERS_MAP_FULL, /* a non-agent's frame not attributed: the intruders map is full */
 	WALK_EVENT_COUNT,
 };
@@ -139,23 +139,39 @@ struct watched_task {
 #define WATCHED_FROM_FORK   2 /* added by the kernel as a thread or child of an agent */
 
 /*
- * Requests received by an agent and not answered yet (hash map `requests`). The
- * reply is the frame the same process sends with the REPLY flag, to the requester,
- * carrying the request's sequence; its send time minus the request's receive time
- * is the agent's processing time. User space removes entries older than the
- * request timeout and counts them as unanswered.
+ * Requests received by an agent and not answered yet (array `requests`, an
+ * open-addressed table: a hash map's update and delete cost ~100 ns each, paid on
+ * every request and reply). The reply is the frame the same process sends with the
+ * REPLY flag, to the requester, carrying the request's sequence; its send time
+ * minus the request's receive time is the agent's processing time. A request takes
+ * the first free slot of REQUEST_PROBES from request_slot_of(key); received_ns is
+ * the slot's state, changed only by compare-and-swap: 0 free, 1 being written,
+ * otherwise live. User space frees live slots older than the request timeout and
+ * counts them as unanswered (the table is mmapped).
  */
+#define REQUEST_SLOTS  65536 /* a power of two */
+#define REQUEST_PROBES 4
+
 struct request_key {
 	__u32 responder_tgid; /* the process that received the request */
 	__u32 requester;      /* the request's source agent id */
 	__u64 sequence;
 };
 
-struct request_info {
-	__u64 received_ns;    /* bpf_ktime_get_ns() at receipt */
+struct request_slot {
+	struct request_key key;
+	__u64 received_ns;    /* bpf_ktime_get_ns() at receipt; 0 free, 1 being written */
 	__u32 responder_type; /* agent type of the request's target */
 	__u32 pad;
 };
+
+static inline __u32 request_slot_of(const struct request_key *k)
+{
+	__u64 h =
+	    (k->sequence ^ ((__u64)k->requester << 32 | k->responder_tgid)) * 0x9E3779B97F4A7C15ull;
+
+	return (__u32)(h >> 32) & (REQUEST_SLOTS - 1);
+}
 
 /* Frames an agent received from a process that is not an agent (hash `intruders`):
  * never counted as agent traffic. Unix stream sockets carry the peer's pid. */

@@ -148,3 +148,15 @@ TEST_CASE("closest_key finds near misses only") {
     CHECK(closest_key("tik", config_keys()) == std::optional<std::string>("tick"));
     CHECK_FALSE(closest_key("zzzzzzzz", config_keys()).has_value());
 }
+
+TEST_CASE("agent_path switches the agent state path; anything but a bool is named") {
+    Config config;
+    CHECK(config.agent_path);
+    std::vector<std::string> problems;
+    apply_config_json(R"({"agent_path": false})", config, problems);
+    CHECK(problems.empty());
+    CHECK_FALSE(config.agent_path);
+    auto bad = problems_of(R"({"agent_path": "off"})");
+    REQUIRE(bad.size() == 1);
+    CHECK(starts_with(bad[0], "agent_path: expected true or false"));
+}

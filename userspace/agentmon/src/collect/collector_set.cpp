@@ -56,12 +56,15 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
         } else
             log.error("ring path disabled", {{"error", ring.error().message}});
     }
-    auto agents = AgentCollector::create(config, tasks, signals, log);
-    if (agents)
-        set->push_back(std::move(agents).value());
-    else
-        log.error("agent state path disabled: no agent_status, CPU, run-queue or health metrics",
-                  {{"error", agents.error().message}});
+    if (config.agent_path) {
+        auto agents = AgentCollector::create(config, tasks, signals, log);
+        if (agents)
+            set->push_back(std::move(agents).value());
+        else
+            log.error(
+                "agent state path disabled: no agent_status, CPU, run-queue or health metrics",
+                {{"error", agents.error().message}});
+    }
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
     return set;

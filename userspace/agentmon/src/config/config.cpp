@@ -65,8 +65,8 @@ std::vector<std::string> Config::validate() const {
 
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = [] {
-        std::vector<std::string> k = {"listen",     "tick",    "log_level",
-                                      "log_format", "pin_dir", "ring_path"};
+        std::vector<std::string> k = {"listen",  "tick",      "log_level", "log_format",
+                                      "pin_dir", "ring_path", "agent_path"};
         k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
         return k;
     }();
@@ -189,6 +189,13 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     if (doc.contains("pin_dir")) {
         if (auto text_value = string_field(doc, "pin_dir", "/sys/fs/bpf/agentmon", problems))
             config.pin_dir = *text_value;
+    }
+    if (doc.contains("agent_path")) {
+        if (doc.at("agent_path").is_boolean())
+            config.agent_path = doc.at("agent_path").get<bool>();
+        else
+            problems.push_back("agent_path: expected true or false, got " +
+                               doc.at("agent_path").dump());
     }
     apply_socket_config(doc, config.socket, problems);
     apply_ring_config(doc, config.ring, problems);

@@ -43,6 +43,9 @@ struct Config {
     std::string pin_dir = "/sys/fs/bpf/agentmon";
     SocketConfig socket;  // frame spec, agent rules, registry, buckets, series budget
     RingConfig ring;      // shared-memory rings (uses socket's frame spec, rules, registry)
+    // "agent_path": false runs without the agent state path (its scheduler hooks):
+    // the transport paths' cost can then be measured on their own.
+    bool agent_path = true;
 
     // Semantic checks; each message starts with the field name ("tick: ...").
     std::vector<std::string> validate() const;

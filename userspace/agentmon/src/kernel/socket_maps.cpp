@@ -86,6 +86,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
+    auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
+    if (!requests) return requests.error();
+    maps->requests_.emplace(std::move(requests).value());
     if (Status st = maps->skel_.attach_all(log); !st) return st.error();
     return maps;
 }
@@ -242,27 +245,8 @@ std::map<std::uint32_t, backlog> SocketMaps::read_backlog(const std::set<std::ui
 
 Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
                                    std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered) {
-    const int fd = bpf_map__fd(skel_->maps.requests);
     const std::uint64_t now = static_cast<std::uint64_t>(monotonic_seconds() * 1e9);
-    std::vector<request_key> expired;
-    request_key key{}, next{};
-    const void* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-        key = next;
-        prev = &key;
-        request_info info{};
-        if (bpf_map_lookup_elem(fd, &key, &info)) continue;  // answered meanwhile
-        if (info.received_ns + timeout_ns > now) continue;
-        expired.push_back(key);
-        // Counted only if this delete wins over the reply's: a late reply that
-        // deleted it first was answered.
-    }
-    for (const auto& k : expired) {
-        request_info info{};
-        if (bpf_map_lookup_and_delete_elem(fd, &k, &info) == 0 &&
-            info.responder_type < AGENT_TYPE_SLOTS)
-            unanswered[info.responder_type] += 1;
-    }
+    requests_->expire(now, timeout_ns, unanswered);
     return Status::success();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "base/result.h"
 #include "kernel/bpf_program_ref.h"
 #include "kernel/bpf_skeleton.h"
+#include "kernel/request_table.h"
 #include "kernel/socket_reading.h"
 
 struct socket_trace;
@@ -68,6 +70,7 @@ class SocketMaps {
     explicit SocketMaps(Skel skel);
 
     Skel skel_;
+    std::optional<RequestTable> requests_;
     int ncpus_ = 1;
 };
 

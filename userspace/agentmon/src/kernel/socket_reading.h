@@ -18,6 +18,16 @@ static_assert(sizeof(frame_key) == 16, "frame_key layout shared with bpf/socket_
 static_assert(sizeof(frame_counts) == 16, "frame_counts layout shared with the BPF side");
 static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout shared");
 static_assert(sizeof(watched_task) == 8, "watched_task layout shared with the BPF side");
+static_assert(sizeof(intruder_key) == 16, "intruder_key layout shared with the BPF side");
+static_assert(sizeof(backlog) == 16, "backlog layout shared with the BPF side");
+// The kernel indexes its histogram arrays with these: a changed enum changes the maps.
+static_assert(CARRIER_UNIX == 0 && CARRIER_DGRAM == 1 && CARRIER_TCP == 2 && CARRIER_RING == 3 &&
+                  CARRIER_COUNT == 4,
+              "carrier numbering shared with the BPF side (latency_index, size_index)");
+static_assert(DIR_SENT == 0 && DIR_RECEIVED == 1 && DIR_COUNT == 2,
+              "direction numbering shared with the BPF side");
+static_assert(LATENCY_SLOTS == 29 * 29 * 4 && SIZE_SLOTS == 16 * 4 * 2,
+              "histogram array sizes shared with the BPF side");
 
 struct FrameCountEntry {
     frame_key key{};

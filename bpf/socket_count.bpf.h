@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The socket path's per-frame accounting: frames, bytes, size and latency
+ * histograms, and the decoder's own events. Everything a frame costs here is paid
+ * 6 million times a second at 64 frames per write, so the common frame touches no
+ * map: its counts go to the call's pending table (flushed once per call and key)
+ * and its latency to a histogram already looked up for its agent pair.
+ */
+#ifndef AGENTMON_SOCKET_COUNT_BPF_H
+#define AGENTMON_SOCKET_COUNT_BPF_H
+
+#include "socket_maps.bpf.h"
+#include "lib/hist_bucket.bpf.h"
+#include "lib/lookup_or_init.bpf.h"
+
+static __always_inline void count_walk_event(__u32 event, __u64 n)
+{
+	__u64 *value = bpf_map_lookup_elem(&walk_events, &event);
+
+	if (value)
+		*value += n;
+}
+
+static __always_inline void count_syscall_error(__u32 err, __u32 carrier, __u32 direction)
+{
+	__u32 slot = syscall_error_index(err, carrier, direction);
+	__u64 *value = bpf_map_lookup_elem(&syscall_errors, &slot);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline __u32 agent_type(__u32 id)
+{
+	if (id < AGENT_ID_TYPE_MAX) {
+		__u32 *type = bpf_map_lookup_elem(&agent_type_of, &id);
+
+		return type && *type < AGENT_TYPE_SLOTS ? *type : 0;
+	}
+	return (id - 1) % 28 + 1;
+}
+
+/*
+ * Global (not inlined) so the verifier checks each search once, on its own: its
+ * result is then an unknown scalar to the callers, instead of one caller state per
+ * possible bucket, which multiplied the walker's states past the verifier's limit.
+ */
+__noinline __u32 latency_bucket_of(__u64 ns)
+{
+	return bucket_of(ns, latency_bounds_ns, latency_bound_count);
+}
+
+__noinline __u32 size_bucket_of(__u64 bytes)
+{
+	return bucket_of(bytes, size_bounds_bytes, size_bound_count);
+}
+
+static __always_inline struct histogram *size_histogram_of(const struct frame_key *key)
+{
+	__u32 msg_type = key->msg_type < MSG_TYPE_SLOTS ? key->msg_type : 0;
+	__u32 index = size_index(msg_type, key->carrier & 3, key->direction & 1);
+
+	return bpf_map_lookup_elem(&sizes, &index);
+}
+
+/*
+ * Moves a slot's run of frames in one size bucket into the sizes map. Global, like
+ * flush_slot, so the verifier checks these once on their own: inlined in the walker
+ * their branches multiplied its states past the verifier's limit.
+ */
+__noinline int flush_size_run(struct pending_slot *s)
+{
+	if (!s)
+		return 0;
+	struct histogram *h = size_histogram_of(&s->key);
+
+	if (h)
+		h->buckets[clamp_bucket(s->size_bucket)] += s->size_run;
+	s->size_run = 0;
+	return 0;
+}
+
+/* Moves a slot's sums into the frames and sizes maps and empties it. */
+__noinline int flush_slot(struct pending_slot *s)
+{
+	if (!s)
+		return 0;
+	struct frame_counts zero = {};
+	struct frame_counts *counts = lookup_or_init(&frames, &s->key, &zero);
+
+	if (counts) {
+		counts->frames += s->frames;
+		counts->bytes += s->bytes;
+	} else {
+		count_walk_event(WALK_FRAMES_MAP_FULL, s->frames);
+	}
+	/* The size histogram's sum is the slot's bytes: added once, here. */
+	struct histogram *h = size_histogram_of(&s->key);
+
+	if (h) {
+		h->buckets[clamp_bucket(s->size_bucket)] += s->size_run;
+		h->sum += s->bytes;
+	}
+	s->size_run = 0;
+	s->frames = 0;
+	s->bytes = 0;
+	return 0;
+}
+
+/* At the end of every call: nothing waits in the table between calls. */
+static __always_inline void flush_pending(struct pending *p)
+{
+	for (int i = 0; i < PENDING_SLOTS; i++)
+		if (p->slot[i].frames)
+			flush_slot(&p->slot[i]);
+}
+
+static __always_inline int same_key(const struct frame_key *a, const struct frame_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1];
+}
+
+/*
+ * What the previous frame of the same call resolved: frames of one stream mostly
+ * share a size and an agent pair, and their latencies fall in the same bucket or
+ * next to it, so most frames skip the searches and lookups.
+ */
+struct frame_memo {
+	__u32 len;
+	__u32 size_bucket;
+	__u32 source, target;
+	struct histogram *latency; /* this pair's histogram, NULL until resolved */
+	__u32 latency_bucket;
+	__u32 pad;
+};
+
+/* The latency bucket, trying the previous frame's first. */
+static __always_inline __u32 latency_bucket(__u64 ns, __u32 last)
+{
+	__u32 b = clamp_bucket(last);
+
+	if (in_bucket(ns, b, latency_bounds_ns, latency_bound_count))
+		return b;
+	return latency_bucket_of(ns);
+}
+
+/* Accounts one complete frame into the call's pending table `p`. The slot is
+ * chosen by message type first: on one connection (one source and target) the
+ * types of a batch then never share a slot. */
+static __always_inline void count_frame(struct pending *p, const struct frame_key *key, __u32 len,
+					__u64 latency_ns, int has_latency, struct frame_memo *memo)
+{
+	struct pending_slot *s =
+	    &p->slot[(key->msg_type + key->target * 3 + key->source * 5) & (PENDING_SLOTS - 1)];
+
+	if (s->frames && !same_key(&s->key, key))
+		flush_slot(s);
+	if (!s->frames)
+		s->key = *key;
+	s->frames += 1;
+	s->bytes += len;
+	if (memo->len != len) {
+		memo->len = len;
+		memo->size_bucket = size_bucket_of(len);
+	}
+	if (s->size_run && s->size_bucket != memo->size_bucket)
+		flush_size_run(s);
+	s->size_bucket = memo->size_bucket;
+	s->size_run += 1;
+	if (!has_latency)
+		return;
+	if (!memo->latency || memo->source != key->source || memo->target != key->target) {
+		memo->source = key->source;
+		memo->target = key->target;
+		memo->latency = bpf_map_lookup_elem(
+		    &latency, &(__u32){latency_index(agent_type(key->source),
+						     agent_type(key->target), key->carrier)});
+		if (!memo->latency)
+			return;
+	}
+	memo->latency_bucket = latency_bucket(latency_ns, memo->latency_bucket);
+	memo->latency->buckets[clamp_bucket(memo->latency_bucket)] += 1;
+	memo->latency->sum += latency_ns;
+}
+
+#endif /* AGENTMON_SOCKET_COUNT_BPF_H */
