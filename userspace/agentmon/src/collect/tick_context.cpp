@@ -1,0 +1,14 @@
+#include "collect/tick_context.h"
+
+#include "metrics/socket_metrics.h"
+
+namespace agentmon {
+
+TickContext::TickContext(const Config& config)
+    : registry(config.socket.agents),
+      budget(std::make_shared<SeriesBudget>(config.socket.series_budget,
+                                            config.socket.series_budget_default)) {}
+
+void TickContext::end_tick(SnapshotBuilder&) const {}
+
+}  // namespace agentmon
