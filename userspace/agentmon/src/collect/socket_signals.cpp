@@ -33,7 +33,7 @@ void SocketSignals::post(const SocketReading& reading, AgentSignalBoard& board) 
         HealthInputs& in = board.by_agent[agent];
         in.queue_depth =
             in.queue_depth.value_or(0) + static_cast<double>(std::max<std::int64_t>(packets, 0));
-        const std::uint32_t type = registry_.type_of(agent);
+        const std::uint32_t type = context_.registry.type_of(agent);
         if (type < AGENT_TYPE_SLOTS)
             in.unanswered_requests = static_cast<double>(reading.unanswered[type] - oldest[type]);
         if (auto sent = sent_.find(agent); sent != sent_.end())

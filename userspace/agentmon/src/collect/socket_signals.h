@@ -31,7 +31,6 @@ class SocketSignals {
     std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>> errors_before_;
     // Unanswered requests by type, as of each of the last ticks (a 30 s window).
     std::deque<std::pair<double, std::array<std::uint64_t, AGENT_TYPE_SLOTS>>> unanswered_window_;
-    AgentRegistry registry_;
 };
 
 }  // namespace agentmon
