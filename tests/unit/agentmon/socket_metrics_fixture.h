@@ -108,6 +108,8 @@ inline SocketReading second_reading() {
 inline Snapshot build(SocketMetrics& metrics, const SocketReading& reading) {
     SnapshotBuilder builder;
     metrics.build(reading, builder);
+    // What the collection loop appends at the end of the tick (TickContext::end_tick).
+    emit_series_dropped(*metrics.budget(), budgeted_families(), builder);
     return std::move(builder).build();
 }
 

@@ -39,6 +39,8 @@ std::string render(SocketMetrics& metrics, const SocketReading& r) {
 std::vector<MetricFamily> families_of(SocketMetrics& metrics, const SocketReading& r) {
     SnapshotBuilder out;
     metrics.build(r, out);
+    // What the collection loop appends at the end of the tick (TickContext::end_tick).
+    emit_series_dropped(*metrics.budget(), budgeted_families(), out);
     return std::move(out).build().families;
 }
 

@@ -91,3 +91,20 @@ TEST_CASE("socket signals: unanswered requests resolve the agent id through the 
     REQUIRE(context.signals->by_agent.count(4242));
     CHECK(context.signals->by_agent[4242].unanswered_requests == doctest::Approx(3));
 }
+
+TEST_CASE("series budget: the ring path's drops are reported with the socket path off") {
+    Config config;
+    config.socket.series_budget["agent_transport_messages_total"] = 1;
+    auto context = std::make_shared<TickContext>(config);
+    Exporter exporter(test_build());
+    std::vector<std::unique_ptr<Collector>> collectors;
+    collectors.push_back(std::make_unique<RingOnlyCollector>(context));
+    std::ostringstream sink;
+    Logger log(LogLevel::error, LogFormat::text, sink);
+    CollectionLoop loop(collectors, context, exporter, log, std::chrono::seconds(1));
+    loop.tick_once();
+    const auto text = exporter.render_metrics();
+    // Two rings in two directions are four label sets: one admitted, three folded.
+    CHECK(text.find("agentmon_series_dropped_total{family=\"agent_transport_messages_total\"} 3") !=
+          std::string::npos);
+}

@@ -9,6 +9,10 @@ TickContext::TickContext(const Config& config)
       budget(std::make_shared<SeriesBudget>(config.socket.series_budget,
                                             config.socket.series_budget_default)) {}
 
-void TickContext::end_tick(SnapshotBuilder&) const {}
+void TickContext::end_tick(SnapshotBuilder& out) const {
+    // Here, not in one path's metrics: with the socket path off, the ring path's
+    // drops were never reported.
+    emit_series_dropped(*budget, budgeted_families(), out);
+}
 
 }  // namespace agentmon

@@ -236,16 +236,6 @@ void SocketMetrics::self_metrics(const SocketReading& now, SnapshotBuilder& out)
                     "Events of the in-kernel frame decoder: malformed input, truncated walks, "
                     "full maps, unreadable buffers.",
                     count, {{"event", event}});
-    // Every budgeted family, 0 until it overflows, so an alert on increase() has
-    // its series before the first drop. Sorted by family name.
-    std::map<std::string, double> dropped;
-    for (const auto& family : budgeted_families()) dropped[family] = 0;
-    for (const auto& [family, count] : budget_->dropped()) dropped[family] = double(count);
-    for (const auto& [family, count] : dropped)
-        out.counter("agentmon_series_dropped_total",
-                    "Distinct label sets folded into a family's overflow series by the series "
-                    "budget.",
-                    count, {{"family", family}});
 }
 
 }  // namespace agentmon
