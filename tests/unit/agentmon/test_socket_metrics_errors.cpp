@@ -67,7 +67,7 @@ TEST_CASE("a budget of one folds the second label set into overflow and counts i
     r.frames = {frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),
                 frames(3, 1, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 7, 1176)};
     const LabelSet overflow =
-        transport("overflow", "overflow", "overflow", "overflow", "overflow", "overflow");
+        transport("overflow", "overflow", "overflow", "overflow", "unix", "sent");
     // Twice: the same set stays folded and is counted once.
     for (int tick = 0; tick < 2; ++tick) {
         CAPTURE(tick);

@@ -109,7 +109,7 @@ TEST_CASE("the overflow series only grows while new label sets keep arriving") {
     auto m = make(SeriesBudget({{"agent_transport_messages_total", 1}}));
     const std::map<std::string, std::string> overflow = {
         {"source_agent", "overflow"}, {"target_agent", "overflow"}, {"msg_type", "overflow"},
-        {"priority", "overflow"},     {"carrier", "overflow"},      {"direction", "overflow"}};
+        {"priority", "overflow"},     {"carrier", "unix"},          {"direction", "sent"}};
     SocketReading r;
     r.frames = {entry(10, 1, 1, CARRIER_UNIX, DIR_SENT, 5)};
     double last = 0;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "analytics/health.h"
+#include "base/log.h"
 #include "collect/discovery_collector.h"
 #include "config/config.h"
 #include "metrics/series_budget.h"
@@ -28,8 +29,9 @@ struct TickContext {
     // Clears what the last tick left on the signal board.
     void begin_tick() { signals->by_agent.clear(); }
     // Appends what belongs to the whole tick: agentmon_series_dropped_total for
-    // every budgeted family, whichever paths admitted through the budget.
-    void end_tick(SnapshotBuilder& out) const;
+    // every budgeted family, whichever paths admitted through the budget, and a
+    // log line for each family that overflowed for the first time.
+    void end_tick(SnapshotBuilder& out, Logger& log) const;
 };
 
 }  // namespace agentmon

@@ -41,7 +41,7 @@ void CollectionLoop::tick_once() {
                                            {"error", status.error().message}});
         }
     }
-    context_->end_tick(builder);
+    context_->end_tick(builder, log_);
     for (const auto& [name, cpu] : cpu_seconds_)
         builder.counter("agentmon_collector_cpu_seconds_total",
                         "CPU time (user and system) the collection thread spent in each collector.",
