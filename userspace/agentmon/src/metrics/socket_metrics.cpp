@@ -1,5 +1,6 @@
 #include "metrics/socket_metrics.h"
 
+#include "metrics/family_table.h"
 #include "metrics/transport_families.h"
 
 #include <algorithm>
@@ -47,13 +48,12 @@ constexpr ErrorEvent kErrorEvents[] = {{WALK_MALFORMED, "MALFORMED"},
 }  // namespace
 
 const std::vector<std::string>& budgeted_families() {
-    static const std::vector<std::string> families = {
-        "agent_transport_messages_total",  "agent_transport_bytes_total",
-        "agent_transport_latency_seconds", "agent_transport_message_size_bytes",
-        "agent_transport_throughput_mps",  "message_flow_matrix",
-        "agent_transport_errors_total",    "agent_transport_would_block_total",
-        "agent_processing_time_seconds",   "agent_unanswered_requests_total",
-        "agent_messages_processed_total",  "agent_unauthorized_frames_total"};
+    static const std::vector<std::string> families = [] {
+        std::vector<std::string> names;
+        for (const auto& f : metric_families())
+            if (f.budget == FamilyBudget::transport) names.emplace_back(f.name);
+        return names;
+    }();
     return families;
 }
 

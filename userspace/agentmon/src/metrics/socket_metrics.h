@@ -19,7 +19,8 @@
 
 namespace agentmon {
 
-// The families SocketMetrics passes through the series budget: the names a config's
+// The families the socket and ring paths pass through the tick context's series
+// budget (FamilyBudget::transport in the family table): the names a config's
 // "series_budget" may list.
 const std::vector<std::string>& budgeted_families();
 
