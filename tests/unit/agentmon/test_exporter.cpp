@@ -47,7 +47,8 @@ TEST_CASE("one tick publishes every collector's families and counts a failing co
     collectors.push_back(std::make_unique<FakeCollector>(true));
     std::ostringstream sink;
     Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, exporter, log, std::chrono::seconds(1));
+    CollectionLoop loop(collectors, std::make_shared<TickContext>(Config{}), exporter, log,
+                        std::chrono::seconds(1));
     loop.tick_once();
 
     CHECK(exporter.ready());
@@ -65,7 +66,8 @@ TEST_CASE("the loop thread ticks until stopped") {
     auto* fake = static_cast<FakeCollector*>(collectors.back().get());
     std::ostringstream sink;
     Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, exporter, log, std::chrono::milliseconds(100));
+    CollectionLoop loop(collectors, std::make_shared<TickContext>(Config{}), exporter, log,
+                        std::chrono::milliseconds(100));
     loop.start();
     std::this_thread::sleep_for(std::chrono::milliseconds(350));
     loop.stop();

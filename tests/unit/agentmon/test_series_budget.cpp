@@ -1,5 +1,6 @@
 // The series budget: first-seen label sets keep their series, later ones fold into
-// one overflow series, and each distinct folded set is counted once.
+// one overflow series per carrier and direction, and each distinct folded set is
+// counted once.
 #include <doctest/doctest.h>
 
 #include "metrics/series_budget.h"
@@ -13,7 +14,7 @@ LabelSet pair(const std::string& source, const std::string& target) {
 }
 
 const LabelSet kOverflow = {
-    {"source_agent", "overflow"}, {"target_agent", "overflow"}, {"carrier", "overflow"}};
+    {"source_agent", "overflow"}, {"target_agent", "overflow"}, {"carrier", "unix"}};
 
 }  // namespace
 
@@ -76,7 +77,21 @@ TEST_CASE("the default budget holds a 28-type full mesh of the reference bus's m
     CHECK(budget.dropped().at("agent_transport_messages_total") == 0);
 }
 
-TEST_CASE("overflow_of replaces every value") {
+TEST_CASE("overflow_of folds every value but carrier and direction") {
     CHECK(SeriesBudget::overflow_of(pair("A", "B")) == kOverflow);
+    CHECK(SeriesBudget::overflow_of({{"direction", "sent"}, {"msg_type", "TASK"}}) ==
+          LabelSet{{"direction", "sent"}, {"msg_type", "overflow"}});
     CHECK(SeriesBudget::overflow_of({}).empty());
+}
+
+TEST_CASE("the first fold of a family is reported once, for its log line") {
+    SeriesBudget budget({}, 1);
+    budget.admit("f", pair("A", "B"));
+    CHECK(budget.take_first_overflows().empty());
+    budget.admit("f", pair("A", "C"));
+    budget.admit("f", pair("A", "D"));
+    budget.admit("g", pair("A", "B"));
+    CHECK(budget.take_first_overflows() == std::vector<std::string>{"f"});
+    budget.admit("f", pair("A", "E"));
+    CHECK(budget.take_first_overflows().empty());
 }

@@ -38,20 +38,12 @@ HealthPenalties health_penalties(const HealthInputs& in);
 double health_score(const HealthInputs& in);
 
 // What collectors other than the agent collector know about agent instances, by
-// agent id: the socket path fills these (errors, queue depth, unanswered
-// requests, last send); the agent collector adds its own inputs and scores.
-// Collectors earlier in the tick write it, the agent collector reads it.
+// agent id: the transport paths fill these (errors, queue depth, unanswered
+// requests, last send); the agent collector adds its own inputs and scores. The
+// collection loop clears it at the start of every tick (TickContext), so no
+// writer has to know whether it runs first.
 struct AgentSignalBoard {
     std::map<std::uint32_t, HealthInputs> by_agent;
-    std::uint64_t tick = 0;  // the discovery scan the inputs belong to
-
-    // Every writer calls this first with the tick's discovery scan number: the
-    // first writer of a tick clears what the last tick left.
-    void begin_tick(std::uint64_t scan) {
-        if (scan == tick) return;
-        by_agent.clear();
-        tick = scan;
-    }
 };
 
 }  // namespace agentmon

@@ -57,14 +57,15 @@ int run_collector(const RunOptions& options, Logger& log) {
 
     // Destruction order on exit: HTTP server first (no more scrapes), then the loop
     // (joins its thread), then the collectors (detaching their BPF links).
-    auto collectors = create_collectors(config, log);
+    auto context = std::make_shared<TickContext>(config);
+    auto collectors = create_collectors(config, context, log);
     if (!collectors) {
         log.error("cannot start collectors", {{"error", collectors.error().message}});
         return 1;
     }
 
     Exporter exporter(build);
-    CollectionLoop loop(*collectors.value(), exporter, log, config.tick);
+    CollectionLoop loop(*collectors.value(), context, exporter, log, config.tick);
     auto server = HttpServer::create(config.listen, exporter, log);
     if (!server) {
         log.error("cannot start http server", {{"error", server.error().message}});

@@ -21,7 +21,9 @@ std::vector<BpfProgramRef> all_programs(const CollectorSet& collectors) {
 
 }  // namespace
 
-Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Logger& log) {
+Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
+                                                        std::shared_ptr<TickContext> context,
+                                                        Logger& log) {
     // Heap-allocated so the stats collector's view of the set stays valid when the
     // owner moves the pointer around.
     auto set = std::make_unique<CollectorSet>();
@@ -29,35 +31,29 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     // First of the BPF-path collectors: they read its scan in the same tick.
     auto discovery =
         std::make_unique<DiscoveryCollector>(ProcessDiscovery(config.socket.agent_rules));
-    auto tasks = discovery->view();
+    context->tasks = discovery->view();
     set->push_back(std::move(discovery));
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
-    std::shared_ptr<SeriesBudget> transport_budget;
-    // Health inputs the transport paths know about agents (queues, unanswered
-    // requests, last send), written before the agent collector reads them in the
-    // same tick.
-    auto signals = std::make_shared<AgentSignalBoard>();
+    // The transport paths leave health inputs (queues, unanswered requests, last
+    // send) on the context's signal board before the agent collector reads it.
     if (config.socket.enabled) {
-        auto socket = SocketCollector::create(config, tasks, log);
+        auto socket = SocketCollector::create(config, context, log);
         if (socket) {
-            transport_budget = (*socket)->budget();
-            (*socket)->set_signal_board(signals);
             set->push_back(std::move(socket).value());
         } else {
             log.error("socket path disabled", {{"error", socket.error().message}});
         }
     }
     if (config.ring.enabled) {
-        auto ring = RingCollector::create(config, tasks, transport_budget, log);
-        if (ring) {
-            (*ring)->set_signal_board(signals);
+        auto ring = RingCollector::create(config, context, log);
+        if (ring)
             set->push_back(std::move(ring).value());
-        } else
+        else
             log.error("ring path disabled", {{"error", ring.error().message}});
     }
     if (config.agent_path) {
-        auto agents = AgentCollector::create(config, tasks, signals, log);
+        auto agents = AgentCollector::create(config, context->tasks, context->signals, log);
         if (agents)
             set->push_back(std::move(agents).value());
         else

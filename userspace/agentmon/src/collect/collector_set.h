@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "collect/collector.h"
+#include "collect/tick_context.h"
 #include "config/config.h"
 
 namespace agentmon {
@@ -15,7 +16,10 @@ namespace agentmon {
 using CollectorSet = std::vector<std::unique_ptr<Collector>>;
 
 // The returned set must outlive nothing it is given; destroying it detaches every
-// BPF link the collectors hold.
-Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Logger& log);
+// BPF link the collectors hold. `context` is the loop's: the collectors read and
+// write it each tick.
+Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
+                                                        std::shared_ptr<TickContext> context,
+                                                        Logger& log);
 
 }  // namespace agentmon

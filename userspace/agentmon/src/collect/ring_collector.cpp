@@ -18,22 +18,18 @@ std::uint64_t monotonic_ns() {
 
 }  // namespace
 
-Result<std::unique_ptr<RingCollector>> RingCollector::create(
-    const Config& config, std::shared_ptr<const AgentTaskView> tasks,
-    std::shared_ptr<SeriesBudget> budget, Logger& log) {
+Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& config,
+                                                             std::shared_ptr<TickContext> context,
+                                                             Logger& log) {
     auto maps = RingReaderMaps::create(config.pin_dir, log);
     if (!maps) return maps.error();
-    if (!budget)
-        budget = std::make_shared<SeriesBudget>(config.socket.series_budget,
-                                                config.socket.series_budget_default);
-    RingMetrics metrics(AgentRegistry(config.socket.agents), config.socket.latency_buckets_seconds,
-                        std::move(budget));
+    RingMetrics metrics(context->registry, config.socket.latency_buckets_seconds, context->budget);
     RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log);
     log.info("ring path attached",
              {{"file_prefix", config.ring.file_prefix},
               {"sample_windows", std::to_string(config.ring.sample_windows)}});
     return std::unique_ptr<RingCollector>(
-        new RingCollector(std::move(maps).value(), std::move(tasks), std::move(tracker),
+        new RingCollector(std::move(maps).value(), std::move(context), std::move(tracker),
                           std::move(metrics), config.socket.frame_spec, log));
 }
 
@@ -67,7 +63,7 @@ RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) 
 
 Status RingCollector::collect(SnapshotBuilder& out) {
     std::set<std::uint32_t> pids;
-    for (const auto& [tid, task] : tasks_->tasks) pids.insert(task.pid);
+    for (const auto& [tid, task] : context_->tasks->tasks) pids.insert(task.pid);
     const auto targets = tracker_.discover(pids);
     auto reads = maps_->read(targets);
     if (!reads) return reads.error();
@@ -91,14 +87,11 @@ Status RingCollector::collect(SnapshotBuilder& out) {
     }
     tracker_.forget_closed();
     metrics_.build(observations, double(monotonic_ns()) * 1e-9, out);
-    if (board_) {
-        board_->begin_tick(tasks_->scans);
-        for (const auto& o : observations)
-            if (o.tick.error.empty()) {
-                auto& depth = board_->by_agent[o.consumer].queue_depth;
-                depth = depth.value_or(0) + double(o.tick.depth_frames);
-            }
-    }
+    for (const auto& o : observations)
+        if (o.tick.error.empty()) {
+            auto& depth = context_->signals->by_agent[o.consumer].queue_depth;
+            depth = depth.value_or(0) + double(o.tick.depth_frames);
+        }
     self_metrics(out, observations.size());
     return Status::success();
 }

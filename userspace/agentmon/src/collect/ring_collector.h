@@ -11,6 +11,7 @@
 #include "collect/collector.h"
 #include "collect/discovery_collector.h"
 #include "collect/ring_tracker.h"
+#include "collect/tick_context.h"
 #include "config/config.h"
 #include "kernel/ring_reader_maps.h"
 #include "metrics/ring_metrics.h"
@@ -19,25 +20,21 @@ namespace agentmon {
 
 class RingCollector : public Collector {
   public:
-    // `budget`: the series budget the socket path admits the same families through
-    // (nullptr when the socket path is off).
+    // Admits its label sets through the context's budget, the one the socket path
+    // uses, whether or not the socket path runs.
     static Result<std::unique_ptr<RingCollector>> create(const Config& config,
-                                                         std::shared_ptr<const AgentTaskView> tasks,
-                                                         std::shared_ptr<SeriesBudget> budget,
+                                                         std::shared_ptr<TickContext> context,
                                                          Logger& log);
 
     std::string_view name() const override { return "ring"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
-    // Where this collector adds the frames waiting in each agent's rings to its
-    // health inputs.
-    void set_signal_board(std::shared_ptr<AgentSignalBoard> board) { board_ = std::move(board); }
 
   private:
-    RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
+    RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<TickContext> context,
                   RingTracker tracker, RingMetrics metrics, FrameSpec spec, Logger& log)
         : maps_(std::move(maps)),
-          tasks_(std::move(tasks)),
+          context_(std::move(context)),
           tracker_(std::move(tracker)),
           metrics_(std::move(metrics)),
           spec_(std::move(spec)),
@@ -47,13 +44,12 @@ class RingCollector : public Collector {
     void self_metrics(SnapshotBuilder& out, std::size_t rings_read);
 
     std::unique_ptr<RingReaderMaps> maps_;
-    std::shared_ptr<const AgentTaskView> tasks_;
+    std::shared_ptr<TickContext> context_;  // tasks, registry, budget, signal board
     RingTracker tracker_;
     RingMetrics metrics_;
     FrameSpec spec_;
     Logger& log_;
     std::uint64_t torn_windows_ = 0, missed_reads_ = 0;
-    std::shared_ptr<AgentSignalBoard> board_;
 };
 
 }  // namespace agentmon

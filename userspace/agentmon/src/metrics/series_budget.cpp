@@ -1,5 +1,7 @@
 #include "metrics/series_budget.h"
 
+#include <utility>
+
 namespace agentmon {
 
 std::uint64_t SeriesBudget::hash(const LabelSet& labels) {
@@ -23,7 +25,8 @@ std::size_t SeriesBudget::limit(const std::string& family) const {
 
 LabelSet SeriesBudget::overflow_of(const LabelSet& labels) {
     LabelSet overflow = labels;
-    for (auto& [key, value] : overflow) value = kOverflowValue;
+    for (auto& [key, value] : overflow)
+        if (key != "carrier" && key != "direction") value = kOverflowValue;
     return overflow;
 }
 
@@ -36,8 +39,13 @@ LabelSet SeriesBudget::admit(const std::string& family, const LabelSet& labels) 
         admitted.insert(h);
         return labels;
     }
-    if (dropped_[family].insert(h).second) dropped_count_[family] += 1;
+    if (dropped_[family].insert(h).second && dropped_count_[family]++ == 0)
+        first_overflows_.push_back(family);
     return overflow_of(labels);
+}
+
+std::vector<std::string> SeriesBudget::take_first_overflows() {
+    return std::exchange(first_overflows_, {});
 }
 
 void emit_series_dropped(const SeriesBudget& budget, const std::vector<std::string>& families,

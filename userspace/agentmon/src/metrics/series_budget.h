@@ -2,7 +2,9 @@
 // A per-family limit on label sets (config "series_budget"). Label sets first seen
 // keep their series for the collector's life, so a series never flaps in and out
 // between ticks; past the limit, new label sets fold into one overflow series
-// whose every label is "overflow", and each distinct label set folded is counted
+// whose labels are "overflow" except carrier and direction, which are kept (so
+// per-carrier and per-direction totals stay exact, and the socket and ring paths
+// never fold into the same series), and each distinct label set folded is counted
 // once in agentmon_series_dropped_total{family}.
 //
 // Counters stay monotonic through the fold: a label set is admitted or folded for
@@ -45,8 +47,12 @@ class SeriesBudget {
     // Distinct label sets folded so far, for every family that asked (0 included).
     const std::map<std::string, std::uint64_t>& dropped() const { return dropped_count_; }
 
-    // `labels` with every value replaced by "overflow".
+    // `labels` with every value but carrier's and direction's replaced by "overflow".
     static LabelSet overflow_of(const LabelSet& labels);
+
+    // Families that folded their first label set since the last call, for a log
+    // line the first time a family overflows.
+    std::vector<std::string> take_first_overflows();
 
   private:
     // Label sets are remembered by a 64-bit hash: a family past its budget may see
@@ -59,6 +65,7 @@ class SeriesBudget {
     std::map<std::string, std::unordered_set<std::uint64_t>> admitted_;
     std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
     std::map<std::string, std::uint64_t> dropped_count_;
+    std::vector<std::string> first_overflows_;
 };
 
 // agentmon_series_dropped_total{family} for each of `families`, 0 until it

@@ -1,5 +1,6 @@
 #include "metrics/socket_metrics.h"
 
+#include "metrics/family_table.h"
 #include "metrics/transport_families.h"
 
 #include <algorithm>
@@ -47,13 +48,12 @@ constexpr ErrorEvent kErrorEvents[] = {{WALK_MALFORMED, "MALFORMED"},
 }  // namespace
 
 const std::vector<std::string>& budgeted_families() {
-    static const std::vector<std::string> families = {
-        "agent_transport_messages_total",  "agent_transport_bytes_total",
-        "agent_transport_latency_seconds", "agent_transport_message_size_bytes",
-        "agent_transport_throughput_mps",  "message_flow_matrix",
-        "agent_transport_errors_total",    "agent_transport_would_block_total",
-        "agent_processing_time_seconds",   "agent_unanswered_requests_total",
-        "agent_messages_processed_total",  "agent_unauthorized_frames_total"};
+    static const std::vector<std::string> families = [] {
+        std::vector<std::string> names;
+        for (const auto& f : metric_families())
+            if (f.budget == FamilyBudget::transport) names.emplace_back(f.name);
+        return names;
+    }();
     return families;
 }
 
@@ -236,16 +236,6 @@ void SocketMetrics::self_metrics(const SocketReading& now, SnapshotBuilder& out)
                     "Events of the in-kernel frame decoder: malformed input, truncated walks, "
                     "full maps, unreadable buffers.",
                     count, {{"event", event}});
-    // Every budgeted family, 0 until it overflows, so an alert on increase() has
-    // its series before the first drop. Sorted by family name.
-    std::map<std::string, double> dropped;
-    for (const auto& family : budgeted_families()) dropped[family] = 0;
-    for (const auto& [family, count] : budget_->dropped()) dropped[family] = double(count);
-    for (const auto& [family, count] : dropped)
-        out.counter("agentmon_series_dropped_total",
-                    "Distinct label sets folded into a family's overflow series by the series "
-                    "budget.",
-                    count, {{"family", family}});
 }
 
 }  // namespace agentmon

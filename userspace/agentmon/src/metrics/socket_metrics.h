@@ -19,7 +19,8 @@
 
 namespace agentmon {
 
-// The families SocketMetrics passes through the series budget: the names a config's
+// The families the socket and ring paths pass through the tick context's series
+// budget (FamilyBudget::transport in the family table): the names a config's
 // "series_budget" may list.
 const std::vector<std::string>& budgeted_families();
 
@@ -33,9 +34,12 @@ struct HistogramBounds {
 class SocketMetrics {
   public:
     SocketMetrics(AgentRegistry registry, HistogramBounds bounds, SeriesBudget budget)
-        : registry_(std::move(registry)),
-          bounds_(std::move(bounds)),
-          budget_(std::make_shared<SeriesBudget>(std::move(budget))) {}
+        : SocketMetrics(std::move(registry), std::move(bounds),
+                        std::make_shared<SeriesBudget>(std::move(budget))) {}
+    // `budget`: the one budget of the tick context, shared with the ring path.
+    SocketMetrics(AgentRegistry registry, HistogramBounds bounds,
+                  std::shared_ptr<SeriesBudget> budget)
+        : registry_(std::move(registry)), bounds_(std::move(bounds)), budget_(std::move(budget)) {}
 
     // The budget the transport families are admitted through, for the other
     // transport collectors (the ring path) to share: one limit per family.

@@ -30,6 +30,7 @@ void CollectionLoop::stop() {
 void CollectionLoop::tick_once() {
     const auto start = std::chrono::steady_clock::now();
     SnapshotBuilder builder;
+    context_->begin_tick();
     for (auto& collector : collectors_) {
         const double cpu_before = thread_cpu_seconds();
         Status status = collector->collect(builder);
@@ -40,6 +41,7 @@ void CollectionLoop::tick_once() {
                                            {"error", status.error().message}});
         }
     }
+    context_->end_tick(builder, log_);
     for (const auto& [name, cpu] : cpu_seconds_)
         builder.counter("agentmon_collector_cpu_seconds_total",
                         "CPU time (user and system) the collection thread spent in each collector.",

@@ -12,15 +12,22 @@
 
 #include "base/log.h"
 #include "collect/collector.h"
+#include "collect/tick_context.h"
 #include "serve/exporter.h"
 
 namespace agentmon {
 
 class CollectionLoop {
   public:
-    CollectionLoop(std::vector<std::unique_ptr<Collector>>& collectors, Exporter& exporter,
-                   Logger& log, std::chrono::milliseconds tick)
-        : collectors_(collectors), exporter_(exporter), log_(log), tick_(tick) {}
+    // `context`: what the collectors share in a tick, reset here before the first.
+    CollectionLoop(std::vector<std::unique_ptr<Collector>>& collectors,
+                   std::shared_ptr<TickContext> context, Exporter& exporter, Logger& log,
+                   std::chrono::milliseconds tick)
+        : collectors_(collectors),
+          context_(std::move(context)),
+          exporter_(exporter),
+          log_(log),
+          tick_(tick) {}
     ~CollectionLoop() { stop(); }
     CollectionLoop(const CollectionLoop&) = delete;
     CollectionLoop& operator=(const CollectionLoop&) = delete;
@@ -37,6 +44,7 @@ class CollectionLoop {
     bool stop_requested() const { return stop_requested_; }  // caller holds mutex_
 
     std::vector<std::unique_ptr<Collector>>& collectors_;
+    std::shared_ptr<TickContext> context_;
     Exporter& exporter_;
     Logger& log_;
     const std::chrono::milliseconds tick_;
