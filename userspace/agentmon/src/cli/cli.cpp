@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -30,16 +31,20 @@ CLI::Validator listen_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
             return parse_listen(text) ? ""
-                                      : "\"" + text + "\" is not IPV4:PORT, e.g. 127.0.0.1:9465";
+                                      : "\"" + text +
+                                            "\" is not IPV4:PORT or [IPV6]:PORT, e.g. "
+                                            "127.0.0.1:9465 or [::1]:9465";
         },
         "ADDR:PORT");
 }
 
-// --check-config [FILE]: validates FILE (or --config FILE) and exits 0/1.
+// --check-config [FILE]: validates FILE (or --config FILE); exits 0 if valid, 1 if
+// not, 2 if it does not exist (the exit codes of `run --config`).
 int check_config(const std::string& path) {
     auto config = load_config_file(path);
     if (!config) {
         std::cerr << config.error().message << '\n';
+        if (config.error().code == ENOENT) return kExitUsage;  // as `run --config` does
         std::cout << path << ": invalid\n";
         return kExitFailure;
     }
@@ -108,7 +113,7 @@ int run_cli(int argc, char** argv) {
         auto loaded = load_config_file(*config_path);
         if (!loaded) {
             std::cerr << loaded.error().message << '\n';
-            return kExitFailure;
+            return loaded.error().code == ENOENT ? kExitUsage : kExitFailure;
         }
         config = std::move(loaded).value();
     }
