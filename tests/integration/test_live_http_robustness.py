@@ -118,6 +118,16 @@ def main():
         checks.equal(head(url + "/healthz")[0], 200, "HEAD /healthz answers 200")
         checks.equal(head(url + "/nowhere")[0], 404, "HEAD /nowhere answers 404")
 
+        samples = harness.scrape(url)
+        for family in ("process_cpu_seconds_total", "process_resident_memory_bytes",
+                       "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                       "process_start_time_seconds"):
+            checks.check(harness.metric_sum(samples, family) > 0,
+                         f"/metrics has the standard {family}")
+        start = harness.metric_sum(samples, "process_start_time_seconds")
+        checks.check(abs(time.time() - start) < 120, "process_start_time_seconds is recent",
+                     str(start))
+
         scenarios = [("no attack", contextlib.nullcontext()),
                      ("4 slowloris", slowloris(port, 4)),
                      ("50 slowloris", slowloris(port, 50)),
