@@ -141,6 +141,23 @@ def main():
             checks.equal(served, SCRAPES, f"every scrape is served under {name}")
         checks.check(scrape_ok(url), "a scrape right after the idle connections close works")
 
+    # The exporter-toolkit flags: two addresses, one custom metrics path.
+    p1, p2 = harness.free_port(), harness.free_port()
+    args = [harness.binary("agentmon"), "run", "--tick", "200ms",
+            "--web.listen-address", f"127.0.0.1:{p1}", "--web.listen-address", f"127.0.0.1:{p2}",
+            "--web.telemetry-path", "/probe"]
+    with harness.background(args) as proc:
+        urls = [f"http://127.0.0.1:{p}" for p in (p1, p2)]
+        ready = harness.wait_for(lambda: all(harness.http_get(u + "/readyz")[0] == 200
+                                             for u in urls), 30)
+        checks.check(ready, "both --web.listen-address addresses serve /readyz")
+        for u in urls:
+            status, body = harness.http_get(u + "/probe")
+            checks.check(status == 200 and "agentmon_build_info" in body,
+                         f"--web.telemetry-path /probe serves metrics on {u}", str(status))
+        checks.equal(harness.http_get(urls[0] + "/metrics")[0], 404,
+                     "/metrics is 404 when the telemetry path is /probe")
+
     # Debian's civetweb 1.15 is built without IPv6: then agentmon must say so and exit 1.
     port = harness.free_port()
     args = [harness.binary("agentmon"), "run", "--listen", f"[::1]:{port}", "--tick", "200ms"]

@@ -67,7 +67,9 @@ int run_collector(const RunOptions& options, Logger& log) {
 
     Exporter exporter(build);
     CollectionLoop loop(*collectors.value(), exporter, log, config.tick);
-    auto server = HttpServer::create(config.listen, exporter, log);
+    HttpOptions http{options.listen_addresses, options.telemetry_path};
+    if (http.listen.empty()) http.listen.push_back(config.listen);
+    auto server = HttpServer::create(http, exporter, log);
     if (!server) {
         log.error("cannot start http server", {{"error", server.error().message}});
         return 1;

@@ -25,8 +25,9 @@ inline constexpr int kListenBacklog = 4096;
 // How long a connection may stay silent before the kernel hands it over anyway.
 inline constexpr int kDeferAcceptSeconds = 30;
 
-inline std::vector<std::string> civetweb_options(const ListenAddress& listen) {
-    return {"listening_ports",    listen.to_string(),
+// `listening_ports`: civetweb's comma-separated "HOST:PORT,[IPV6]:PORT" list.
+inline std::vector<std::string> civetweb_options(const std::string& listening_ports) {
+    return {"listening_ports",    listening_ports,
             "num_threads",        std::to_string(kHttpWorkers),
             "request_timeout_ms", std::to_string(kRequestTimeoutMs),
             "enable_keep_alive",  "no",

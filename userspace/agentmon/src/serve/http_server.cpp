@@ -80,58 +80,72 @@ class ReadyHandler : public Endpoint {
 };
 
 class IndexHandler : public Endpoint {
+  public:
+    explicit IndexHandler(std::string metrics_path) : metrics_path_(std::move(metrics_path)) {}
+
   protected:
     Reply reply(const mg_request_info& request) override {
         if (request.local_uri && std::string(request.local_uri) != "/")
             return {404, "Not Found", kText, "not found; see /\n"};
         return {200, "OK", "text/html; charset=utf-8",
                 "<html><head><title>agentmon</title></head><body><h1>agentmon</h1><ul>"
-                "<li><a href=\"/metrics\">/metrics</a></li>"
-                "<li><a href=\"/healthz\">/healthz</a></li>"
-                "<li><a href=\"/readyz\">/readyz</a></li></ul></body></html>\n"};
+                "<li><a href=\"" +
+                    metrics_path_ + "\">" + metrics_path_ +
+                    "</a></li>"
+                    "<li><a href=\"/healthz\">/healthz</a></li>"
+                    "<li><a href=\"/readyz\">/readyz</a></li></ul></body></html>\n"};
     }
+
+  private:
+    std::string metrics_path_;
 };
 
 }  // namespace
 
 struct HttpServer::Handlers {
-    explicit Handlers(Exporter& exporter) : metrics(exporter), ready(exporter) {}
+    Handlers(Exporter& exporter, std::string metrics_path)
+        : metrics(exporter), ready(exporter), index(std::move(metrics_path)) {}
     MetricsHandler metrics;
     HealthHandler health;
     ReadyHandler ready;
     IndexHandler index;
 };
 
-Result<std::unique_ptr<HttpServer>> HttpServer::create(const ListenAddress& listen,
-                                                       Exporter& exporter, Logger& log) {
+Result<std::unique_ptr<HttpServer>> HttpServer::create(const HttpOptions& http, Exporter& exporter,
+                                                       Logger& log) {
     std::unique_ptr<HttpServer> server(new HttpServer());
-    server->handlers_ = std::make_unique<Handlers>(exporter);
-    // Debian's libcivetweb1 1.15 is built without USE_IPV6; say so instead of
-    // civetweb's "Possible problem binding to port".
-    if (listen.is_ipv6() && mg_check_feature(MG_FEATURES_IPV6) == 0)
-        return Error{"cannot listen on " + listen.to_string() +
-                     ": this civetweb library is built without IPv6 support; listen on an "
-                     "IPv4 address (e.g. 127.0.0.1:9465), or put an IPv6 proxy in front"};
-    std::vector<std::string> options = civetweb_options(listen);
+    server->handlers_ = std::make_unique<Handlers>(exporter, http.metrics_path);
+    std::string all;
+    for (const auto& listen : http.listen) {
+        all += (all.empty() ? "" : ",") + listen.to_string();
+        // Debian's libcivetweb1 1.15 is built without USE_IPV6; say so instead of
+        // civetweb's "Possible problem binding to port".
+        if (listen.is_ipv6() && mg_check_feature(MG_FEATURES_IPV6) == 0)
+            return Error{"cannot listen on " + listen.to_string() +
+                         ": this civetweb library is built without IPv6 support; listen on an "
+                         "IPv4 address (e.g. 127.0.0.1:9465), or put an IPv6 proxy in front"};
+    }
+    std::vector<std::string> options = civetweb_options(all);
     try {
         server->server_ = std::make_unique<CivetServer>(options);
     } catch (const CivetException& e) {
-        return Error{"cannot listen on " + listen.to_string() + ": " + e.what() +
-                     " (is the port in use? choose another with --listen)"};
+        return Error{"cannot listen on " + all + ": " + e.what() +
+                     " (is the port in use? choose another with --web.listen-address)"};
     }
     // Idle connections stay in the kernel until they send a request (see
     // listen_socket_tuning.h); without it the exporter still serves, only slower
     // under a flood of idle clients, so a failure is a warning.
-    if (defer_accept_on_listeners(listen.port, kDeferAcceptSeconds) == 0)
-        log.warn(
-            "cannot set TCP_DEFER_ACCEPT on the listening socket; idle connections "
-            "will hold http workers until request_timeout_ms",
-            {{"listen", listen.to_string()}});
-    server->server_->addHandler("/metrics", server->handlers_->metrics);
+    for (const auto& listen : http.listen)
+        if (defer_accept_on_listeners(listen.port, kDeferAcceptSeconds) == 0)
+            log.warn(
+                "cannot set TCP_DEFER_ACCEPT on the listening socket; idle connections "
+                "will hold http workers until request_timeout_ms",
+                {{"listen", listen.to_string()}});
+    server->server_->addHandler(http.metrics_path, server->handlers_->metrics);
     server->server_->addHandler("/healthz", server->handlers_->health);
     server->server_->addHandler("/readyz", server->handlers_->ready);
     server->server_->addHandler("/", server->handlers_->index);
-    log.info("http server listening", {{"listen", listen.to_string()}});
+    log.info("http server listening", {{"listen", all}, {"metrics_path", http.metrics_path}});
     return server;
 }
 
