@@ -34,7 +34,8 @@ def main():
 
     result = agentmon("run", "--help")
     checks.equal(result.returncode, 0, "run --help exits 0")
-    for flag in ("--listen", "--config", "--tick", "--check-config"):
+    for flag in ("--listen", "--web.listen-address", "--web.telemetry-path", "--config", "--tick",
+                 "--check-config"):
         checks.check(flag in result.stdout, f"run --help documents {flag}", result.stdout)
 
     result = agentmon("--version")
@@ -51,6 +52,12 @@ def main():
                  "--log-format xml exits 2")
     checks.equal(agentmon("run", "--config", "/nonexistent/agentmon.json").returncode, 2,
                  "run --config with a missing file exits 2")
+    checks.equal(agentmon("run", "--web.listen-address", "nowhere").returncode, 2,
+                 "run --web.listen-address nowhere exits 2")
+    checks.equal(agentmon("run", "--web.telemetry-path", "metrics").returncode, 2,
+                 "run --web.telemetry-path without a leading / exits 2")
+    checks.equal(agentmon("run", "--web.telemetry-path", "/healthz").returncode, 2,
+                 "run --web.telemetry-path /healthz (taken) exits 2")
     result = agentmon("run", "--listen", "nowhere")
     checks.equal(result.returncode, 2, "run --listen nowhere exits 2")
     checks.check("--listen" in result.stderr, "the --listen usage error names the flag",

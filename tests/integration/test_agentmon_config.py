@@ -79,4 +79,42 @@ with tempfile.TemporaryDirectory() as tmp:
         checks.check(result.returncode == 0, f"{what} passes --check-config",
                      f"exit {result.returncode}: {(result.stdout + result.stderr)[-300:]}")
 
+# Bounds: each refused with exit 1 and a message naming the limit, never a crash
+# or an endless read; a missing file is a usage error (2) for run and check alike.
+with tempfile.TemporaryDirectory() as tmp:
+    def write(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    limited = {
+        "nested deeper than 64": write("deep.json", '{"agents": ' + "[" * 100000 + "]" * 100000 + "}"),
+        "larger than 16 MiB": "/dev/zero",
+        "ring_path.sample_windows: at most 16, got 4294967300":
+            write("wrap.json", '{"ring_path": {"sample_windows": 4294967300}}'),
+        "pin_dir:": write("escape.json", '{"pin_dir": "/sys/fs/bpf/../../../tmp/x"}'),
+        "larger than 16 MiB (50 MB agents list)": write(
+            "huge.json", json.dumps({"agents": [{"id": "x"}] * 5_000_000})),
+    }
+    for expected, path in limited.items():
+        result = check_config(path)
+        needle = expected.split(" (")[0]
+        checks.check(result.returncode == 1 and needle in result.stderr,
+                     f"{expected}: exit 1 and named",
+                     f"exit {result.returncode}: {result.stderr[-300:]}")
+
+    many = write("many.json", json.dumps({"agents": [{"id": "x"}] * 5000}))
+    result = check_config(many)
+    lines = result.stderr.splitlines()
+    checks.check(result.returncode == 1 and len(lines) == 21 and "more problems" in lines[-1],
+                 "5000 bad agents print 20 problem lines and a count",
+                 f"exit {result.returncode}, {len(lines)} lines, last: {lines[-1:]}")
+
+    missing = os.path.join(tmp, "missing.json")
+    checks.equal(check_config(missing).returncode, 2, "--check-config with a missing file exits 2")
+    run = subprocess.run([agentmon, "run", "--config", missing], capture_output=True, text=True,
+                         timeout=30)
+    checks.equal(run.returncode, 2, "run --config with a missing file exits 2")
+
 checks.finish()

@@ -144,6 +144,16 @@ TEST_CASE("parse_listen") {
     CHECK_FALSE(parse_listen("1.2.3.4:").has_value());
 }
 
+TEST_CASE("parse_listen takes bracketed IPv6 addresses") {
+    CHECK(parse_listen("[::1]:9465")->to_string() == "[::1]:9465");
+    CHECK(parse_listen("[::1]:9465")->is_ipv6());
+    CHECK(parse_listen("[::]:80")->host == "::");
+    CHECK_FALSE(parse_listen("::1:9465").has_value());  // ambiguous without brackets
+    CHECK_FALSE(parse_listen("[::1]").has_value());
+    CHECK_FALSE(parse_listen("[]:80").has_value());
+    CHECK_FALSE(parse_listen("[nope]:80").has_value());
+}
+
 TEST_CASE("closest_key finds near misses only") {
     CHECK(closest_key("tik", config_keys()) == std::optional<std::string>("tick"));
     CHECK_FALSE(closest_key("zzzzzzzz", config_keys()).has_value());

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -32,16 +33,32 @@ CLI::Validator listen_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
             return parse_listen(text) ? ""
-                                      : "\"" + text + "\" is not IPV4:PORT, e.g. 127.0.0.1:9465";
+                                      : "\"" + text +
+                                            "\" is not IPV4:PORT or [IPV6]:PORT, e.g. "
+                                            "127.0.0.1:9465 or [::1]:9465";
         },
         "ADDR:PORT");
 }
 
-// --check-config [FILE]: validates FILE (or --config FILE) and exits 0/1.
+CLI::Validator telemetry_path_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (text.size() < 2 || text[0] != '/')
+                return "\"" + text + "\" is not a path like /metrics";
+            if (text == "/healthz" || text == "/readyz")
+                return "\"" + text + "\" is taken by the health endpoint";
+            return "";
+        },
+        "PATH");
+}
+
+// --check-config [FILE]: validates FILE (or --config FILE); exits 0 if valid, 1 if
+// not, 2 if it does not exist (the exit codes of `run --config`).
 int check_config(const std::string& path) {
     auto config = load_config_file(path);
     if (!config) {
         std::cerr << config.error().message << '\n';
+        if (config.error().code == ENOENT) return kExitUsage;  // as `run --config` does
         std::cout << path << ": invalid\n";
         return kExitFailure;
     }
@@ -78,6 +95,15 @@ int run_cli(int argc, char** argv) {
     run->add_option("--listen", listen_flag,
                     std::string("Address to serve HTTP on (default ") + kDefaultListen + ")")
         ->check(listen_validator());
+    std::vector<std::string> web_listen;
+    std::string telemetry_path = "/metrics";
+    run->add_option("--web.listen-address", web_listen,
+                    "Address to serve HTTP on; repeat for several (the exporter-toolkit flag; "
+                    "--listen is an alias)")
+        ->check(listen_validator());
+    run->add_option("--web.telemetry-path", telemetry_path,
+                    "Path under which to expose metrics (default /metrics)")
+        ->check(telemetry_path_validator());
     run->add_option("--config", config_path, "JSON config file")->check(CLI::ExistingFile);
     run->add_option("--tick", tick_flag, "Collection interval, e.g. 1s or 500ms (default 1s)")
         ->check(duration_validator());
@@ -132,7 +158,7 @@ int run_cli(int argc, char** argv) {
         auto loaded = load_config_file(*config_path);
         if (!loaded) {
             std::cerr << loaded.error().message << '\n';
-            return kExitFailure;
+            return loaded.error().code == ENOENT ? kExitUsage : kExitFailure;
         }
         config = std::move(loaded).value();
     }
@@ -146,7 +172,10 @@ int run_cli(int argc, char** argv) {
 
     if (listen_flag) config.listen = *parse_listen(*listen_flag);
     if (tick_flag) config.tick = *parse_duration(*tick_flag);
-    return run_collector(RunOptions{config, config_path}, log);
+    RunOptions options{config, config_path, {}, telemetry_path};
+    if (listen_flag && !web_listen.empty()) options.listen_addresses.push_back(config.listen);
+    for (const auto& text : web_listen) options.listen_addresses.push_back(*parse_listen(text));
+    return run_collector(options, log);
 }
 
 }  // namespace agentmon

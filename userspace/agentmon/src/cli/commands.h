@@ -3,6 +3,7 @@
 // usage errors exit 2 before these run).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/log.h"
 #include "config/config.h"
@@ -18,6 +19,9 @@ int run_check(const CheckOptions& options, Logger& log);
 struct RunOptions {
     Config config;  // file values with command-line overrides applied
     std::optional<std::string> config_path;
+    // --web.listen-address (repeatable; --listen is its alias); empty: config.listen.
+    std::vector<ListenAddress> listen_addresses;
+    std::string telemetry_path = "/metrics";  // --web.telemetry-path
 };
 int run_collector(const RunOptions& options, Logger& log);
 

@@ -10,6 +10,7 @@
 #include "base/signals.h"
 #include "cli/commands.h"
 #include "collect/collector_set.h"
+#include "config/pin_dir.h"
 #include "serve/collection_loop.h"
 #include "serve/exporter.h"
 #include "serve/http_server.h"
@@ -19,24 +20,30 @@ namespace agentmon {
 namespace {
 
 // bpffs for the pins of later stages; mounted when we may, else a warning: the
-// collector still runs, only pinning is lost.
-void prepare_bpffs(const Config& config, Logger& log) {
+// collector still runs, only pinning is lost (pin_dir is cleared so nothing is
+// pinned or cleaned up). A pin_dir that resolves outside bpffs stops the start.
+Status prepare_bpffs(Config& config, Logger& log) {
     auto state = ensure_mounted(kBpffsPath, "bpf", "bpf", geteuid() == 0);
     if (!state) {
         log.warn("bpffs unavailable; maps will not be pinned", {{"error", state.error().message}});
-        return;
+        config.pin_dir.clear();
+        return Status::success();
     }
     if (state.value() == MountState::mounted_now)
         log.info("mounted bpffs", {{"target", kBpffsPath}});
-    if (Status st = ensure_directory(config.pin_dir); !st)
+    if (Status st = ensure_directory(config.pin_dir); !st) {
         log.warn("pin directory unavailable; maps will not be pinned",
                  {{"pin_dir", config.pin_dir}, {"error", st.error().message}});
+        config.pin_dir.clear();
+        return Status::success();
+    }
+    return verify_pin_dir_on_bpffs(config.pin_dir);
 }
 
 }  // namespace
 
 int run_collector(const RunOptions& options, Logger& log) {
-    const Config& config = options.config;
+    Config config = options.config;
     LibbpfLogRoute route(log);
     install_shutdown_handlers();
     BuildInfo build = current_build_info();
@@ -53,7 +60,10 @@ int run_collector(const RunOptions& options, Logger& log) {
         log.error("cannot start", {{"error", lock.error().message}});
         return 1;
     }
-    prepare_bpffs(config, log);
+    if (Status st = prepare_bpffs(config, log); !st) {
+        log.error("unsafe pin_dir", {{"error", st.error().message}});
+        return 1;
+    }
 
     // Destruction order on exit: HTTP server first (no more scrapes), then the loop
     // (joins its thread), then the collectors (detaching their BPF links).
@@ -66,7 +76,9 @@ int run_collector(const RunOptions& options, Logger& log) {
 
     Exporter exporter(build);
     CollectionLoop loop(*collectors.value(), context, exporter, log, config.tick);
-    auto server = HttpServer::create(config.listen, exporter, log);
+    HttpOptions http{options.listen_addresses, options.telemetry_path};
+    if (http.listen.empty()) http.listen.push_back(config.listen);
+    auto server = HttpServer::create(http, exporter, log);
     if (!server) {
         log.error("cannot start http server", {{"error", server.error().message}});
         return 1;

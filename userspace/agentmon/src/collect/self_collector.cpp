@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "base/procfs.h"
+#include "collect/process_families.h"
 
 namespace agentmon {
 
@@ -17,7 +18,7 @@ Status ProcessCollector::collect(SnapshotBuilder& out) {
                 "User and system CPU time spent by the agentmon process.", usage->cpu_seconds);
     out.gauge("agentmon_process_resident_memory_bytes", "Resident memory of the agentmon process.",
               double(usage->resident_bytes));
-    return Status::success();
+    return add_standard_process_families(out);
 }
 
 Result<BpfProgramStats> read_program_stats(int prog_fd) {

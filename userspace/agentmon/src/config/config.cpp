@@ -4,17 +4,27 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "config/input_limits.h"
+#include "config/pin_dir.h"
 
 namespace agentmon {
 
 std::optional<ListenAddress> parse_listen(std::string_view text) {
     std::string_view host, port_text = text;
-    if (size_t colon = text.rfind(':'); colon != std::string_view::npos) {
+    if (!text.empty() && text.front() == '[') {
+        // "[IPV6]:PORT": the brackets keep the address's colons apart from the port's.
+        size_t close = text.find("]:");
+        if (close == std::string_view::npos) return std::nullopt;
+        host = text.substr(1, close - 1);
+        port_text = text.substr(close + 2);
+        if (host.empty()) return std::nullopt;
+    } else if (size_t colon = text.rfind(':'); colon != std::string_view::npos) {
         host = text.substr(0, colon);
         port_text = text.substr(colon + 1);
+        if (host.find(':') != std::string_view::npos) return std::nullopt;  // IPv6 needs []
     }
     unsigned port = 0;
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
@@ -23,8 +33,11 @@ std::optional<ListenAddress> parse_listen(std::string_view text) {
         return std::nullopt;
     ListenAddress addr;
     addr.host = host.empty() ? "0.0.0.0" : std::string(host);
-    in_addr parsed{};
-    if (inet_pton(AF_INET, addr.host.c_str(), &parsed) != 1) return std::nullopt;
+    in_addr parsed4{};
+    in6_addr parsed6{};
+    if (inet_pton(AF_INET, addr.host.c_str(), &parsed4) != 1 &&
+        inet_pton(AF_INET6, addr.host.c_str(), &parsed6) != 1)
+        return std::nullopt;
     addr.port = static_cast<std::uint16_t>(port);
     return addr;
 }
@@ -54,10 +67,7 @@ std::vector<std::string> Config::validate() const {
     if (tick < kMinTick || tick > kMaxTick)
         problems.push_back("tick: " + format_duration(tick) + " is out of range; use " +
                            format_duration(kMinTick) + " to 1h (e.g. \"1s\")");
-    if (pin_dir.rfind("/sys/fs/bpf/", 0) != 0 || pin_dir.size() <= 12)
-        problems.push_back("pin_dir: \"" + pin_dir +
-                           "\" must be a directory under /sys/fs/bpf/ (bpffs), e.g. "
-                           "\"/sys/fs/bpf/agentmon\"");
+    if (auto problem = pin_dir_problem(pin_dir)) problems.push_back("pin_dir: " + *problem);
     for (auto& problem : socket.validate()) problems.push_back(std::move(problem));
     for (auto& problem : ring.validate()) problems.push_back(std::move(problem));
     return problems;
@@ -129,6 +139,10 @@ std::optional<std::string> closest_key(std::string_view unknown,
 }
 
 void apply_config_json(std::string_view text, Config& config, std::vector<std::string>& problems) {
+    if (auto problem = json_depth_problem(text)) {
+        problems.push_back("not accepted: " + *problem);
+        return;
+    }
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
@@ -155,8 +169,8 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
                 config.listen = *addr;
             else
                 problems.push_back("listen: \"" + *text_value +
-                                   "\" is not HOST:PORT with an IPv4 host and a port 1-65535, "
-                                   "e.g. \"127.0.0.1:9465\"");
+                                   "\" is not HOST:PORT or [IPV6]:PORT with a port 1-65535, "
+                                   "e.g. \"127.0.0.1:9465\" or \"[::1]:9465\"");
         }
     }
     if (doc.contains("tick")) {
@@ -202,19 +216,21 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
 }
 
 Result<Config> load_config_file(const std::string& path, Config base) {
-    std::ifstream file(path);
-    if (!file) return errno_error("cannot read config file " + path, errno);
-    std::ostringstream text;
-    text << file.rdbuf();
+    auto text = read_bounded_file(path);
+    if (!text) return text.error();  // keeps the errno: a missing file is a usage error
     std::vector<std::string> problems;
-    apply_config_json(text.str(), base, problems);
+    apply_config_json(text.value(), base, problems);
     for (auto& problem : base.validate()) problems.push_back(std::move(problem));
     if (problems.empty()) return base;
     std::string message;
-    for (const auto& problem : problems) {
+    const std::size_t shown = std::min(problems.size(), kMaxProblemLines);
+    for (std::size_t i = 0; i < shown; ++i) {
         if (!message.empty()) message += '\n';
-        message += path + ": " + problem;
+        message += path + ": " + problems[i];
     }
+    if (problems.size() > shown)
+        message += "\n" + path + ": ... and " + std::to_string(problems.size() - shown) +
+                   " more problems (the first " + std::to_string(shown) + " are shown)";
     return Error{message};
 }
 

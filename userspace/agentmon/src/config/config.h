@@ -23,12 +23,17 @@ inline constexpr std::uint16_t kDefaultPort = 9465;
 inline constexpr const char* kDefaultListen = "0.0.0.0:9465";
 
 struct ListenAddress {
-    std::string host;  // IPv4 address; 0.0.0.0 for all interfaces
+    std::string host;  // IPv4 or IPv6 address (no brackets); 0.0.0.0 for all interfaces
     std::uint16_t port = kDefaultPort;
-    std::string to_string() const { return host + ":" + std::to_string(port); }
+    bool is_ipv6() const { return host.find(':') != std::string::npos; }
+    // "HOST:PORT", "[IPV6]:PORT": the form civetweb's listening_ports takes too.
+    std::string to_string() const {
+        return (is_ipv6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    }
 };
 
-// "HOST:PORT" with an IPv4 HOST, or ":PORT" / "PORT" for all interfaces.
+// "HOST:PORT" with an IPv4 HOST, "[IPV6]:PORT", or ":PORT" / "PORT" for all
+// IPv4 interfaces.
 std::optional<ListenAddress> parse_listen(std::string_view text);
 
 // "1s", "500ms", "2m", "1h": a non-negative integer and a unit.

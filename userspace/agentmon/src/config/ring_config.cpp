@@ -36,7 +36,13 @@ void apply_ring_config(const nlohmann::json& doc, RingConfig& config,
         } else if (key == "file_prefix" && field.is_string()) {
             config.file_prefix = field.get<std::string>();
         } else if (key == "sample_windows" && field.is_number_unsigned()) {
-            config.sample_windows = field.get<std::uint32_t>();
+            // Read wide and range-check here: get<uint32_t> would wrap 2^32+4 to 4.
+            const auto windows = field.get<std::uint64_t>();
+            if (windows > RING_WINDOWS_MAX)
+                problems.push_back(name + ": at most " + std::to_string(RING_WINDOWS_MAX) +
+                                   ", got " + std::to_string(windows));
+            else
+                config.sample_windows = static_cast<std::uint32_t>(windows);
         } else if (key == "enabled" || key == "file_prefix" || key == "sample_windows") {
             problems.push_back(name + ": wrong type, got " + field.dump());
         } else {

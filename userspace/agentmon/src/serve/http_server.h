@@ -1,11 +1,12 @@
 #pragma once
 // HTTP endpoints on civetweb's CivetServer (prometheus-cpp's Exposer cannot serve
 // paths other than its metrics path):
-//   /metrics  Prometheus text format from the Exporter (never blocks on the kernel)
-//   /healthz  200 while the process lives
-//   /readyz   200 after the first collection tick, 503 before
-//   /         a small index
+//   /metrics  (or --web.telemetry-path) Prometheus text format from the Exporter (never blocks on
+//   the kernel) /healthz  200 while the process lives /readyz   200 after the first collection
+//   tick, 503 before /         a small index
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "base/log.h"
 #include "base/result.h"
@@ -16,10 +17,15 @@ class CivetServer;
 
 namespace agentmon {
 
+struct HttpOptions {
+    std::vector<ListenAddress> listen;  // every address is served alike
+    std::string metrics_path = "/metrics";
+};
+
 class HttpServer {
   public:
-    static Result<std::unique_ptr<HttpServer>> create(const ListenAddress& listen,
-                                                      Exporter& exporter, Logger& log);
+    static Result<std::unique_ptr<HttpServer>> create(const HttpOptions& http, Exporter& exporter,
+                                                      Logger& log);
     ~HttpServer();  // stops the server and joins its threads
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
