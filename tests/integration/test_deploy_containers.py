@@ -47,7 +47,13 @@ build_names = {name for _, name, _ in stages[:-1] if name}
 # The runtime stage must install what the binary links: Debian packages of its libraries.
 libs = subprocess.run(["ldd", harness.binary("agentmon")], capture_output=True, text=True).stdout
 needed = set()
-for path in re.findall(r"=> (/\S+)", libs):
+# Only the libraries agentmon names itself (DT_NEEDED): apt brings their own
+# dependencies, so listing those in the Dockerfile would only go stale.
+direct = set(re.findall(r"NEEDED\s+(\S+)", subprocess.run(
+    ["objdump", "-p", harness.binary("agentmon")], capture_output=True, text=True).stdout))
+for soname, path in re.findall(r"^\s*(\S+) => (/\S+)", libs, re.M):
+    if soname not in direct:
+        continue
     owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)], capture_output=True, text=True)
     if owner.returncode != 0:
         owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
