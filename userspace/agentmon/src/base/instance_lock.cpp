@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 namespace agentmon {
 
@@ -21,8 +23,11 @@ std::string instance_lock_path(const std::string& pin_dir) {
 Result<InstanceLock> InstanceLock::acquire(const std::string& pin_dir) {
     const std::string path = instance_lock_path(pin_dir);
     const std::string dir = path.substr(0, path.rfind('/'));
-    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        return errno_error("create the lock directory " + dir, errno);
+    // Every missing parent too: a minimal root (an initramfs, a scratch
+    // container) may have no /run at all.
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return errno_error("create the lock directory " + dir, ec.value());
     Fd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
     if (!fd.valid()) return errno_error("open the instance lock " + path, errno);
     if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
