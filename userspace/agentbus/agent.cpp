@@ -24,14 +24,19 @@ void Agent::loop() {
         yield_ = 8;
     }
     last_refill_ = mono_ns();
-    while (!shm_->exit_now.load(std::memory_order_relaxed)) {
+    // quit: the parent asked for a clean restart (exit 0, then a new process).
+    while (!shm_->exit_now.load(std::memory_order_relaxed) &&
+           !slot_->quit.load(std::memory_order_relaxed)) {
         uint64_t now = mono_ns();
+        // A degrading agent skips reads more and more often: its backlog grows.
+        const bool skip_read = degrade_tick(now);
         // Stalled consumer: for the window the agent reads nothing (no ring
         // drains, no socket reads), so its peers' queues and kernel buffers
         // fill; it still originates and writes, then resumes reading.
-        const bool stalled = fault_active(FaultKind::kStall, now);
-        if (stalled && last_stall_ns_) ctr_[kStalledNs] += now - last_stall_ns_;
-        last_stall_ns_ = stalled ? now : 0;
+        const bool stall_fault = fault_active(FaultKind::kStall, now);
+        const bool stalled = stall_fault || skip_read;
+        if (stall_fault && last_stall_ns_) ctr_[kStalledNs] += now - last_stall_ns_;
+        last_stall_ns_ = stall_fault ? now : 0;
         int work = originate(now);
         const bool saturated = work >= kOriginateBurst;
         if (!stalled) work += drain_rings();
@@ -81,7 +86,7 @@ void Agent::loop() {
             if (now >= next_hist_) next_hist_ = now + 50 * kMs;
         }
         if (stalled) {
-            usleep(work ? 20 : 200);
+            if (!skip_read) usleep(work ? 20 : 200);  // degrade_tick has slept already
             continue;
         }
         if (work) {

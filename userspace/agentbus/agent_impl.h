@@ -160,6 +160,10 @@ class Agent {
     void flood();
     void flush_stats(bool hist);
     bool fault_active(FaultKind k, uint64_t now) const;
+    double degrade_progress(uint64_t now) const;
+    bool degrade_tick(uint64_t now);
+    bool degrade_reply(Carrier c, const AgenHeader& h, uint32_t rt);
+    double burst_factor(uint64_t now) const;
     uint64_t rnd() {
         rng_ ^= rng_ >> 12;
         rng_ ^= rng_ << 25;
@@ -203,6 +207,9 @@ class Agent {
     uint64_t rx_now_ = 0;
     uint32_t spin_ = 64, yield_ = 256;
     uint64_t last_stall_ns_ = 0;  // idle iterations before yielding / sleeping
+    bool degrading_ = false;      // this process has started to degrade; it ends in abort()
+    double degrade_p_ = -1;       // progress in [0, 1) at the last tick; -1: healthy
+    std::vector<std::unique_ptr<uint8_t[]>> ballast_;  // a degrading agent's growing memory
     uint64_t next_periodic_ = 0, next_hist_ = 0, next_reconnect_ = 0, next_garbage_ = 0,
              next_flood_ = 0;
 };

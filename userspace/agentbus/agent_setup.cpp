@@ -15,7 +15,7 @@ bool Agent::fault_active(FaultKind k, uint64_t now) const {
     const uint64_t to = from + uint64_t(o_.fault_duration * 1e9);
     if (now < from || now >= to) return false;
     for (const auto& f : o_.faults)
-        if (f.kind == k && f.agent == id_) return true;
+        if (f.kind == k && f.applies_to(id_)) return true;
     return false;
 }
 

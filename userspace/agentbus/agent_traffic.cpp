@@ -58,10 +58,12 @@ int Agent::originate(uint64_t now) {
         slot_->done.store(1, std::memory_order_release);
         return 0;
     }
+    const double factor = burst_factor(now);
     if (rate_ > 0) {
-        tokens_ += double(now - last_refill_) * rate_ / 1e9;
+        const double rate = rate_ * factor;
+        tokens_ += double(now - last_refill_) * rate / 1e9;
         last_refill_ = now;
-        const double burst = std::max(3.0, rate_ / 100);
+        const double burst = std::max(3.0, rate / 100);
         if (tokens_ > burst) tokens_ = burst;
     }
     int made = 0, misses = 0;
@@ -111,6 +113,7 @@ int Agent::originate(uint64_t now) {
         if (rate_ > 0) tokens_ -= cost;
         ++made;
     }
+    if (factor > 1) ctr_[kBurstFrames] += made;
     return made;
 }
 
@@ -155,6 +158,10 @@ void Agent::on_frame(Carrier c, const AgenHeader& h, size_t len, bool unauth) {
     if (h.flags & agen::kFlagReply) return;
     const uint32_t rt = reply_type_for(h.msg_type);
     if (!rt || h.source_agent < 1 || h.source_agent > n_) return;
+    if (degrade_reply(c, h, rt)) {
+        ++ctr_[kSlowReplies];
+        return;
+    }
     if (fault_active(FaultKind::kSlow, rx_now_)) {
         // Slow agent: the reply waits in a timer queue; the loop does not sleep.
         delayed_.push_back(

@@ -20,6 +20,7 @@
 #include "agen_frame.h"
 #include "agent.h"
 #include "agent_types.h"
+#include "fault_timeline.h"
 #include "topology.h"
 #include "truth.h"
 
@@ -166,6 +167,17 @@ int run_bus(const Options& o) {
     }
 
     pid_t intruder = 0;
+    FaultTimeline timeline(o);
+    std::vector<uint64_t> restart_at(o.agents, 0);
+    uint64_t start = 0;
+    // A crash the run asked for (degrade ends in SIGABRT): restart as after crash.
+    auto crashed = [&](uint32_t i, uint64_t now) {
+        ++run.crashes;
+        if (!o.no_restart)
+            restart_at[i] = now + uint64_t(o.restart_delay * 1e9);
+        else
+            shm->slots[i].done.store(1);
+    };
     auto reap = [&](bool block) {
         for (;;) {
             int status = 0;
@@ -174,7 +186,13 @@ int run_bus(const Options& o) {
             if (p == intruder) intruder = 0;
             for (uint32_t i = 0; i < o.agents; ++i) {
                 if (pid_of[i] != p) continue;
-                if (shm->slots[i].alive.exchange(0)) {
+                const uint64_t now = mono_ns();
+                if (shm->slots[i].alive.load() && start &&
+                    timeline.degrade_crashed(i, status, double(now - start) / 1e9)) {
+                    shm->slots[i].alive.store(0);
+                    shm->slots[i].listening.store(0);
+                    crashed(i, now);
+                } else if (shm->slots[i].alive.exchange(0)) {
                     ++run.unexpected_exits;
                     fprintf(stderr, "agentbus: agent %s (pid %d) exited unexpectedly (%s %d)\n",
                             agen::agent_name(i + 1).c_str(), p,
@@ -199,14 +217,13 @@ int run_bus(const Options& o) {
             usleep(1000);
         }
     }
-    const uint64_t start = mono_ns();
+    start = mono_ns();
     shm->start_ns.store(start);
     shm->go.store(1, std::memory_order_release);
 
     // Timed faults handled by the parent (the agents handle the others).
     const uint64_t fault_from = start + uint64_t(o.fault_start * 1e9);
     bool crash_done = false, intruder_started = false;
-    std::vector<uint64_t> restart_at(o.agents, 0);
     uint64_t next_status = start + uint64_t(o.status_interval * 1e9);
     uint64_t all_done_at = 0, last_sent = ~0ull, last_status_recv = 0, last_status_ns = start;
     int stable = 0;
@@ -232,13 +249,24 @@ int run_bus(const Options& o) {
                 kill(pid_of[i], SIGKILL);
                 waitpid(pid_of[i], nullptr, 0);
                 pid_of[i] = 0;
-                ++run.crashes;
-                if (!o.no_restart)
-                    restart_at[i] = now + uint64_t(o.restart_delay * 1e9);
-                else
-                    shm->slots[i].done.store(1);
+                crashed(i, now);
+            }
+            for (const auto& f : o.faults) {
+                // Clean restart: the agent exits 0 when asked and always comes back.
+                if (f.kind != FaultKind::kRestart || !pid_of[f.agent - 1]) continue;
+                const uint32_t i = f.agent - 1;
+                shm->slots[i].alive.store(0);
+                shm->slots[i].listening.store(0);
+                shm->slots[i].quit.store(1);
+                int status = 0;
+                waitpid(pid_of[i], &status, 0);
+                shm->slots[i].quit.store(0);
+                timeline.clean_exit(i, status, double(mono_ns() - start) / 1e9);
+                pid_of[i] = 0;
+                restart_at[i] = now + uint64_t(o.restart_delay * 1e9);
             }
         }
+        timeline.sample(now, start, *shm, pid_of);
         if (!intruder_started && now >= fault_from) {
             intruder_started = true;
             for (const auto& f : o.faults)
@@ -322,6 +350,7 @@ int run_bus(const Options& o) {
 
     int rc = failed ? 1 : 0;
     if (failed) fprintf(stderr, "agentbus: start-up failed (an agent could not set up)\n");
+    run.fault_events = timeline.to_json();
     const nlohmann::json truth = build_truth(o, *shm, run);
     if (!o.truth.empty()) {
         std::ofstream f(o.truth);

@@ -23,10 +23,24 @@ int Options::carrier_count() const {
 
 namespace {
 
+// Writes *out only on success: from_chars stores the number it read even when
+// text follows it, and "2x" must not pass for agent 2.
 bool parse_u32(std::string_view s, uint32_t* out) {
     if (s.empty()) return false;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-    return ec == std::errc() && p == s.data() + s.size();
+    uint32_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return false;
+    *out = v;
+    return true;
+}
+
+bool parse_seconds(std::string_view s, double* out) {
+    if (s.empty()) return false;
+    double v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || !(v > 0) || v > 86400) return false;
+    *out = v;
+    return true;
 }
 
 }  // namespace
@@ -66,11 +80,21 @@ std::string parse_fault(std::string_view spec, uint32_t agents, Fault* out) {
     }
     if (!found) {
         return "--fault: unknown kind '" + std::string(kind) +
-               "' (expected slow, stall, crash, malformed, flood or unauthorized)";
+               "' (expected slow, stall, crash, malformed, flood, unauthorized, degrade, "
+               "burst or restart)";
     }
-    out->agent = 1;
+    out->seconds = out->kind == FaultKind::kDegrade ? kDefaultDegradeSeconds : 0;
+    out->agent = out->kind == FaultKind::kBurst ? kAllAgents : 1;
     if (kind.size() == spec.size()) return "";
     std::string_view who = spec.substr(kind.size() + 1);
+    if (out->kind == FaultKind::kDegrade && who.find(':') != std::string_view::npos) {
+        const std::string_view secs = who.substr(who.find(':') + 1);
+        who = who.substr(0, who.find(':'));
+        if (!parse_seconds(secs, &out->seconds)) {
+            return "--fault degrade: SECONDS must be a number above 0 and at most 86400, got '" +
+                   std::string(secs) + "'";
+        }
+    }
     uint32_t id = 0;
     if (!parse_u32(who, &id)) {
         for (uint32_t i = 1; i <= agents; ++i) {
@@ -122,7 +146,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
     app.add_option("--payload", payload, "Payload bytes: MIN[:MAX] (default 64)");
     app.add_option("--fault", faults,
                    "KIND[:AGENT], repeatable; KIND: slow, stall, crash, "
-                   "malformed, flood, unauthorized");
+                   "malformed, flood, unauthorized, burst, restart; and "
+                   "degrade:AGENT[:SECONDS] (ramp, then SIGABRT; default 60 s)");
     app.add_option("--fault-start", o.fault_start, "Seconds after start when faults begin")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--fault-duration", o.fault_duration, "Seconds a fault window lasts")
@@ -197,6 +222,18 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.has_fault(FaultKind::kMalformed) && o.carrier_count() == 1 &&
         o.carrier_on[static_cast<int>(Carrier::kRing)]) {
         return fail("--fault malformed applies to unix, dgram and tcp, not to ring alone");
+    }
+    for (const auto& f : o.faults) {
+        if (f.kind == FaultKind::kBurst && o.rate <= 0) {
+            // Without a rate limit the agents already send as fast as they can.
+            return fail("--fault burst needs --rate (it multiplies the rate)");
+        }
+        if (f.kind == FaultKind::kDegrade && o.duration > 0 &&
+            o.fault_start + f.seconds >= o.duration) {
+            return fail(
+                "--fault degrade: --fault-start + SECONDS must end before --duration, "
+                "or the agent never reaches its crash");
+        }
     }
     r.options = o;
     return r;

@@ -13,14 +13,29 @@ enum class Carrier : int { kUnix = 0, kDgram = 1, kTcp = 2, kRing = 3 };
 inline constexpr int kCarrierCount = 4;
 inline constexpr std::string_view kCarrierNames[kCarrierCount] = {"unix", "dgram", "tcp", "ring"};
 
-enum class FaultKind : int { kSlow, kStall, kCrash, kMalformed, kFlood, kUnauthorized };
-inline constexpr int kFaultKindCount = 6;
+enum class FaultKind : int {
+    kSlow,
+    kStall,
+    kCrash,
+    kMalformed,
+    kFlood,
+    kUnauthorized,
+    kDegrade,  // a dying agent: slower, backlogged, erring, growing, then SIGABRT
+    kBurst,    // benign: the rate multiplied for a second, repeatedly
+    kRestart,  // benign: a clean exit 0 and a fresh process
+};
+inline constexpr int kFaultKindCount = 9;
 inline constexpr std::string_view kFaultKindNames[kFaultKindCount] = {
-    "slow", "stall", "crash", "malformed", "flood", "unauthorized"};
+    "slow", "stall", "crash", "malformed", "flood", "unauthorized", "degrade", "burst", "restart"};
+
+inline constexpr double kDefaultDegradeSeconds = 60;
+inline constexpr uint32_t kAllAgents = 0;  // burst without AGENT: every agent bursts
 
 struct Fault {
     FaultKind kind;
-    uint32_t agent;  // agent id (1-based)
+    uint32_t agent;      // agent id (1-based); kAllAgents for a bus-wide burst
+    double seconds = 0;  // degrade: the ramp from healthy to the crash
+    bool applies_to(uint32_t id) const { return agent == id || agent == kAllAgents; }
 };
 
 inline constexpr uint32_t kMaxAgents = 112;  // 4 instances of each type; fds stay < 1024
@@ -64,7 +79,8 @@ ParseResult parse_options(int argc, const char* const* argv);
 
 // Parses "unix,tcp" into flags; returns an error message or "".
 std::string parse_carriers(std::string_view list, bool out[kCarrierCount]);
-// Parses "KIND[:AGENT]" (AGENT: id or name such as MONITOR or MONITOR_1).
+// Parses "KIND[:AGENT]" (AGENT: id or name such as MONITOR or MONITOR_1), and
+// "degrade:AGENT[:SECONDS]".
 std::string parse_fault(std::string_view spec, uint32_t agents, Fault* out);
 // Parses "MIN[:MAX]".
 std::string parse_payload(std::string_view spec, uint32_t* min, uint32_t* max);

@@ -55,6 +55,10 @@ enum Ctr : uint32_t {
     kStalledNs,
     kReplies,
     kDroppedReplies,  // replies not sent: the requester's queue was over its cap
+    kDegradeErrors,   // replies a degrading agent turned into ERROR frames
+    kDegradeDelayUs,  // gauge, not a counter: the reply delay a degrading agent applies now
+    kDegradeHeldKb,   // gauge: the ballast a degrading agent has allocated and touched
+    kBurstFrames,     // frames originated while a burst multiplied the rate
     kCtrCount
 };
 
@@ -65,6 +69,7 @@ struct alignas(64) AgentSlot {
     std::atomic<uint32_t> connected;   // first connection round done
     std::atomic<uint32_t> done;        // finished originating
     std::atomic<uint32_t> alive;       // set by the parent
+    std::atomic<uint32_t> quit;        // set by the parent: exit 0 now (a clean restart)
     alignas(64) std::atomic<uint64_t> ctr[kCtrCount];
     alignas(64) std::atomic<uint64_t> hist[kHistBuckets];
 };

@@ -150,7 +150,10 @@ nlohmann::json build_truth(const Options& o, const SharedBlock& shm, const RunRe
                    {"stalled_seconds", double(total_counter(shm, kStalledNs)) / 1e9},
                    {"slow_replies", total_counter(shm, kSlowReplies)},
                    {"slow_ms", o.slow_ms},
-                   {"flood_frames", total_counter(shm, kFloodFrames)}};
+                   {"flood_frames", total_counter(shm, kFloodFrames)},
+                   {"degrade_errors", total_counter(shm, kDegradeErrors)},
+                   {"burst_frames", total_counter(shm, kBurstFrames)}};
+    for (const auto& [key, value] : run.fault_events.items()) j["faults"][key] = value;
 
     json agents = json::array();
     for (uint32_t a = 0; a < shm.nagents; ++a) {

@@ -19,6 +19,7 @@ struct RunRecord {
     std::vector<std::vector<int>> pids;   // per agent index, every pid it had
     std::vector<std::string> ring_files;  // every ring file name published
     std::string run_dir;
+    nlohmann::json fault_events = nlohmann::json::object();  // FaultTimeline::to_json()
 };
 
 struct LatencySummary {

@@ -45,6 +45,42 @@ TEST_CASE("carrier lists, payload ranges and faults parse") {
     CHECK(r.options->faults[2].agent == 1);
 }
 
+TEST_CASE("degrade takes an agent and a ramp; burst defaults to every agent") {
+    auto r = parse({"--rate", "1000", "--fault", "degrade:MONITOR:2.5", "--fault", "degrade:4",
+                    "--fault", "burst", "--fault", "burst:3", "--fault", "restart:DIRECTOR"});
+    REQUIRE(r.options);
+    const auto& f = r.options->faults;
+    REQUIRE(f.size() == 5);
+    CHECK(f[0].kind == FaultKind::kDegrade);
+    CHECK(f[0].agent == 10);
+    CHECK(f[0].seconds == doctest::Approx(2.5));
+    CHECK(f[1].agent == 4);
+    CHECK(f[1].seconds == doctest::Approx(kDefaultDegradeSeconds));
+    CHECK(f[2].kind == FaultKind::kBurst);
+    CHECK(f[2].agent == kAllAgents);
+    CHECK(f[2].applies_to(1));
+    CHECK(f[2].applies_to(28));
+    CHECK(f[3].agent == 3);
+    CHECK_FALSE(f[3].applies_to(4));
+    CHECK(f[4].kind == FaultKind::kRestart);
+    CHECK(f[4].agent == 1);
+    CHECK(f[4].seconds == 0);
+}
+
+TEST_CASE("parse_fault: SECONDS only for degrade, and a positive number") {
+    Fault f{};
+    CHECK(parse_fault("degrade:2:0.5", 4, &f).empty());
+    CHECK(f.seconds == doctest::Approx(0.5));
+    CHECK(parse_fault("degrade", 4, &f).empty());
+    CHECK(f.agent == 1);
+    CHECK(parse_fault("degrade:2:0", 4, &f).find("SECONDS") != std::string::npos);
+    CHECK(parse_fault("degrade:2:-1", 4, &f).find("SECONDS") != std::string::npos);
+    CHECK(parse_fault("degrade:2:soon", 4, &f).find("soon") != std::string::npos);
+    CHECK(parse_fault("degrade:9:5", 4, &f).find("'9'") != std::string::npos);
+    // Only degrade splits off a ramp; for the others "2:5" is not an agent.
+    CHECK(parse_fault("slow:2:5", 4, &f).find("2:5") != std::string::npos);
+}
+
 TEST_CASE("bad flags exit with 2 and say what is wrong") {
     struct Case {
         std::vector<const char*> args;
@@ -66,6 +102,12 @@ TEST_CASE("bad flags exit with 2 and say what is wrong") {
              {{"--no-such-flag"}, "no-such-flag"},
              {{"--messages", "10", "--duration", "1"}, "exclude"},
              {{"--carrier", "tcp", "--fault", "unauthorized"}, "unix"},
+             {{"--fault", "burst"}, "--rate"},
+             {{"--fault", "degrade:2:x"}, "SECONDS"},
+             {{"--duration", "3", "--fault", "degrade:2:5"}, "--duration"},
+             {{"--fault", "restart:NOBODY"}, "NOBODY"},
+             {{"--fault", "crash:2x"}, "2x"},
+             {{"--payload", "8x"}, "payload"},
          }) {
         auto r = parse(c.args);
         CAPTURE(c.needle);
