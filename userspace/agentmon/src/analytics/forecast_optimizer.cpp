@@ -23,7 +23,7 @@ std::vector<double> along(const std::vector<double>& from, const std::vector<dou
 }  // namespace
 
 MinimizeResult nelder_mead(const std::function<double(const std::vector<double>&)>& f,
-                           std::vector<double> start, double step, int max_evaluations,
+                           const std::vector<double>& start, double step, int max_evaluations,
                            double tolerance) {
     const size_t n = start.size();
     int evaluations = 0;

@@ -17,7 +17,7 @@ struct MinimizeResult {
 // Stops when the simplex's values agree within tolerance or after
 // max_evaluations calls of f.
 MinimizeResult nelder_mead(const std::function<double(const std::vector<double>&)>& f,
-                           std::vector<double> start, double step, int max_evaluations = 600,
+                           const std::vector<double>& start, double step, int max_evaluations = 600,
                            double tolerance = 1e-10);
 
 }  // namespace agentmon::analytics

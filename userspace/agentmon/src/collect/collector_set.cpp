@@ -22,7 +22,7 @@ std::vector<BpfProgramRef> all_programs(const CollectorSet& collectors) {
 }  // namespace
 
 Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
-                                                        std::shared_ptr<TickContext> context,
+                                                        const std::shared_ptr<TickContext>& context,
                                                         Logger& log) {
     // Heap-allocated so the stats collector's view of the set stays valid when the
     // owner moves the pointer around.

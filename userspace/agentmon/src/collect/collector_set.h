@@ -19,7 +19,7 @@ using CollectorSet = std::vector<std::unique_ptr<Collector>>;
 // BPF link the collectors hold. `context` is the loop's: the collectors read and
 // write it each tick.
 Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
-                                                        std::shared_ptr<TickContext> context,
+                                                        const std::shared_ptr<TickContext>& context,
                                                         Logger& log);
 
 }  // namespace agentmon

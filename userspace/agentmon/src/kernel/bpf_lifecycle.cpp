@@ -35,7 +35,7 @@ void BpfLifecycle::prepare_pins(bpf_object* obj, Logger& log) {
                     "from zero",
                     {{"map", bpf_map__name(map)}, {"path", path}, {"differs", mismatch}});
                 unlink(path.c_str());
-                recreated_.push_back(bpf_map__name(map));
+                recreated_.emplace_back(bpf_map__name(map));
             }
         }
         // libbpf reuses the map pinned there at load, or creates and pins it.

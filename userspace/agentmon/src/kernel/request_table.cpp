@@ -16,7 +16,7 @@ void expire_request_slots(std::span<request_slot> slots, std::uint64_t now_ns,
                           std::uint64_t timeout_ns,
                           std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered) {
     for (auto& slot : slots) {
-        std::uint64_t received = __atomic_load_n(&slot.received_ns, __ATOMIC_ACQUIRE);
+        __u64 received = __atomic_load_n(&slot.received_ns, __ATOMIC_ACQUIRE);
         if (received <= 1 || received + timeout_ns > now_ns) continue;  // free, or in time
         // Read before freeing: a new request may take the slot at once.
         std::uint32_t type = slot.responder_type;
