@@ -71,7 +71,10 @@ with tempfile.TemporaryDirectory(prefix="agentmon-systemd-") as tmp:
                                  timeout=60, interval=0.5)
         checks.check(ready, "the service becomes ready")
         time.sleep(1.0)
-        for carrier, extra in (("ring", ["--duration", "2", "--rate", "200000"]), ("unix", ["--messages", "20000"])):
+        # Two seconds each, so ticks fall inside the run: the container's /proc numbers
+        # tasks in its own pid namespace, and a tick must not drop the kernel's watches.
+        runs = (("ring", ["--duration", "2", "--rate", "200000"]), ("unix", ["--duration", "2", "--rate", "20000"]))
+        for carrier, extra in runs:
             before = totals(carrier)
             run = inside("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c",
                          "d=$(mktemp -d) && agentbus --run-dir $d --truth $d/truth.json --carrier "

@@ -76,7 +76,9 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
 }
 
 Status AgentCollector::collect(SnapshotBuilder& out) {
-    maps_->mark(tasks_->tasks);
+    // Thread ids from a /proc of another pid namespace name other tasks in the kernel;
+    // then the kernel's rename and fork hooks alone mark agents.
+    if (tasks_->host_pids) maps_->mark(tasks_->tasks);
     auto reading = maps_->read();
     if (!reading) return reading.error();
     maps_->forget(tracker_.update(tick_from(*reading)));

@@ -6,6 +6,7 @@ namespace agentmon {
 
 Status DiscoveryCollector::collect(SnapshotBuilder& out) {
     view_->tasks = discovery_.scan();
+    view_->host_pids = discovery_.shows_host_pids();
     view_->scans += 1;
     std::set<std::uint32_t> processes;
     for (const auto& [tid, task] : view_->tasks) processes.insert(task.pid);

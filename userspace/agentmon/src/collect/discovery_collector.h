@@ -15,6 +15,9 @@ namespace agentmon {
 struct AgentTaskView {
     std::map<std::uint32_t, AgentTask> tasks;  // by thread id, as of this tick's scan
     std::uint64_t scans = 0;                   // scans completed, so readers see progress
+    // False when the scanned proc root numbers tasks in another pid namespace than
+    // the host's: then the thread ids are not the kernel's and must not reach its maps.
+    bool host_pids = true;
 };
 
 class DiscoveryCollector : public Collector {

@@ -33,8 +33,12 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
 Status SocketCollector::collect(SnapshotBuilder& out) {
     const AgentTaskView& tasks = *context_->tasks;
     std::map<std::uint32_t, std::uint32_t> watched;
-    for (const auto& [tid, task] : tasks.tasks) watched[tid] = task.agent_id;
-    if (Status st = maps_->sync_watched(watched); !st) return st;
+    // Discovery's ids are handed to the kernel only when they are host tids; else the
+    // kernel's rename and fork hooks alone keep the watched set.
+    if (tasks.host_pids)
+        for (const auto& [tid, task] : tasks.tasks) watched[tid] = task.agent_id;
+    auto kernel_watched = maps_->sync_watched(watched);
+    if (!kernel_watched) return kernel_watched.error();
     if (Status st = maps_->expire_requests(request_timeout_ns_, unanswered_); !st) return st;
     auto reading = maps_->read();
     if (!reading) return reading.error();
@@ -57,7 +61,7 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     signals_.post(*reading, *context_->signals);
     metrics_.build(*reading, out);
     out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
-              static_cast<double>(watched.size()));
+              static_cast<double>(*kernel_watched));
     return Status::success();
 }
 

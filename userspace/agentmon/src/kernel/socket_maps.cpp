@@ -2,7 +2,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <ctime>
 
@@ -104,7 +103,7 @@ Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id)
     return Status::success();
 }
 
-Status SocketMaps::sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks) {
+Result<std::size_t> SocketMaps::sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks) {
     const int fd = bpf_map__fd(skel_->maps.watched);
     for (const auto& [tid, agent_id] : tasks) {
         watched_task current{};
@@ -113,20 +112,29 @@ Status SocketMaps::sync_watched(const std::map<std::uint32_t, std::uint32_t>& ta
         if (bpf_map_update_elem(fd, &tid, &task, BPF_ANY))
             return errno_error("update watched task " + std::to_string(tid), errno);
     }
-    // Entries discovery does not know: tasks the kernel added since discovery's scan
-    // (a rename or fork between the two) stay; dead tasks go.
+    // Entries discovery does not know. The ones the kernel added (a rename or fork,
+    // maybe after discovery's scan) are the kernel's to remove: its exit hook deletes
+    // them. Asking agentmon's /proc about them is wrong whenever agentmon runs in
+    // another pid namespace (a container, a sidecar): the key is a host tid that its
+    // /proc does not show, and deleting it stopped the counting of live agents. Only
+    // entries discovery wrote itself, and no longer sees, go: a task that left the
+    // agent rules, or one that exited before the kernel watched it.
     std::vector<std::uint32_t> stale;
+    std::size_t entries = 0;
     std::uint32_t key = 0, next = 0;
     const void* prev = nullptr;
     while (bpf_map_get_next_key(fd, prev, &next) == 0) {
         key = next;
         prev = &key;
+        ++entries;
         if (tasks.count(key)) continue;
-        struct stat st {};
-        if (stat(("/proc/" + std::to_string(key)).c_str(), &st) != 0) stale.push_back(key);
+        watched_task current{};
+        if (bpf_map_lookup_elem(fd, &key, &current) != 0) continue;  // exited meanwhile
+        if (current.flags & (WATCHED_FROM_RENAME | WATCHED_FROM_FORK)) continue;
+        stale.push_back(key);
     }
     for (auto tid : stale) bpf_map_delete_elem(fd, &tid);
-    return Status::success();
+    return entries - stale.size();
 }
 
 Result<SocketReading> SocketMaps::read() const {

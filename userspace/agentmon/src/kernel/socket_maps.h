@@ -46,9 +46,10 @@ class SocketMaps {
     // id -> agent type (1..28, 0 = none) for ids below AGENT_ID_TYPE_MAX.
     Status set_agent_types(const std::vector<std::uint32_t>& type_of_id);
 
-    // Makes the kernel's watched set equal to `tasks` (thread id -> agent id), keeping
-    // the tasks the kernel itself added since the last call when they are still alive.
-    Status sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks);
+    // Makes the kernel's watched set hold `tasks` (host thread id -> agent id), keeping
+    // every task the kernel itself added (rename, fork): those leave the set through
+    // the kernel's exit hook. Returns how many tasks the kernel now watches.
+    Result<std::size_t> sync_watched(const std::map<std::uint32_t, std::uint32_t>& tasks);
 
     // Reads every map, summed over CPUs. Never blocks on anything but the bpf syscall.
     Result<SocketReading> read() const;

@@ -1,4 +1,5 @@
 #include "model/process_discovery.h"
+#include "model/pid_namespace.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -149,6 +150,8 @@ CgroupIds cgroup_ids(std::string_view path) {
     }
     return ids;
 }
+
+bool ProcessDiscovery::shows_host_pids() const { return proc_root_shows_host_pids(proc_root_); }
 
 ProcessDiscovery::ProcessDiscovery(std::vector<AgentRule> rules, std::string proc_root)
     : rules_(std::move(rules)), proc_root_(std::move(proc_root)) {}

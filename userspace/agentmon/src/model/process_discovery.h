@@ -44,6 +44,9 @@ class ProcessDiscovery {
     // Tasks that vanish mid-scan are skipped: that is normal, not an error.
     std::map<std::uint32_t, AgentTask> scan() const;
 
+    // Whether the scanned proc root numbers tasks as the kernel does (host pids).
+    bool shows_host_pids() const;
+
   private:
     std::vector<AgentRule> rules_;
     std::string proc_root_;
