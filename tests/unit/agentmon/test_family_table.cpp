@@ -28,7 +28,8 @@ std::set<std::string> documented_names() {
     const std::string path = std::string(DOCS_DIR) + "/metrics.md";
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-    const std::regex row(R"(^\| `((agent|agentmon|system|message)_[a-z_]+)` \|)");
+    const std::regex row(
+        R"(^\| `((agent|agentmon|system|message|anomaly|failure|performance|capacity)_[a-z_]+)` \|)");
     std::set<std::string> names;
     std::smatch m;
     for (std::string line; std::getline(in, line);)

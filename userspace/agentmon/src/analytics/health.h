@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
+
+#include "analytics/agent_activity.h"
 
 namespace agentmon {
 
@@ -44,6 +47,8 @@ double health_score(const HealthInputs& in);
 // writer has to know whether it runs first.
 struct AgentSignalBoard {
     std::map<std::uint32_t, HealthInputs> by_agent;
+    std::map<std::uint32_t, AgentActivity> activity;  // for the analytics collector
+    std::map<std::string, double> ring_fill;          // ring file -> used / size, 0..1
 };
 
 }  // namespace agentmon

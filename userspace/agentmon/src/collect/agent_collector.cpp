@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "base/procfs.h"
+#include "collect/activity_signals.h"
 
 namespace agentmon {
 
@@ -29,7 +30,7 @@ std::optional<std::uint64_t> resident_bytes(std::uint32_t tgid) {
 
 Result<std::unique_ptr<AgentCollector>> AgentCollector::create(
     const Config& config, std::shared_ptr<const AgentTaskView> tasks,
-    std::shared_ptr<const AgentSignalBoard> signals, Logger& log) {
+    std::shared_ptr<AgentSignalBoard> signals, Logger& log) {
     const SocketConfig& sc = config.socket;
     AgentStateOptions options;
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
@@ -84,6 +85,7 @@ Status AgentCollector::collect(SnapshotBuilder& out) {
     maps_->forget(tracker_.update(tick_from(*reading)));
     AgentPathStats stats{reading->events, reading->procs.size(), reading->procs_capacity};
     metrics_.build(tracker_, *signals_, stats, out);
+    post_agent_activity(tracker_, *signals_);
     return Status::success();
 }
 

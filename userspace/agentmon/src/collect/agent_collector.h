@@ -21,10 +21,11 @@ class AgentCollector : public Collector {
   public:
     // Loads and attaches the agent state path's BPF programs; an Error says what
     // the kernel or the privileges lack. `signals` holds what collectors earlier in
-    // the tick know about agents (health inputs); it may stay empty.
+    // the tick know about agents (health inputs); it may stay empty. The collector
+    // adds each instance's activity to it for the analytics collector.
     static Result<std::unique_ptr<AgentCollector>> create(
         const Config& config, std::shared_ptr<const AgentTaskView> tasks,
-        std::shared_ptr<const AgentSignalBoard> signals, Logger& log);
+        std::shared_ptr<AgentSignalBoard> signals, Logger& log);
 
     std::string_view name() const override { return "agents"; }
     Status collect(SnapshotBuilder& out) override;
@@ -32,7 +33,7 @@ class AgentCollector : public Collector {
 
   private:
     AgentCollector(std::unique_ptr<AgentStateMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
-                   std::shared_ptr<const AgentSignalBoard> signals, std::vector<AgentRule> rules,
+                   std::shared_ptr<AgentSignalBoard> signals, std::vector<AgentRule> rules,
                    AgentTracker tracker, AgentMetrics metrics)
         : maps_(std::move(maps)),
           tasks_(std::move(tasks)),
@@ -45,7 +46,7 @@ class AgentCollector : public Collector {
 
     std::unique_ptr<AgentStateMaps> maps_;
     std::shared_ptr<const AgentTaskView> tasks_;
-    std::shared_ptr<const AgentSignalBoard> signals_;
+    std::shared_ptr<AgentSignalBoard> signals_;
     std::vector<AgentRule> rules_;
     AgentTracker tracker_;
     AgentMetrics metrics_;

@@ -1,6 +1,7 @@
 #include "collect/collector_set.h"
 
 #include "collect/agent_collector.h"
+#include "collect/analytics_collector.h"
 #include "collect/discovery_collector.h"
 #include "collect/ring_collector.h"
 #include "collect/self_collector.h"
@@ -61,6 +62,9 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
                 "agent state path disabled: no agent_status, CPU, run-queue or health metrics",
                 {{"error", agents.error().message}});
     }
+    // Last of the measuring collectors: it reads what all of them posted this tick.
+    if (config.analytics.enabled)
+        set->push_back(std::make_unique<AnalyticsCollector>(config, context));
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
     return set;

@@ -40,6 +40,9 @@ RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) 
     if (read.status == RING_READ_OK) {
         ring.producer = read.control.producer;
         ring.consumer = read.control.consumer;
+        if (read.control.size && read.control.head >= read.control.tail)
+            context_->signals->ring_fill[ring.name] =
+                double(read.control.head - read.control.tail) / read.control.size;
     }
     o.producer = ring.producer;
     o.consumer = ring.consumer;

@@ -27,7 +27,8 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     log.info("socket path attached",
              {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
     return std::unique_ptr<SocketCollector>(
-        new SocketCollector(std::move(maps).value(), std::move(context), std::move(metrics)));
+        new SocketCollector(std::move(maps).value(), std::move(context), std::move(metrics),
+                            sc.latency_buckets_seconds));
 }
 
 Status SocketCollector::collect(SnapshotBuilder& out) {
@@ -59,6 +60,7 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     }
     resolve_intruders(*reading);
     signals_.post(*reading, *context_->signals);
+    activity_.post(*reading, *context_->signals);
     metrics_.build(*reading, out);
     out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
               static_cast<double>(*kernel_watched));

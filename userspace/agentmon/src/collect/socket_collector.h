@@ -9,6 +9,7 @@
 
 #include "analytics/health.h"
 #include "base/log.h"
+#include "collect/activity_signals.h"
 #include "collect/collector.h"
 #include "collect/discovery_collector.h"
 #include "collect/socket_signals.h"
@@ -33,10 +34,11 @@ class SocketCollector : public Collector {
 
   private:
     SocketCollector(std::unique_ptr<SocketMaps> maps, std::shared_ptr<TickContext> context,
-                    SocketMetrics metrics)
+                    SocketMetrics metrics, std::vector<double> latency_bounds_seconds)
         : maps_(std::move(maps)),
           context_(std::move(context)),
           signals_(*context_),
+          activity_(context_->registry, std::move(latency_bounds_seconds)),
           metrics_(std::move(metrics)) {}
 
     void resolve_intruders(SocketReading& reading);
@@ -47,6 +49,7 @@ class SocketCollector : public Collector {
     std::map<std::uint32_t, std::string> intruder_comm_;        // by tgid, last seen
     std::shared_ptr<TickContext> context_;  // tasks, registry, budget, signal board
     SocketSignals signals_;
+    ActivitySignals activity_;  // frames, ERROR frames, p99 for the analytics
     SocketMetrics metrics_;
 };
 

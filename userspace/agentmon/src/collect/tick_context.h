@@ -27,7 +27,11 @@ struct TickContext {
     std::shared_ptr<AgentSignalBoard> signals = std::make_shared<AgentSignalBoard>();
 
     // Clears what the last tick left on the signal board.
-    void begin_tick() { signals->by_agent.clear(); }
+    void begin_tick() {
+        signals->by_agent.clear();
+        signals->activity.clear();
+        signals->ring_fill.clear();
+    }
     // Appends what belongs to the whole tick: agentmon_series_dropped_total for
     // every budgeted family, whichever paths admitted through the budget, and a
     // log line for each family that overflowed for the first time.

@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "base/result.h"
+#include "config/analytics_config.h"
 #include "config/ring_config.h"
 #include "config/socket_config.h"
 
@@ -46,8 +47,9 @@ struct Config {
     LogLevel log_level = LogLevel::info;
     LogFormat log_format = LogFormat::text;
     std::string pin_dir = "/sys/fs/bpf/agentmon";
-    SocketConfig socket;  // frame spec, agent rules, registry, buckets, series budget
-    RingConfig ring;      // shared-memory rings (uses socket's frame spec, rules, registry)
+    SocketConfig socket;        // frame spec, agent rules, registry, buckets, series budget
+    RingConfig ring;            // shared-memory rings (uses socket's frame spec, rules, registry)
+    AnalyticsConfig analytics;  // anomaly scores, failure prediction, capacity
     // "agent_path": false runs without the agent state path (its scheduler hooks):
     // the transport paths' cost can then be measured on their own.
     bool agent_path = true;

@@ -53,6 +53,14 @@ const std::vector<MetricFamilySpec>& metric_families() {
         {"agentmon_watched_tasks", T::gauge, B::none},
         {"message_flow_matrix", T::gauge, B::transport},
         {"system_active_agents", T::gauge, B::none},
+        {"agent_errors_total", T::counter, B::none},
+        {"anomaly_detection_score", T::gauge, B::none},
+        {"capacity_utilization_ratio", T::gauge, B::none},
+        {"failure_prediction_evidence", T::gauge, B::none},
+        {"failure_prediction_score", T::gauge, B::none},
+        {"performance_bottlenecks", T::gauge, B::none},
+        {"system_cpu_utilization_ratio", T::gauge, B::none},
+        {"system_memory_usage_bytes", T::gauge, B::none},
     };
     return families;
 }

@@ -1,0 +1,94 @@
+#include "collect/utilisation_families.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace agentmon {
+
+namespace {
+
+using analytics::AgentSignal;
+
+void add_to(std::optional<double>& sum, const std::optional<double>& v) {
+    if (v) sum = sum.value_or(0) + *v;
+}
+
+double host_cores() {
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<double>(n) : 1.0;
+}
+
+const char* const kBottleneckHelp =
+    "0..1 severity of a saturated resource: queue (frames waiting), cpu (a core's share), "
+    "run_queue (waiting for a CPU), socket_buffer (sends refused with EAGAIN), ring (ring "
+    "used); component is the agent instance or the ring.";
+
+}  // namespace
+
+void BusTotals::add(const AgentActivity& a, const analytics::AgentSignalValues& values) {
+    if (a.frames_sent) frames = frames.value_or(0) + *a.frames_sent;
+    if (a.error_frames_sent) errors = errors.value_or(0) + *a.error_frames_sent;
+    if (a.latency_p99_seconds)
+        latency_p99 = std::max(latency_p99.value_or(0), *a.latency_p99_seconds);
+    add_to(queue_depth, values[static_cast<std::size_t>(AgentSignal::queue_depth)]);
+    add_to(cpu, a.cpu_fraction);
+}
+
+double queue_severity(double queue_depth) { return std::clamp(queue_depth / 100, 0.0, 1.0); }
+double cpu_severity(double cpu_fraction) {
+    return std::clamp((cpu_fraction - 0.6) / 0.4, 0.0, 1.0);
+}
+double runqueue_severity(double delay_seconds) {
+    return std::clamp((delay_seconds - 0.001) / 0.049, 0.0, 1.0);
+}
+double ring_severity(double fill) { return std::clamp((fill - 0.5) / 0.5, 0.0, 1.0); }
+
+void emit_utilisation(const AnalyticsConfig& config, const AgentRegistry& registry,
+                      const AgentSignalBoard& board, const BusTotals& bus,
+                      const SystemUsage& system, SnapshotBuilder& out) {
+    const char* capacity_help =
+        "Use over configured capacity: cpu (host busy share over analytics.cpu_cores, default "
+        "the host's), memory (used over analytics.memory_bytes, default MemTotal), "
+        "bus_throughput (frames sent per second over analytics.expected_throughput_mps).";
+    const double cores = host_cores();
+    if (auto ratio = system.cpu_ratio()) {
+        out.gauge("system_cpu_utilization_ratio",
+                  "Busy share of the host's CPUs over the last tick (/proc/stat).", *ratio);
+        const double capacity = config.cpu_cores > 0 ? config.cpu_cores : cores;
+        out.gauge("capacity_utilization_ratio", capacity_help, *ratio * cores / capacity,
+                  {{"resource", "cpu"}});
+    }
+    if (auto mem = system.memory()) {
+        const double used = mem->total_bytes - mem->available_bytes;
+        out.gauge("system_memory_usage_bytes", "MemTotal - MemAvailable (/proc/meminfo).", used);
+        const double capacity = config.memory_bytes > 0 ? config.memory_bytes : mem->total_bytes;
+        if (capacity > 0)
+            out.gauge("capacity_utilization_ratio", capacity_help, used / capacity,
+                      {{"resource", "memory"}});
+    }
+    if (bus.message_rate && config.expected_throughput_mps > 0)
+        out.gauge("capacity_utilization_ratio", capacity_help,
+                  *bus.message_rate / config.expected_throughput_mps,
+                  {{"resource", "bus_throughput"}});
+
+    auto& bottlenecks =
+        out.family("performance_bottlenecks", kBottleneckHelp, prometheus::MetricType::Gauge);
+    const auto add = [&](const std::string& component, const char* resource, double severity) {
+        SnapshotBuilder::add_sample(bottlenecks, severity,
+                                    {{"component", component}, {"resource", resource}});
+    };
+    for (const auto& [id, a] : board.activity) {
+        if (!a.seen_by_agent_path || a.tgid == 0) continue;
+        const std::string name = registry.instance_name(id);
+        double queue = 0;
+        if (auto h = board.by_agent.find(id); h != board.by_agent.end())
+            queue = h->second.queue_depth.value_or(0);
+        add(name, "queue", queue_severity(queue));
+        add(name, "cpu", cpu_severity(a.cpu_fraction));
+        add(name, "run_queue", runqueue_severity(a.runq_delay_seconds.value_or(0)));
+    }
+    for (const auto& [ring, fill] : board.ring_fill) add(ring, "ring", ring_severity(fill));
+}
+
+}  // namespace agentmon
