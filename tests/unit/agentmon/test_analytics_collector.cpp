@@ -138,3 +138,38 @@ TEST_CASE("system usage: /proc/stat's cpu line and /proc/meminfo") {
     CHECK(m->available_bytes == 4000.0 * 1024);
     CHECK_FALSE(parse_meminfo("MemTotal: 1 kB\n"));
 }
+
+TEST_CASE("bottleneck severities: 0 below saturation, 1 at the health score's top step") {
+    CHECK(queue_severity(0) == 0);
+    CHECK(queue_severity(50) == doctest::Approx(0.5));
+    CHECK(queue_severity(1000) == 1);
+    CHECK(cpu_severity(0.5) == 0);
+    CHECK(cpu_severity(0.8) == doctest::Approx(0.5));
+    CHECK(cpu_severity(1.2) == 1);
+    CHECK(runqueue_severity(0.0005) == 0);
+    CHECK(runqueue_severity(0.050) == doctest::Approx(1));
+    CHECK(ring_severity(0.25) == 0);
+    CHECK(ring_severity(1.0) == 1);
+    CHECK(socket_buffer_severity(0, 1000) == 0);
+    CHECK(socket_buffer_severity(5, 100) == doctest::Approx(0.5));
+    CHECK(socket_buffer_severity(3, 0) == 1);
+}
+
+TEST_CASE("analytics collector: socket_buffer severity from the tick's refused sends") {
+    Config config;
+    auto context = std::make_shared<TickContext>(config);
+    AnalyticsCollector collector(config, context);
+    double severity = -1;
+    for (int t = 0; t < 3; ++t) {
+        context->begin_tick();
+        // 1000 frames a tick, 20 refused sends a tick on unix.
+        context->signals->sends_by_carrier["unix"] = {1000u * t, 20u * t};
+        SnapshotBuilder out;
+        collector.collect_at(t, out);
+        const auto s = std::move(out).build();
+        if (const auto* f = find(s, "performance_bottlenecks"))
+            for (const auto& m : f->metric)
+                if (label(m, "resource") == "socket_buffer") severity = m.gauge.value;
+    }
+    CHECK(severity == doctest::Approx(0.2));
+}

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "analytics/agent_activity.h"
 
@@ -49,6 +50,9 @@ struct AgentSignalBoard {
     std::map<std::uint32_t, HealthInputs> by_agent;
     std::map<std::uint32_t, AgentActivity> activity;  // for the analytics collector
     std::map<std::string, double> ring_fill;          // ring file -> used / size, 0..1
+    // By carrier name, since agentmon started: frames sent, and sends refused with
+    // EAGAIN (the socket's send buffer, or the peer's receive queue, full).
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> sends_by_carrier;
 };
 
 }  // namespace agentmon

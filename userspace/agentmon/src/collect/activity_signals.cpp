@@ -1,6 +1,8 @@
 #include "collect/activity_signals.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <string>
 
 namespace agentmon {
 
@@ -43,11 +45,15 @@ void post_agent_activity(const AgentTracker& tracker, AgentSignalBoard& board) {
 void ActivitySignals::post(const SocketReading& reading, AgentSignalBoard& board) {
     for (const auto& e : reading.frames) {
         if (e.key.direction != DIR_SENT) continue;
+        board.sends_by_carrier[std::string(carrier_name(e.key.carrier))].first += e.counts.frames;
         AgentActivity& a = board.activity[e.key.source];
         a.frames_sent = a.frames_sent.value_or(0) + e.counts.frames;
         a.error_frames_sent = a.error_frames_sent.value_or(0) +
                               (e.key.msg_type == kMsgTypeError ? e.counts.frames : 0);
     }
+    for (const auto& e : reading.syscall_errors)
+        if (e.err == EAGAIN && e.direction == DIR_SENT)
+            board.sends_by_carrier[std::string(carrier_name(e.carrier))].second += e.count;
     for (const auto& [agent, failed] : reading.errors_by_agent)
         board.activity[agent].failed_calls = failed;
     std::array<std::optional<double>, AGENT_TYPE_SLOTS> p99{};

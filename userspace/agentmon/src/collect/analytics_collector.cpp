@@ -188,7 +188,7 @@ void AnalyticsCollector::collect_at(double seconds, SnapshotBuilder& out) {
     for (const auto& [id, a] : board.activity)
         if (a.error_frames_sent || a.failed_calls || errors_.count(id)) count_errors(id, a, out);
     system_.update();
-    emit_utilisation(config_, context_->registry, board, bus, system_, out);
+    emit_utilisation(config_, context_->registry, board, bus, system_, sends_before_, out);
 }
 
 }  // namespace agentmon

@@ -57,6 +57,7 @@ class AnalyticsCollector : public Collector {
     std::optional<std::uint64_t> bus_frames_before_, bus_errors_before_;
     double bus_seconds_before_ = 0;
     SystemUsage system_;
+    CarrierSends sends_before_;
 };
 
 }  // namespace agentmon

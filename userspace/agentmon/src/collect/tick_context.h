@@ -31,6 +31,7 @@ struct TickContext {
         signals->by_agent.clear();
         signals->activity.clear();
         signals->ring_fill.clear();
+        signals->sends_by_carrier.clear();
     }
     // Appends what belongs to the whole tick: agentmon_series_dropped_total for
     // every budgeted family, whichever paths admitted through the budget, and a

@@ -43,10 +43,14 @@ double runqueue_severity(double delay_seconds) {
     return std::clamp((delay_seconds - 0.001) / 0.049, 0.0, 1.0);
 }
 double ring_severity(double fill) { return std::clamp((fill - 0.5) / 0.5, 0.0, 1.0); }
+double socket_buffer_severity(double refused, double frames_sent) {
+    if (refused <= 0) return 0;
+    return frames_sent > 0 ? std::clamp(refused / frames_sent * 10, 0.0, 1.0) : 1.0;
+}
 
 void emit_utilisation(const AnalyticsConfig& config, const AgentRegistry& registry,
                       const AgentSignalBoard& board, const BusTotals& bus,
-                      const SystemUsage& system, SnapshotBuilder& out) {
+                      const SystemUsage& system, CarrierSends& sends_before, SnapshotBuilder& out) {
     const char* capacity_help =
         "Use over configured capacity: cpu (host busy share over analytics.cpu_cores, default "
         "the host's), memory (used over analytics.memory_bytes, default MemTotal), "
@@ -89,6 +93,15 @@ void emit_utilisation(const AnalyticsConfig& config, const AgentRegistry& regist
         add(name, "run_queue", runqueue_severity(a.runq_delay_seconds.value_or(0)));
     }
     for (const auto& [ring, fill] : board.ring_fill) add(ring, "ring", ring_severity(fill));
+    for (const auto& [carrier, now] : board.sends_by_carrier) {
+        const auto before = sends_before.find(carrier);
+        if (before != sends_before.end() && now.first >= before->second.first &&
+            now.second >= before->second.second)
+            add(carrier, "socket_buffer",
+                socket_buffer_severity(static_cast<double>(now.second - before->second.second),
+                                       static_cast<double>(now.first - before->second.first)));
+        sends_before[carrier] = now;
+    }
 }
 
 }  // namespace agentmon
