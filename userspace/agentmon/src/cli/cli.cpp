@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analytics/analyze_anomalies.h"
+#include "analytics/analyze_forecast.h"
 #include "base/log.h"
 #include "base/version.h"
 #include "base/version_string.h"
@@ -125,6 +126,14 @@ int run_cli(int argc, char** argv) {
         ->required();
     anomalies->add_option("--output", anomalies_out, "CSV written: timestamp,value,anomaly_score")
         ->required();
+    CLI::App* forecast = analyze->add_subcommand(
+        "forecast", "Forecast an evenly spaced timestamp,value CSV with the capacity model");
+    std::string forecast_in, forecast_out, forecast_horizon = "24h";
+    forecast->add_option("--input", forecast_in, "CSV with the header timestamp,value")->required();
+    forecast
+        ->add_option("--output", forecast_out, "CSV written: seconds_ahead,forecast,lower,upper")
+        ->required();
+    forecast->add_option("--horizon", forecast_horizon, "How far ahead, e.g. 1h or 24h");
     CLI::App* detach = app.add_subcommand(
         "detach",
         "Remove the pinned maps and links agentmon keeps between runs (its programs "
@@ -142,6 +151,16 @@ int run_cli(int argc, char** argv) {
     if (capacity->parsed()) return run_capacity(capacity_options);
     if (anomalies->parsed())
         return analytics::analyze_anomalies(anomalies_in, anomalies_out, std::cerr);
+    if (forecast->parsed()) {
+        auto horizon = parse_duration(forecast_horizon);
+        if (!horizon || horizon->count() <= 0) {
+            std::cerr << "--horizon: \"" << forecast_horizon
+                      << "\" is not a duration such as 1h or 24h\n";
+            return kExitUsage;
+        }
+        return analytics::analyze_forecast(
+            forecast_in, forecast_out, std::chrono::duration<double>(*horizon).count(), std::cerr);
+    }
 
     if (check_config_opt->count() > 0) {
         std::string path = check_config_path.value_or("");
