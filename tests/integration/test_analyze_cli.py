@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """agentmon analyze anomalies: the CSV interface. Header, a missing final
 newline and repeated timestamps are accepted; a bad row names its line and
-exits 1; a missing file exits 2; one output row per input row, scores in [0, 1]."""
+exits 1; a missing file exits 2; one output row per input row, scores in [0, 1].
+agentmon analyze forecast: --horizon points ahead of an evenly spaced series,
+a bad horizon exits 2, an uneven series exits 1."""
 
 import csv
 import math
@@ -54,6 +56,29 @@ def main():
         checks.equal(analyze(src, dst).returncode, 1, "a wrong header exits 1")
         result = analyze(os.path.join(tmp, "missing.csv"), dst)
         checks.equal(result.returncode, 2, "a missing file exits 2")
+
+        even = os.path.join(tmp, "even.csv")
+        with open(even, "w") as f:
+            f.write("timestamp,value\n")
+            for i in range(300):
+                f.write(f"2024-01-01 {i // 60:02d}:{i % 60:02d}:00,{10 + 0.5 * i}\n")
+        forecast = [harness.binary("agentmon"), "analyze", "forecast", "--input", even,
+                    "--output", dst]
+        result = subprocess.run(forecast + ["--horizon", "30m"], capture_output=True, text=True)
+        checks.equal(result.returncode, 0, "forecast: a valid series exits 0")
+        with open(dst) as f:
+            lines = f.read().splitlines()
+        checks.equal(lines[0], "seconds_ahead,forecast,lower,upper", "forecast: the header")
+        checks.equal(len(lines), 31, "forecast: one row per minute of the 30 m horizon")
+        last = float(lines[-1].split(",")[1])
+        checks.check(abs(last - (10 + 0.5 * 329)) < 5, "forecast: the ramp extrapolated", str(last))
+        result = subprocess.run(forecast + ["--horizon", "soon"], capture_output=True, text=True)
+        checks.equal(result.returncode, 2, "forecast: a bad --horizon exits 2")
+        with open(even, "a") as f:
+            f.write("2024-01-03 00:00:00,1\n")
+        result = subprocess.run(forecast, capture_output=True, text=True)
+        checks.check(result.returncode == 1 and "evenly spaced" in result.stderr,
+                     "forecast: an uneven series exits 1 and says why", result.stderr)
     return checks.finish()
 
 
