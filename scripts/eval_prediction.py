@@ -132,7 +132,9 @@ def evaluate(samples, truth, names):
         series = [(t, s[kind]) for t, s in samples if kind in s]
         window = windows.get(kind)
         for t, v in series:
-            if not (window and window[0] <= t < window[1]):
+            # A scrape up to a few seconds after a crash still shows the dead
+            # process's last score (agentmon sees the exit at its next tick).
+            if not window or t < window[0]:
                 HEALTHY_MAX[0] = max(HEALTHY_MAX[0], v)
         for t in alarms(series):
             if window and window[0] <= t < window[1]:
@@ -146,7 +148,7 @@ def evaluate(samples, truth, names):
     return deaths, false_alarms, true_alarms
 
 
-HEALTHY_MAX = [0.0]  # the highest score of a process that was not dying
+HEALTHY_MAX = [0.0]  # the highest score of an agent that never degraded, or before its ramp
 BANDS = [(0.0, 0.1), (0.1, 0.5), (0.5, 0.8), (0.8, 1.01)]
 
 
@@ -201,7 +203,7 @@ def main():
     print(f"healthy and disturbed traffic: {hours_real * 60:.1f} min real = {hours:.2f} h "
           f"compressed; false alarms {len(all_false)}: {len(all_false) / hours:.2f} per "
           f"compressed hour, {len(all_false) / hours_real:.2f} per real hour")
-    print(f"highest score of a process that was not dying: {HEALTHY_MAX[0]:.3f}")
+    print(f"highest score of an agent not (yet) degrading: {HEALTHY_MAX[0]:.3f}")
     print(f"precision: {all_true}/{alarms_total} = "
           f"{100 * all_true / max(1, alarms_total):.1f} % of alarms on a dying process")
     print(f"calibration over {len(outcomes)} scores (outcome: the agent crashes within "
