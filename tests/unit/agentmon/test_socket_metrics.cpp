@@ -33,7 +33,7 @@ TEST_CASE("frames and bytes are counted per named label set; instances add up un
 
 TEST_CASE("a registry entry gives an id its type before the id arithmetic does") {
     // id 29 would be DIRECTOR by arithmetic; the registry says it is a MONITOR.
-    SocketMetrics metrics(AgentRegistry({{29, 10, "monitor-eu"}}), test_bounds(), SeriesBudget());
+    SocketPath metrics(AgentRegistry({{29, 10, "monitor-eu"}}));
     SocketReading r;
     r.frames = {frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840)};
     const Snapshot s = build(metrics, r);
