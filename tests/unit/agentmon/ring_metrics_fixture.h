@@ -72,14 +72,4 @@ inline RingObservation with_reads(RingObservation o, std::uint64_t frames, std::
     return o;
 }
 
-const char* const kMessages = "agent_transport_messages_total";
-const char* const kBytes = "agent_transport_bytes_total";
-
-// The frames and bytes counted under one label set.
-inline void check_counts(const Snapshot& s, const LabelSet& labels, double frames, double bytes) {
-    CAPTURE(labels.at("source_agent") + " -> " + labels.at("target_agent"));
-    CHECK(value(s, kMessages, labels) == std::optional<double>(frames));
-    CHECK(value(s, kBytes, labels) == std::optional<double>(bytes));
-}
-
 }  // namespace

@@ -93,6 +93,16 @@ inline std::optional<double> value(const Snapshot& s, const std::string& name,
     return f->type == prometheus::MetricType::Gauge ? m->gauge.value : m->counter.value;
 }
 
+const char* const kMessages = "agent_transport_messages_total";
+const char* const kBytes = "agent_transport_bytes_total";
+
+// The frames and bytes counted under one transport label set.
+inline void check_counts(const Snapshot& s, const LabelSet& labels, double frames, double bytes) {
+    CAPTURE(labels.at("source_agent") + " -> " + labels.at("target_agent"));
+    CHECK(value(s, kMessages, labels) == std::optional<double>(frames));
+    CHECK(value(s, kBytes, labels) == std::optional<double>(bytes));
+}
+
 inline std::size_t samples(const Snapshot& s, const std::string& name) {
     const auto* f = family(s, name);
     return f ? f->metric.size() : 0;
