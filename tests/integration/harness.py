@@ -9,6 +9,7 @@ Exit codes follow ctest's conventions: 0 pass, 1 fail, 77 skipped.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -238,6 +239,18 @@ def scrape(url):
     if status != 200:
         raise RuntimeError(f"/metrics answered {status}")
     return parse_metrics(body)
+
+
+def promtool_lint(url, checks):
+    """promtool's linter on the live exposition at url; False when promtool is missing."""
+    if not shutil.which("promtool"):
+        return False
+    status, body = http_get(url + "/metrics")
+    lint = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
+                          text=True)
+    checks.check(lint.returncode == 0, "promtool check metrics finds no problem",
+                 (lint.stdout + lint.stderr)[-1000:])
+    return True
 
 
 def transport_totals(samples, carrier):

@@ -13,9 +13,7 @@ present; after the bus ends, its agents exited with code 0.
 """
 
 import os
-import shutil
 import signal
-import subprocess
 import time
 
 import agents_live
@@ -150,11 +148,6 @@ with agents_live.tmpdir() as tmp, harness.agentmon_running(
                  "no agent task failed to be marked")
 
     # promtool on the exposition with the agent families.
-    if shutil.which("promtool"):
-        status, body = harness.http_get(url + "/metrics")
-        lint = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
-                              text=True)
-        checks.check(lint.returncode == 0, "promtool check metrics finds no problem",
-                     (lint.stdout + lint.stderr)[-1000:])
+    harness.promtool_lint(url, checks)
 
 checks.finish()

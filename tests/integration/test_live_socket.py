@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import struct
-import subprocess
 import tempfile
 import time
 
@@ -91,13 +90,7 @@ with harness.agentmon_running() as (url, _):
                  "non-agent process: no frames counted as received")
 
     # promtool's linter on the live exposition.
-    if shutil.which("promtool"):
-        status, body = harness.http_get(url + "/metrics")
-        lint = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
-                              text=True)
-        checks.check(lint.returncode == 0, "promtool check metrics finds no problem",
-                     (lint.stdout + lint.stderr)[-1000:])
-    else:
+    if not harness.promtool_lint(url, checks):
         checks.check(False, "promtool installed (Debian package prometheus)")
 
     # A real Prometheus server scrapes agentmon; PromQL sees the bus's rate.

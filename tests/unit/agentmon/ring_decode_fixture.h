@@ -41,6 +41,18 @@ inline T get(const std::uint8_t* p) {
     return value;
 }
 
+// A tick's exact counts: frames and bytes written, frames and bytes read.
+struct Counts {
+    std::uint64_t written_frames, written_bytes, read_frames, read_bytes;
+};
+
+inline void check_counts(const RingTick& tick, const Counts& want) {
+    CHECK(tick.written_frames == want.written_frames);
+    CHECK(tick.written_bytes == want.written_bytes);
+    CHECK(tick.read_frames == want.read_frames);
+    CHECK(tick.read_bytes == want.read_bytes);
+}
+
 struct Frame {
     std::uint32_t msg_type = 1, priority = 2, source = 1, target = 3;
     std::uint64_t timestamp = 0;

@@ -5,14 +5,7 @@
 // label sets (summing exactly to the rings' counters), the last mix or the ring's
 // own agents when nothing was sampled, monotonic counters, queue and head-of-line
 // gauges, ring errors, and the per-second gauges from the second tick on.
-#include <doctest/doctest.h>
-
-#include <memory>
-#include <optional>
-
-#include "metrics/ring_metrics.h"
-
-using namespace agentmon;
+#include "transport_path_fixture.h"
 
 namespace {
 
@@ -24,14 +17,12 @@ const char* const kRing = "agent_ring_bus_100_0";
 inline SampledFrame frame(std::uint32_t source, std::uint32_t target, std::uint32_t msg_type,
                           std::uint32_t priority, std::uint64_t bytes,
                           std::uint64_t latency_ns = 0) {
-    SampledFrame f;
-    f.source = source;
-    f.target = target;
-    f.msg_type = msg_type;
-    f.priority = priority;
-    f.bytes = bytes;
-    f.latency_ns = latency_ns;
-    return f;
+    return SampledFrame{.source = source,
+                        .target = target,
+                        .msg_type = msg_type,
+                        .priority = priority,
+                        .bytes = bytes,
+                        .latency_ns = latency_ns};
 }
 
 inline RingObservation observation(std::string ring = kRing, std::uint32_t producer = kDirector,
@@ -43,37 +34,7 @@ inline RingObservation observation(std::string ring = kRing, std::uint32_t produ
     return o;
 }
 
-inline RingMetrics metrics() {
-    return RingMetrics(AgentRegistry(), {0.001, 0.01, 0.1}, std::make_shared<SeriesBudget>());
-}
-
-inline Snapshot build(RingMetrics& m, const std::vector<RingObservation>& rings, double now) {
-    SnapshotBuilder builder;
-    m.build(rings, now, builder);
-    return std::move(builder).build();
-}
-
-inline const prometheus::MetricFamily* family(const Snapshot& s, const std::string& name) {
-    for (const auto& f : s.families)
-        if (f.name == name) return &f;
-    return nullptr;
-}
-
-inline LabelSet labels_of(const prometheus::ClientMetric& m) {
-    LabelSet labels;
-    for (const auto& l : m.label) labels[l.name] = l.value;
-    return labels;
-}
-
-inline std::optional<double> value(const Snapshot& s, const std::string& name,
-                                   const LabelSet& labels) {
-    const auto* f = family(s, name);
-    if (!f) return std::nullopt;
-    for (const auto& m : f->metric)
-        if (labels_of(m) == labels)
-            return f->type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
-    return std::nullopt;
-}
+inline RingPath metrics() { return RingPath(); }
 
 // The sum of a counter family's samples whose labels include `match`.
 inline double sum(const Snapshot& s, const std::string& name, const LabelSet& match) {
@@ -90,18 +51,25 @@ inline double sum(const Snapshot& s, const std::string& name, const LabelSet& ma
     return total;
 }
 
-inline std::size_t samples(const Snapshot& s, const std::string& name) {
-    const auto* f = family(s, name);
-    return f ? f->metric.size() : 0;
-}
-
 inline LabelSet transport(const char* source, const char* target, const char* msg_type,
                           const char* priority, const char* direction) {
     return {{"source_agent", source}, {"target_agent", target}, {"msg_type", msg_type},
             {"priority", priority},   {"carrier", "ring"},      {"direction", direction}};
 }
 
-const char* const kMessages = "agent_transport_messages_total";
-const char* const kBytes = "agent_transport_bytes_total";
+// A sample of three 200-byte requests and a 400-byte response, DIRECTOR to SECURITY.
+inline std::vector<SampledFrame> request_mix() {
+    const SampledFrame request = frame(kDirector, kSecurity, kRequest, kNormal, 200);
+    return {request, request, request, frame(kDirector, kSecurity, kResponse, kHigh, 400)};
+}
+
+// `o` with `frames` frames of `bytes` bytes read this tick, `sample` of them sampled.
+inline RingObservation with_reads(RingObservation o, std::uint64_t frames, std::uint64_t bytes,
+                                  std::vector<SampledFrame> sample = {}) {
+    o.tick.read_frames = frames;
+    o.tick.read_bytes = bytes;
+    o.tick.read_sample = std::move(sample);
+    return o;
+}
 
 }  // namespace

@@ -11,9 +11,7 @@
 #include <limits>
 #include <optional>
 
-#include "metrics/socket_metrics.h"
-
-using namespace agentmon;
+#include "transport_path_fixture.h"
 
 namespace {
 
@@ -40,8 +38,6 @@ inline LabelSet transport(const char* source, const char* target, const char* ms
     return {{"source_agent", source}, {"target_agent", target}, {"msg_type", msg_type},
             {"priority", priority},   {"carrier", carrier},     {"direction", direction}};
 }
-
-inline HistogramBounds test_bounds() { return {{0.001, 0.01, 0.1}, {64, 256}}; }
 
 // A tick at t = 10 s with a bit of everything.
 inline SocketReading first_reading() {
@@ -105,52 +101,7 @@ inline SocketReading second_reading() {
     return r;
 }
 
-inline Snapshot build(SocketMetrics& metrics, const SocketReading& reading) {
-    SnapshotBuilder builder;
-    metrics.build(reading, builder);
-    // What the collection loop appends at the end of the tick (TickContext::end_tick).
-    emit_series_dropped(*metrics.budget(), budgeted_families(), builder);
-    return std::move(builder).build();
-}
-
-inline SocketMetrics default_metrics() {
-    return SocketMetrics(AgentRegistry(), test_bounds(), SeriesBudget());
-}
-
-inline const prometheus::MetricFamily* family(const Snapshot& s, const std::string& name) {
-    for (const auto& f : s.families)
-        if (f.name == name) return &f;
-    return nullptr;
-}
-
-inline LabelSet labels_of(const prometheus::ClientMetric& m) {
-    LabelSet labels;
-    for (const auto& l : m.label) labels[l.name] = l.value;
-    return labels;
-}
-
-inline const prometheus::ClientMetric* sample(const Snapshot& s, const std::string& name,
-                                              const LabelSet& labels) {
-    const auto* f = family(s, name);
-    if (!f) return nullptr;
-    for (const auto& m : f->metric)
-        if (labels_of(m) == labels) return &m;
-    return nullptr;
-}
-
-// The value of a counter or gauge sample; nullopt when the sample is absent.
-inline std::optional<double> value(const Snapshot& s, const std::string& name,
-                                   const LabelSet& labels) {
-    const auto* f = family(s, name);
-    const auto* m = sample(s, name, labels);
-    if (!f || !m) return std::nullopt;
-    return f->type == prometheus::MetricType::Gauge ? m->gauge.value : m->counter.value;
-}
-
-inline std::size_t samples(const Snapshot& s, const std::string& name) {
-    const auto* f = family(s, name);
-    return f ? f->metric.size() : 0;
-}
+inline SocketPath default_metrics() { return SocketPath(); }
 
 struct Expected {
     const char* family;

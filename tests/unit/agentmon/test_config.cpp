@@ -5,19 +5,11 @@
 #include <fstream>
 #include <string>
 
-#include "config/config.h"
+#include "config_fixture.h"
 
 using namespace agentmon;
 
 namespace {
-
-std::vector<std::string> problems_of(const std::string& json) {
-    Config config;
-    std::vector<std::string> problems;
-    apply_config_json(json, config, problems);
-    for (auto& p : config.validate()) problems.push_back(p);
-    return problems;
-}
 
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.rfind(prefix, 0) == 0;

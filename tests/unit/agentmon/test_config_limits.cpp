@@ -10,21 +10,13 @@
 #include <fstream>
 #include <string>
 
-#include "config/config.h"
 #include "config/input_limits.h"
 #include "config/pin_dir.h"
+#include "config_fixture.h"
 
 using namespace agentmon;
 
 namespace {
-
-std::vector<std::string> problems_of(const std::string& json) {
-    Config config;
-    std::vector<std::string> problems;
-    apply_config_json(json, config, problems);
-    for (auto& p : config.validate()) problems.push_back(p);
-    return problems;
-}
 
 std::string temp_file(const std::string& text) {
     char name[] = "/tmp/agentmon-config-limits-XXXXXX";

@@ -4,8 +4,7 @@
 #include <sstream>
 #include <thread>
 
-#include "serve/collection_loop.h"
-#include "serve/exporter.h"
+#include "loop_fixture.h"
 
 using namespace agentmon;
 
@@ -18,7 +17,7 @@ class FakeCollector : public Collector {
     Status collect(SnapshotBuilder& out) override {
         ++calls;
         if (fail_) return Error{"map read failed"};
-        out.counter("fake_events_total", "Events.", 42, {{"kind", "x"}});
+        out.add(Family::agentmon_decoder_events_total, 42, {{"event", "x"}});
         return Status::success();
     }
     int calls = 0;
@@ -26,8 +25,6 @@ class FakeCollector : public Collector {
   private:
     bool fail_;
 };
-
-BuildInfo test_build() { return {"0.1.0", "abc1234", "1.1", "6.18.0"}; }
 
 }  // namespace
 
@@ -41,36 +38,28 @@ TEST_CASE("the exporter is not ready before the first published snapshot") {
 }
 
 TEST_CASE("one tick publishes every collector's families and counts a failing collector") {
-    Exporter exporter(test_build());
-    std::vector<std::unique_ptr<Collector>> collectors;
-    collectors.push_back(std::make_unique<FakeCollector>(false));
-    collectors.push_back(std::make_unique<FakeCollector>(true));
-    std::ostringstream sink;
-    Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, std::make_shared<TickContext>(Config{}), exporter, log,
-                        std::chrono::seconds(1));
-    loop.tick_once();
+    LoopRig rig;
+    rig.collectors.push_back(std::make_unique<FakeCollector>(false));
+    rig.collectors.push_back(std::make_unique<FakeCollector>(true));
+    rig.loop()->tick_once();
+    Exporter& exporter = rig.exporter;
 
     CHECK(exporter.ready());
     auto text = exporter.render_metrics();
-    CHECK(text.find("fake_events_total{kind=\"x\"} 42") != std::string::npos);
+    CHECK(text.find("agentmon_decoder_events_total{event=\"x\"} 42") != std::string::npos);
     CHECK(text.find("agentmon_collections_total 1") != std::string::npos);
     CHECK(text.find("agentmon_collector_errors_total{collector=\"broken\"} 1") !=
           std::string::npos);
 }
 
 TEST_CASE("the loop thread ticks until stopped") {
-    Exporter exporter(test_build());
-    std::vector<std::unique_ptr<Collector>> collectors;
-    collectors.push_back(std::make_unique<FakeCollector>(false));
-    auto* fake = static_cast<FakeCollector*>(collectors.back().get());
-    std::ostringstream sink;
-    Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, std::make_shared<TickContext>(Config{}), exporter, log,
-                        std::chrono::milliseconds(100));
-    loop.start();
+    LoopRig rig;
+    rig.collectors.push_back(std::make_unique<FakeCollector>(false));
+    auto* fake = static_cast<FakeCollector*>(rig.collectors.back().get());
+    auto loop = rig.loop(std::chrono::milliseconds(100));
+    loop->start();
     std::this_thread::sleep_for(std::chrono::milliseconds(350));
-    loop.stop();
+    loop->stop();
     const int calls = fake->calls;
     CHECK(calls >= 3);
     CHECK(calls <= 5);
@@ -80,9 +69,9 @@ TEST_CASE("the loop thread ticks until stopped") {
 
 TEST_CASE("empty families are left out of a snapshot") {
     SnapshotBuilder builder;
-    builder.family("agentmon_bpf_program_runs_total", "Runs.", prometheus::MetricType::Counter);
-    builder.gauge("g", "G.", 1);
+    builder.family(Family::agentmon_bpf_program_runs_total);
+    builder.add(Family::agentmon_rings_watched, 1);
     Snapshot snapshot = std::move(builder).build();
     REQUIRE(snapshot.families.size() == 1);
-    CHECK(snapshot.families[0].name == "g");
+    CHECK(snapshot.families[0].name == "agentmon_rings_watched");
 }

@@ -33,10 +33,7 @@ TEST_CASE("ring decode: exact deltas from the cursor; the first read counts ever
     ring.pop(2);
     const RingTick first = decode_ring(read_of(ring, 1000, {}), RingCursor{}, kSpec);
     REQUIRE(first.error.empty());
-    CHECK(first.written_frames == 5);
-    CHECK(first.written_bytes == 5 * 268);
-    CHECK(first.read_frames == 2);
-    CHECK(first.read_bytes == 2 * 268);
+    check_counts(first, {5, 5 * 268, 2, 2 * 268});
     CHECK(first.after.head == 5 * 272);
     CHECK(first.after.tail == 2 * 272);
     CHECK(first.after.msgs_written == 5);
@@ -49,10 +46,7 @@ TEST_CASE("ring decode: exact deltas from the cursor; the first read counts ever
     ring.pop(4);                                             // three of 268, one of 200
     const RingTick second = decode_ring(read_of(ring, 2000, {}), first.after, kSpec);
     REQUIRE(second.error.empty());
-    CHECK(second.written_frames == 3);
-    CHECK(second.written_bytes == 600);
-    CHECK(second.read_frames == 4);
-    CHECK(second.read_bytes == 3 * 268 + 200);
+    check_counts(second, {3, 600, 4, 3 * 268 + 200});
     CHECK(second.after.msgs_written == 8);
     CHECK(second.after.msgs_read == 6);
     CHECK(second.after.head == 5 * 272 + 3 * 200);
@@ -62,10 +56,7 @@ TEST_CASE("ring decode: exact deltas from the cursor; the first read counts ever
     // Nothing happened: zero deltas.
     const RingTick idle = decode_ring(read_of(ring, 3000, {}), second.after, kSpec);
     CHECK(idle.error.empty());
-    CHECK(idle.written_frames == 0);
-    CHECK(idle.written_bytes == 0);
-    CHECK(idle.read_frames == 0);
-    CHECK(idle.read_bytes == 0);
+    check_counts(idle, {0, 0, 0, 0});
     CHECK(idle.written_sample.empty());
     CHECK(idle.read_sample.empty());
 }
@@ -81,10 +72,7 @@ TEST_CASE("ring decode: a first read of a ring with history counts it all, pads 
     REQUIRE(ring.head() > ring.size());  // wrapped with a pad
     const RingTick tick = decode_ring(read_of(ring, 50, {}), RingCursor{}, kSpec);
     REQUIRE(tick.error.empty());
-    CHECK(tick.written_frames == 22);
-    CHECK(tick.written_bytes == 22 * 400);
-    CHECK(tick.read_frames == 21);
-    CHECK(tick.read_bytes == 21 * 400);
+    check_counts(tick, {22, 22 * 400, 21, 21 * 400});
     CHECK(tick.depth_frames == 1);
     CHECK(tick.depth_bytes == 400);
 }

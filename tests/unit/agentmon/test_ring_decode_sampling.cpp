@@ -1,5 +1,7 @@
 // decode_ring: sample windows (end to end, across pads and the wrap, torn or
 // mid-record), bad records, unusable reads, latency estimates.
+#include <tuple>
+
 #include "ring_decode_fixture.h"
 
 TEST_CASE("ring decode: windows laid end to end from the last tail sample every record") {
@@ -26,14 +28,10 @@ TEST_CASE("ring decode: windows laid end to end from the last tail sample every 
     CHECK(tick.read_sample.size() == tick.read_frames);
     CHECK(positions(tick.written_sample) == new_frames);
     CHECK(tick.written_sample.size() == tick.written_frames);
-    for (const auto& f : tick.written_sample) {
-        CHECK(f.msg_type == 2);
-        CHECK(f.priority == 1);
-        CHECK(f.source == 1);
-        CHECK(f.target == 3);
-        CHECK(f.bytes == 400);
-        CHECK(f.latency_ns == 0);
-    }
+    // Every written frame as pushed: type 2, priority 1, 1 -> 3, 400 bytes, no latency.
+    for (const auto& f : tick.written_sample)
+        CHECK(std::tie(f.msg_type, f.priority, f.source, f.target, f.bytes, f.latency_ns) ==
+              std::make_tuple(2u, 1u, 1u, 3u, std::uint64_t{400}, std::uint64_t{0}));
 }
 
 TEST_CASE("ring decode: every record is sampled across a pad and the wrap") {
@@ -167,10 +165,7 @@ TEST_CASE("ring decode: an unusable read is an error; no counts, the cursor stay
         read.status = status;
         const RingTick tick = decode_ring(read, first.after, kSpec);
         CHECK(tick.error == error);
-        CHECK(tick.written_frames == 0);
-        CHECK(tick.written_bytes == 0);
-        CHECK(tick.read_frames == 0);
-        CHECK(tick.read_bytes == 0);
+        check_counts(tick, {0, 0, 0, 0});
         CHECK(tick.depth_frames == 0);
         CHECK(tick.depth_bytes == 0);
         CHECK_FALSE(tick.hol_age_ns.has_value());

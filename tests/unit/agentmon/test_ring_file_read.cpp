@@ -18,10 +18,7 @@ RingRead read_file(const std::vector<std::uint8_t>& bytes, const RingCursor& bef
 
 void check_same(const RingTick& a, const RingTick& b) {
     CHECK(a.error == b.error);
-    CHECK(a.written_frames == b.written_frames);
-    CHECK(a.written_bytes == b.written_bytes);
-    CHECK(a.read_frames == b.read_frames);
-    CHECK(a.read_bytes == b.read_bytes);
+    check_counts(a, {b.written_frames, b.written_bytes, b.read_frames, b.read_bytes});
     CHECK(a.depth_frames == b.depth_frames);
     CHECK(a.depth_bytes == b.depth_bytes);
     CHECK(a.bad_records == b.bad_records);

@@ -11,32 +11,35 @@ namespace {
 
 constexpr const char* kPrefix = "/dev/shm/agent_ring_";
 
+// The one ring mapping `maps` holds.
+RingMapping one_ring(const std::string& maps) {
+    const auto rings = parse_ring_mappings(maps, kPrefix);
+    REQUIRE(rings.size() == 1);
+    return rings[0];
+}
+
 }  // namespace
 
 TEST_CASE("ring mappings: a normal line gives the range, identity and file name") {
-    const auto rings = parse_ring_mappings(
+    const RingMapping ring = one_ring(
         "7f12a0000000-7f12a0101000 rw-s 00000000 00:1a 12345                      "
-        "/dev/shm/agent_ring_bus_100_0\n",
-        kPrefix);
-    REQUIRE(rings.size() == 1);
-    CHECK(rings[0].name == "agent_ring_bus_100_0");
-    CHECK(rings[0].start == 0x7f12a0000000ull);
-    CHECK(rings[0].end == 0x7f12a0101000ull);
-    CHECK(rings[0].device == 0x1aull);  // major 0 << 32 | minor 0x1a
-    CHECK(rings[0].inode == 12345);
-    CHECK_FALSE(rings[0].deleted);
+        "/dev/shm/agent_ring_bus_100_0\n");
+    CHECK(ring.name == "agent_ring_bus_100_0");
+    CHECK(ring.start == 0x7f12a0000000ull);
+    CHECK(ring.end == 0x7f12a0101000ull);
+    CHECK(ring.device == 0x1aull);  // major 0 << 32 | minor 0x1a
+    CHECK(ring.inode == 12345);
+    CHECK_FALSE(ring.deleted);
 }
 
 TEST_CASE("ring mappings: an unlinked file keeps its name without \" (deleted)\"") {
-    const auto rings = parse_ring_mappings(
+    const RingMapping ring = one_ring(
         "7f0000000000-7f0000002000 rw-s 00000000 00:1a 777  /dev/shm/agent_ring_bus_7_3 "
-        "(deleted)\n",
-        kPrefix);
-    REQUIRE(rings.size() == 1);
-    CHECK(rings[0].name == "agent_ring_bus_7_3");
-    CHECK(rings[0].deleted);
-    CHECK(rings[0].inode == 777);
-    CHECK(rings[0].end - rings[0].start == 0x2000);
+        "(deleted)\n");
+    CHECK(ring.name == "agent_ring_bus_7_3");
+    CHECK(ring.deleted);
+    CHECK(ring.inode == 777);
+    CHECK(ring.end - ring.start == 0x2000);
 }
 
 TEST_CASE("ring mappings: a mapping that does not start at the file's start is ignored") {

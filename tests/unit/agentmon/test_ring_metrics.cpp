@@ -66,13 +66,7 @@ TEST_CASE("ring metrics: every ring error type is exported, at 0 until seen") {
 
 TEST_CASE("ring metrics: exact counts, split in proportion to the sample") {
     auto m = metrics();
-    RingObservation o = observation();
-    o.tick.read_frames = 10;
-    o.tick.read_bytes = 2000;
-    o.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 200),
-                          frame(kDirector, kSecurity, kRequest, kNormal, 200),
-                          frame(kDirector, kSecurity, kResponse, kHigh, 400),
-                          frame(kDirector, kSecurity, kRequest, kNormal, 200)};
+    RingObservation o = with_reads(observation(), 10, 2000, request_mix());
     o.tick.written_frames = 9;
     o.tick.written_bytes = 1800;
     o.tick.written_sample = {frame(kDirector, kSecurity, kTask, kNormal, 100),
@@ -81,23 +75,11 @@ TEST_CASE("ring metrics: exact counts, split in proportion to the sample") {
 
     // Frames 10 over {3, 1}: 7.5 and 2.5, the tie to the first key. Bytes 2000 over
     // {600, 400}.
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(8));
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received")) ==
-          std::optional<double>(2));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(1200));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received")) ==
-          std::optional<double>(800));
+    check_counts(s, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received"), 8, 1200);
+    check_counts(s, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received"), 2, 800);
     // Frames 9 over {1, 1}: 5 and 4. Bytes 1800 over {100, 300}: 450 and 1350.
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "TASK", "NORMAL", "sent")) ==
-          std::optional<double>(5));
-    CHECK(value(s, kMessages, transport("DIRECTOR", "TESTBED", "TASK", "NORMAL", "sent")) ==
-          std::optional<double>(4));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "TASK", "NORMAL", "sent")) ==
-          std::optional<double>(450));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "TESTBED", "TASK", "NORMAL", "sent")) ==
-          std::optional<double>(1350));
+    check_counts(s, transport("DIRECTOR", "SECURITY", "TASK", "NORMAL", "sent"), 5, 450);
+    check_counts(s, transport("DIRECTOR", "TESTBED", "TASK", "NORMAL", "sent"), 4, 1350);
 
     CHECK(sum(s, kMessages, {{"carrier", "ring"}, {"direction", "received"}}) == 10);
     CHECK(sum(s, kBytes, {{"carrier", "ring"}, {"direction", "received"}}) == 2000);
@@ -113,67 +95,43 @@ TEST_CASE("ring metrics: exact counts, split in proportion to the sample") {
 
 TEST_CASE("ring metrics: counts from several rings add up per label set") {
     auto m = metrics();
-    RingObservation a = observation("agent_ring_a");
-    a.tick.read_frames = 3;
-    a.tick.read_bytes = 600;
-    a.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 200)};
+    RingObservation a = with_reads(observation("agent_ring_a"), 3, 600,
+                                   {frame(kDirector, kSecurity, kRequest, kNormal, 200)});
     RingObservation b = observation("agent_ring_b", 29, kSecurity);  // DIRECTOR instance 1
     b.tick.read_frames = 4;
     b.tick.read_bytes = 800;
     b.tick.read_sample = {frame(29, kSecurity, kRequest, kNormal, 200)};
     const Snapshot s = build(m, {a, b}, 1.0);
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(7));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(1400));
+    check_counts(s, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received"), 7, 1400);
     CHECK(samples(s, kMessages) == 1);
 }
 
 TEST_CASE("ring metrics: a tick without a sample reuses the ring's last mix") {
     auto m = metrics();
-    RingObservation o = observation();
-    o.tick.read_frames = 10;
-    o.tick.read_bytes = 2000;
-    o.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 200),
-                          frame(kDirector, kSecurity, kRequest, kNormal, 200),
-                          frame(kDirector, kSecurity, kRequest, kNormal, 200),
-                          frame(kDirector, kSecurity, kResponse, kHigh, 400)};
+    RingObservation o = with_reads(observation(), 10, 2000, request_mix());
     build(m, {o}, 1.0);
 
-    RingObservation next = observation();
-    next.tick.read_frames = 4;
-    next.tick.read_bytes = 1000;
+    RingObservation next = with_reads(observation(), 4, 1000);
     const Snapshot s = build(m, {next}, 2.0);
     // Frames 4 over {3, 1}; bytes 1000 over {600, 400}.
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(8 + 3));
-    CHECK(value(s, kMessages, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received")) ==
-          std::optional<double>(2 + 1));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received")) ==
-          std::optional<double>(1200 + 600));
-    CHECK(value(s, kBytes, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received")) ==
-          std::optional<double>(800 + 400));
+    check_counts(s, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "received"), 8 + 3,
+                 1200 + 600);
+    check_counts(s, transport("DIRECTOR", "SECURITY", "RESPONSE", "HIGH", "received"), 2 + 1,
+                 800 + 400);
     // Coverage 0 of 4: nothing of this tick's breakdown was seen.
     CHECK(value(s, "agentmon_ring_sample_coverage_ratio", {{"ring", kRing}}) ==
           std::optional<double>(0));
 
     // The mix is kept per ring and direction: another ring, or the sent side of
     // this one, does not borrow it.
-    RingObservation other = observation("agent_ring_other", kTestbed, kDirector);
-    other.tick.read_frames = 2;
-    other.tick.read_bytes = 300;
+    RingObservation other =
+        with_reads(observation("agent_ring_other", kTestbed, kDirector), 2, 300);
     RingObservation sent = observation();
     sent.tick.written_frames = 6;
     sent.tick.written_bytes = 900;
     const Snapshot t = build(m, {other, sent}, 3.0);
-    CHECK(value(t, kMessages, transport("TESTBED", "DIRECTOR", "other", "other", "received")) ==
-          std::optional<double>(2));
-    CHECK(value(t, kBytes, transport("TESTBED", "DIRECTOR", "other", "other", "received")) ==
-          std::optional<double>(300));
-    CHECK(value(t, kMessages, transport("DIRECTOR", "SECURITY", "other", "other", "sent")) ==
-          std::optional<double>(6));
-    CHECK(value(t, kBytes, transport("DIRECTOR", "SECURITY", "other", "other", "sent")) ==
-          std::optional<double>(900));
+    check_counts(t, transport("TESTBED", "DIRECTOR", "other", "other", "received"), 2, 300);
+    check_counts(t, transport("DIRECTOR", "SECURITY", "other", "other", "sent"), 6, 900);
     CHECK(sum(t, kMessages, {{"direction", "received"}}) == 10 + 4 + 2);
 }
 
@@ -185,14 +143,8 @@ TEST_CASE("ring metrics: a ring never sampled is labelled with its producer and 
     o.tick.read_frames = 3;
     o.tick.read_bytes = 504;
     const Snapshot s = build(m, {o}, 1.0);
-    CHECK(value(s, kMessages, transport("TESTBED", "SECURITY", "other", "other", "sent")) ==
-          std::optional<double>(5));
-    CHECK(value(s, kBytes, transport("TESTBED", "SECURITY", "other", "other", "sent")) ==
-          std::optional<double>(840));
-    CHECK(value(s, kMessages, transport("TESTBED", "SECURITY", "other", "other", "received")) ==
-          std::optional<double>(3));
-    CHECK(value(s, kBytes, transport("TESTBED", "SECURITY", "other", "other", "received")) ==
-          std::optional<double>(504));
+    check_counts(s, transport("TESTBED", "SECURITY", "other", "other", "sent"), 5, 840);
+    check_counts(s, transport("TESTBED", "SECURITY", "other", "other", "received"), 3, 504);
     CHECK(samples(s, kMessages) == 2);
 }
 
@@ -211,9 +163,7 @@ TEST_CASE("ring metrics: counters never decrease, whatever the mix of later tick
     std::uint64_t frames = 0, bytes = 0;
     for (std::size_t tick = 0; tick < mixes.size(); ++tick) {
         CAPTURE(tick);
-        RingObservation o = observation();
-        o.tick.read_frames = 3 + tick * 5;
-        o.tick.read_bytes = 700 + tick * 111;
+        RingObservation o = with_reads(observation(), 3 + tick * 5, 700 + tick * 111);
         o.tick.read_sample = mixes[tick];
         frames += o.tick.read_frames;
         bytes += o.tick.read_bytes;

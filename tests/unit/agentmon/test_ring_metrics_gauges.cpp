@@ -89,15 +89,11 @@ TEST_CASE("ring metrics: new error states and bad records are counted by type") 
 
 TEST_CASE("ring metrics: throughput and the flow matrix from the second tick on") {
     auto m = metrics();
-    RingObservation a = observation("agent_ring_a", kDirector, kSecurity);
-    a.tick.read_frames = 30;
-    a.tick.read_bytes = 3000;
-    a.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 100)};
-    RingObservation b = observation("agent_ring_b", kSecurity, kDirector);
-    b.tick.read_frames = 10;
-    b.tick.read_bytes = 1000;
-    b.tick.read_sample = {frame(kSecurity, kDirector, kResponse, kNormal, 100),
-                          frame(kTestbed, kDirector, kResponse, kNormal, 100)};
+    RingObservation a = with_reads(observation("agent_ring_a", kDirector, kSecurity), 30, 3000,
+                                   {frame(kDirector, kSecurity, kRequest, kNormal, 100)});
+    RingObservation b = with_reads(observation("agent_ring_b", kSecurity, kDirector), 10, 1000,
+                                   {frame(kSecurity, kDirector, kResponse, kNormal, 100),
+                                    frame(kTestbed, kDirector, kResponse, kNormal, 100)});
     const Snapshot first = build(m, {a, b}, 100.0);
     CHECK(family(first, "agent_transport_throughput_mps") == nullptr);
     CHECK(family(first, "message_flow_matrix") == nullptr);
@@ -123,19 +119,15 @@ TEST_CASE("ring metrics: throughput and the flow matrix from the second tick on"
     CHECK(family(same, "agent_transport_throughput_mps") == nullptr);
 }
 
-TEST_CASE("ring metrics: the flow matrix adds to what the socket path put there") {
+TEST_CASE("ring metrics: the flow matrix adds to what the socket path put in the sink") {
     auto m = metrics();
-    RingObservation a = observation();
-    a.tick.read_frames = 6;
-    a.tick.read_bytes = 600;
-    a.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 100)};
+    RingObservation a =
+        with_reads(observation(), 6, 600, {frame(kDirector, kSecurity, kRequest, kNormal, 100)});
     build(m, {a}, 10.0);
-    SnapshotBuilder builder;
-    SnapshotBuilder::add_sample(
-        builder.family("message_flow_matrix", "", prometheus::MetricType::Gauge), 5.0,
-        {{"source_agent", "DIRECTOR"}, {"target_agent", "SECURITY"}});
-    m.build({a}, 12.0, builder);
-    const Snapshot s = std::move(builder).build();
+    // The socket path's sample of the same pair, written into the same sink.
+    m.sink->add(Family::message_flow_matrix,
+                {{"source_agent", "DIRECTOR"}, {"target_agent", "SECURITY"}}, 5.0);
+    const Snapshot s = build(m, {a}, 12.0);
     CHECK(value(s, "message_flow_matrix",
                 {{"source_agent", "DIRECTOR"}, {"target_agent", "SECURITY"}}) ==
           std::optional<double>(5.0 + 3.0));
@@ -154,9 +146,7 @@ TEST_CASE("ring metrics: a ring in an error state contributes no counts and no g
     bad.tick.depth_frames = 7;
     bad.tick.hol_age_ns = 5;
     bad.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 100, 1000)};
-    RingObservation good = observation("agent_ring_good", kTestbed, kSecurity);
-    good.tick.read_frames = 2;
-    good.tick.read_bytes = 200;
+    RingObservation good = with_reads(observation("agent_ring_good", kTestbed, kSecurity), 2, 200);
     good.tick.depth_frames = 1;
     build(m, {bad, good}, 1.0);
     const Snapshot s = build(m, {bad, good}, 3.0);
@@ -178,9 +168,7 @@ TEST_CASE("ring metrics: a ring in an error state contributes no counts and no g
 
 TEST_CASE("ring metrics: the latency histogram holds exactly the frames read") {
     auto m = metrics();
-    RingObservation o = observation();
-    o.tick.read_frames = 10;
-    o.tick.read_bytes = 1000;
+    RingObservation o = with_reads(observation(), 10, 1000);
     // Buckets (bounds 1 ms, 10 ms, 100 ms): two at <= 1 ms, one <= 10 ms, one above.
     o.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 100, 500'000),
                           frame(kDirector, kSecurity, kRequest, kNormal, 100, 800'000),

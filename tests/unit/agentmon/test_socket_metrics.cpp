@@ -6,25 +6,16 @@
 TEST_CASE("frames and bytes are counted per named label set; instances add up under their type") {
     auto metrics = default_metrics();
     const Snapshot s = build(metrics, first_reading());
-    check_all(
-        s, {
-               // ids 1 and 29 are both DIRECTOR: 10 + 5 frames, 1680 + 840 bytes.
-               {"agent_transport_messages_total",
-                transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "unix", "sent"), 15},
-               {"agent_transport_bytes_total",
-                transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "unix", "sent"), 2520},
-               {"agent_transport_messages_total",
-                transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "unix", "received"), 15},
-               {"agent_transport_messages_total",
-                transport("SECURITY", "DIRECTOR", "RESPONSE", "HIGH", "unix", "received"), 7},
-               {"agent_transport_bytes_total",
-                transport("SECURITY", "DIRECTOR", "RESPONSE", "HIGH", "unix", "received"), 1176},
-               // No name for target 0, msg_type 99, priority 9: "unknown" and "other".
-               {"agent_transport_messages_total",
-                transport("PROJECT_ORCHESTRATOR", "unknown", "other", "other", "tcp", "sent"), 1},
-               {"agent_transport_bytes_total",
-                transport("PROJECT_ORCHESTRATOR", "unknown", "other", "other", "tcp", "sent"), 200},
-           });
+    // ids 1 and 29 are both DIRECTOR: 10 + 5 frames, 1680 + 840 bytes.
+    check_counts(s, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "unix", "sent"), 15,
+                 2520);
+    check_counts(s, transport("DIRECTOR", "SECURITY", "REQUEST", "NORMAL", "unix", "received"), 15,
+                 2520);
+    check_counts(s, transport("SECURITY", "DIRECTOR", "RESPONSE", "HIGH", "unix", "received"), 7,
+                 1176);
+    // No name for target 0, msg_type 99, priority 9: "unknown" and "other".
+    check_counts(s, transport("PROJECT_ORCHESTRATOR", "unknown", "other", "other", "tcp", "sent"),
+                 1, 200);
     // Five raw keys, four label sets: the instance folded into its type.
     CHECK(samples(s, "agent_transport_messages_total") == 4);
     CHECK(samples(s, "agent_transport_bytes_total") == 4);
@@ -33,7 +24,7 @@ TEST_CASE("frames and bytes are counted per named label set; instances add up un
 
 TEST_CASE("a registry entry gives an id its type before the id arithmetic does") {
     // id 29 would be DIRECTOR by arithmetic; the registry says it is a MONITOR.
-    SocketMetrics metrics(AgentRegistry({{29, 10, "monitor-eu"}}), test_bounds(), SeriesBudget());
+    SocketPath metrics(AgentRegistry({{29, 10, "monitor-eu"}}));
     SocketReading r;
     r.frames = {frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840)};
     const Snapshot s = build(metrics, r);

@@ -60,8 +60,7 @@ TEST_CASE("the frames map's fill is exported") {
 }
 
 TEST_CASE("a budget of one folds the second label set into overflow and counts it dropped") {
-    SocketMetrics metrics(AgentRegistry(), test_bounds(),
-                          SeriesBudget({{"agent_transport_messages_total", 1}}));
+    SocketPath metrics(AgentRegistry(), SeriesBudget({{"agent_transport_messages_total", 1}}));
     SocketReading r;
     // Admitted in label order: source_agent DIRECTOR sorts before SECURITY.
     r.frames = {frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),

@@ -1,14 +1,12 @@
 // SocketMetrics across ticks: output independent of the kernel's map order, sorted,
 // names only; the overflow series grows monotonically as its sets grow.
-#include <doctest/doctest.h>
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <cerrno>
 
-#include "metrics/socket_metrics.h"
+#include "transport_path_fixture.h"
 
-using namespace agentmon;
 using prometheus::MetricFamily;
 
 namespace {
@@ -26,28 +24,16 @@ FrameCountEntry entry(std::uint32_t source, std::uint32_t target, std::uint16_t 
     return e;
 }
 
-SocketMetrics make(SeriesBudget budget = SeriesBudget()) {
-    return SocketMetrics(AgentRegistry(), {{1e-6, 1e-3, 1}, {64, 256, 1024}}, std::move(budget));
+SocketPath make(SeriesBudget budget = SeriesBudget()) {
+    return SocketPath(AgentRegistry(), std::move(budget), {{1e-6, 1e-3, 1}, {64, 256, 1024}});
 }
 
-std::string render(SocketMetrics& metrics, const SocketReading& r) {
-    SnapshotBuilder out;
-    metrics.build(r, out);
-    return prometheus::TextSerializer().Serialize(std::move(out).build().families);
+std::string render(SocketPath& path, const SocketReading& r) {
+    return prometheus::TextSerializer().Serialize(build(path, r).families);
 }
 
-std::vector<MetricFamily> families_of(SocketMetrics& metrics, const SocketReading& r) {
-    SnapshotBuilder out;
-    metrics.build(r, out);
-    // What the collection loop appends at the end of the tick (TickContext::end_tick).
-    emit_series_dropped(*metrics.budget(), budgeted_families(), out);
-    return std::move(out).build().families;
-}
-
-std::map<std::string, std::string> labels_of(const prometheus::ClientMetric& m) {
-    std::map<std::string, std::string> out;
-    for (const auto& l : m.label) out[l.name] = l.value;
-    return out;
+std::vector<MetricFamily> families_of(SocketPath& path, const SocketReading& r) {
+    return build(path, r).families;
 }
 
 SocketReading busy_reading(double seconds, std::uint64_t scale) {

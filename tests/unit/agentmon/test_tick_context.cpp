@@ -8,9 +8,8 @@
 
 #include "collect/socket_signals.h"
 #include "collect/tick_context.h"
+#include "loop_fixture.h"
 #include "metrics/ring_metrics.h"
-#include "serve/collection_loop.h"
-#include "serve/exporter.h"
 
 using namespace agentmon;
 
@@ -21,7 +20,7 @@ namespace {
 class RingOnlyCollector : public Collector {
   public:
     explicit RingOnlyCollector(std::shared_ptr<TickContext> context)
-        : metrics_(context->registry, {0.001, 0.01}, context->budget) {}
+        : metrics_(context->registry, context->transport) {}
     std::string_view name() const override { return "ring"; }
     Status collect(SnapshotBuilder& out) override {
         std::vector<RingObservation> rings;
@@ -57,21 +56,15 @@ class BoardWriter : public Collector {
     std::shared_ptr<TickContext> context_;
 };
 
-BuildInfo test_build() { return {"0.1.0", "abc1234", "1.1", "6.18.0"}; }
-
 }  // namespace
 
 TEST_CASE("tick context: the loop clears the signal board before the first collector") {
-    auto context = std::make_shared<TickContext>(Config{});
-    Exporter exporter(test_build());
-    std::vector<std::unique_ptr<Collector>> collectors;
-    collectors.push_back(std::make_unique<BoardWriter>(context));
-    auto* writer = static_cast<BoardWriter*>(collectors.back().get());
-    std::ostringstream sink;
-    Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, context, exporter, log, std::chrono::seconds(1));
-    loop.tick_once();
-    loop.tick_once();
+    LoopRig rig;
+    rig.collectors.push_back(std::make_unique<BoardWriter>(rig.context));
+    auto* writer = static_cast<BoardWriter*>(rig.collectors.back().get());
+    auto loop = rig.loop();
+    loop->tick_once();
+    loop->tick_once();
     CHECK(writer->found == 0);  // last tick's input was gone before the writer ran
 }
 
@@ -95,15 +88,10 @@ TEST_CASE("socket signals: unanswered requests resolve the agent id through the 
 TEST_CASE("series budget: the ring path's drops are reported with the socket path off") {
     Config config;
     config.socket.series_budget["agent_transport_messages_total"] = 1;
-    auto context = std::make_shared<TickContext>(config);
-    Exporter exporter(test_build());
-    std::vector<std::unique_ptr<Collector>> collectors;
-    collectors.push_back(std::make_unique<RingOnlyCollector>(context));
-    std::ostringstream sink;
-    Logger log(LogLevel::error, LogFormat::text, sink);
-    CollectionLoop loop(collectors, context, exporter, log, std::chrono::seconds(1));
-    loop.tick_once();
-    const auto text = exporter.render_metrics();
+    LoopRig rig(std::make_shared<TickContext>(config));
+    rig.collectors.push_back(std::make_unique<RingOnlyCollector>(rig.context));
+    rig.loop()->tick_once();
+    const auto text = rig.exporter.render_metrics();
     // Two rings in two directions are four label sets: one admitted, three folded.
     CHECK(text.find("agentmon_series_dropped_total{family=\"agent_transport_messages_total\"} 3") !=
           std::string::npos);

@@ -37,16 +37,6 @@ void rates(std::optional<std::uint64_t> frames, std::optional<std::uint64_t> err
     errors_before = errors;
 }
 
-const char* const kAnomalyHelp =
-    "0..1 anomaly score of the agent's signal this tick (message_rate, error_ratio, "
-    "latency_p99, queue_depth, cpu); signal=\"system\" for the whole bus (docs/analytics.md).";
-const char* const kPredictionHelp =
-    "0..1 probability that the agent fails (exits abnormally, stops answering, or health "
-    "under 20) within the configured horizon (docs/analytics.md).";
-const char* const kEvidenceHelp =
-    "The failure prediction's terms: trend (0..1, the two inputs closest to failure), "
-    "deficit (0..1, health below 80), anomaly (0..1); the score is their logistic sum.";
-
 }  // namespace
 
 AnalyticsCollector::AnalyticsCollector(const Config& config, std::shared_ptr<TickContext> context)
@@ -94,13 +84,10 @@ void AnalyticsCollector::count_errors(std::uint32_t id, const AgentActivity& a,
     grow(a.failed_calls, c.calls_before, c.failed_calls);
     const std::string type(agent_type_name(a.type ? a.type : context_->registry.type_of(id)));
     const std::string name = context_->registry.instance_name(id);
-    const char* help =
-        "Errors of the agent: error_reply (ERROR frames it sent), failed_call (its sends and "
-        "receives that failed, EAGAIN excluded).";
-    out.counter("agent_errors_total", help, c.error_replies,
-                {{"agent_type", type}, {"agent_id", name}, {"error_type", "error_reply"}});
-    out.counter("agent_errors_total", help, c.failed_calls,
-                {{"agent_type", type}, {"agent_id", name}, {"error_type", "failed_call"}});
+    out.add(Family::agent_errors_total, c.error_replies,
+            {{"agent_type", type}, {"agent_id", name}, {"error_type", "error_reply"}});
+    out.add(Family::agent_errors_total, c.failed_calls,
+            {{"agent_type", type}, {"agent_id", name}, {"error_type", "failed_call"}});
 }
 
 void AnalyticsCollector::collect_at(double seconds, SnapshotBuilder& out) {
@@ -177,11 +164,10 @@ void AnalyticsCollector::collect_at(double seconds, SnapshotBuilder& out) {
         anomaly.emplace_back(system, SnapshotBuilder::Labels{{"signal", "system"}});
         bus.message_rate = values[at(AgentSignal::message_rate)];
     }
-    for (const auto& [name, help, samples] :
-         {std::tuple{"anomaly_detection_score", kAnomalyHelp, &anomaly},
-          std::tuple{"failure_prediction_score", kPredictionHelp, &prediction},
-          std::tuple{"failure_prediction_evidence", kEvidenceHelp, &evidence}}) {
-        auto& family = out.family(name, help, prometheus::MetricType::Gauge);
+    for (const auto& [id, samples] : {std::pair{Family::anomaly_detection_score, &anomaly},
+                                      std::pair{Family::failure_prediction_score, &prediction},
+                                      std::pair{Family::failure_prediction_evidence, &evidence}}) {
+        auto& family = out.family(id);
         for (const auto& [value, labels] : *samples)
             SnapshotBuilder::add_sample(family, value, labels);
     }

@@ -10,9 +10,7 @@ Status DiscoveryCollector::collect(SnapshotBuilder& out) {
     view_->scans += 1;
     std::set<std::uint32_t> processes;
     for (const auto& [tid, task] : view_->tasks) processes.insert(task.pid);
-    out.gauge("agentmon_discovered_agent_processes",
-              "Processes the agent rules matched in this tick's scan of /proc.",
-              static_cast<double>(processes.size()));
+    out.add(Family::agentmon_discovered_agent_processes, static_cast<double>(processes.size()));
     return Status::success();
 }
 

@@ -67,31 +67,24 @@ std::optional<double> open_fds() {
 Status add_standard_process_families(SnapshotBuilder& out) {
     auto usage = read_self_usage();
     if (!usage) return usage.error();
-    out.counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
-                usage->cpu_seconds);
-    out.gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-              double(usage->resident_bytes));
-    if (auto fds = open_fds())
-        out.gauge("process_open_fds", "Number of open file descriptors.", *fds);
+    out.add(Family::process_cpu_seconds_total, usage->cpu_seconds);
+    out.add(Family::process_resident_memory_bytes, double(usage->resident_bytes));
+    if (auto fds = open_fds()) out.add(Family::process_open_fds, *fds);
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0)
-        out.gauge("process_max_fds", "Maximum number of open file descriptors.",
-                  double(limit.rlim_cur));
+        out.add(Family::process_max_fds, double(limit.rlim_cur));
 
     auto line = read_first_line("/proc/self/stat");
     auto times = line ? parse_stat_start_and_vsize(*line) : std::nullopt;
     if (!times) return Error{"cannot parse /proc/self/stat for start time and vsize"};
-    out.gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-              double(times->vsize_bytes));
+    out.add(Family::process_virtual_memory_bytes, double(times->vsize_bytes));
     // The start time never changes: computed once (btime is fixed per boot).
     static const std::optional<double> start = [&]() -> std::optional<double> {
         auto boot = boot_time_seconds();
         if (!boot) return std::nullopt;
         return *boot + double(times->start_ticks) / double(sysconf(_SC_CLK_TCK));
     }();
-    if (start)
-        out.gauge("process_start_time_seconds",
-                  "Start time of the process since unix epoch in seconds.", *start);
+    if (start) out.add(Family::process_start_time_seconds, *start);
     return Status::success();
 }
 

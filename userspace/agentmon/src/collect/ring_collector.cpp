@@ -23,7 +23,7 @@ Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& confi
                                                              Logger& log) {
     auto maps = RingReaderMaps::create(config.pin_dir, log);
     if (!maps) return maps.error();
-    RingMetrics metrics(context->registry, config.socket.latency_buckets_seconds, context->budget);
+    RingMetrics metrics(context->registry, context->transport);
     RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log);
     log.info("ring path attached",
              {{"file_prefix", config.ring.file_prefix},
@@ -100,8 +100,7 @@ Status RingCollector::collect(SnapshotBuilder& out) {
 }
 
 void RingCollector::self_metrics(SnapshotBuilder& out, std::size_t rings_read) {
-    out.gauge("agentmon_rings_watched", "Rings read in the last collection tick.",
-              double(rings_read));
+    out.add(Family::agentmon_rings_watched, double(rings_read));
     const auto events = maps_->events();
     const std::pair<const char*, double> failures[] = {
         {"control_dropped", double(events[RING_EVENT_CONTROL_DROPPED])},
@@ -110,11 +109,7 @@ void RingCollector::self_metrics(SnapshotBuilder& out, std::size_t rings_read) {
         {"process_gone", double(missed_reads_)},
         {"no_slot", double(tracker_.unread_rings())}};
     for (const auto& [reason, count] : failures)
-        out.counter("agentmon_ring_read_failures_total",
-                    "Ring reads that did not complete, by reason (the ring is read again next "
-                    "tick; no_slot counts rings left unread this tick because the slot or "
-                    "per-process limits were reached).",
-                    count, {{"reason", reason}});
+        out.add(Family::agentmon_ring_read_failures_total, count, {{"reason", reason}});
 }
 
 }  // namespace agentmon

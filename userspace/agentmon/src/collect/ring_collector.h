@@ -20,8 +20,8 @@ namespace agentmon {
 
 class RingCollector : public Collector {
   public:
-    // Admits its label sets through the context's budget, the one the socket path
-    // uses, whether or not the socket path runs.
+    // Writes its transport samples into the context's sink, beside the socket
+    // path's, whether or not the socket path runs.
     static Result<std::unique_ptr<RingCollector>> create(const Config& config,
                                                          std::shared_ptr<TickContext> context,
                                                          Logger& log);

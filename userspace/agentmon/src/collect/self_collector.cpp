@@ -14,10 +14,8 @@ namespace agentmon {
 Status ProcessCollector::collect(SnapshotBuilder& out) {
     auto usage = read_self_usage();
     if (!usage) return usage.error();
-    out.counter("agentmon_process_cpu_seconds_total",
-                "User and system CPU time spent by the agentmon process.", usage->cpu_seconds);
-    out.gauge("agentmon_process_resident_memory_bytes", "Resident memory of the agentmon process.",
-              double(usage->resident_bytes));
+    out.add(Family::agentmon_process_cpu_seconds_total, usage->cpu_seconds);
+    out.add(Family::agentmon_process_resident_memory_bytes, double(usage->resident_bytes));
     return add_standard_process_families(out);
 }
 
@@ -40,12 +38,8 @@ std::unique_ptr<BpfStatsCollector> BpfStatsCollector::create(ProgramSource progr
 }
 
 Status BpfStatsCollector::collect(SnapshotBuilder& out) {
-    auto& run_time = out.family("agentmon_bpf_program_run_time_seconds_total",
-                                "Time the kernel spent running each loaded agentmon BPF program.",
-                                prometheus::MetricType::Counter);
-    auto& runs = out.family("agentmon_bpf_program_runs_total",
-                            "Number of runs of each loaded agentmon BPF program.",
-                            prometheus::MetricType::Counter);
+    auto& run_time = out.family(Family::agentmon_bpf_program_run_time_seconds_total);
+    auto& runs = out.family(Family::agentmon_bpf_program_runs_total);
     Status status;
     for (const auto& program : programs_()) {
         auto stats = read_program_stats(program.fd);

@@ -22,8 +22,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     const AgentRegistry& registry = context->registry;
     if (Status st = (*maps)->set_agent_types(registry.type_table(AGENT_ID_TYPE_MAX)); !st)
         return st.error();
-    SocketMetrics metrics(registry, {sc.latency_buckets_seconds, sc.size_buckets_bytes},
-                          context->budget);
+    SocketMetrics metrics(registry, context->transport);
     log.info("socket path attached",
              {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
     return std::unique_ptr<SocketCollector>(
@@ -62,8 +61,7 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     signals_.post(*reading, *context_->signals);
     activity_.post(*reading, *context_->signals);
     metrics_.build(*reading, out);
-    out.gauge("agentmon_watched_tasks", "Agent tasks (threads) whose sockets are decoded.",
-              static_cast<double>(*kernel_watched));
+    out.add(Family::agentmon_watched_tasks, static_cast<double>(*kernel_watched));
     return Status::success();
 }
 

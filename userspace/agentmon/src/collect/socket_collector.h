@@ -1,7 +1,8 @@
 #pragma once
 // The socket path as a Collector: each tick, discovery's agent tasks (scanned by
-// the DiscoveryCollector earlier in the same tick) go to the kernel's watched set, the maps are
-// read, and SocketMetrics names and budgets the result.
+// the DiscoveryCollector earlier in the same tick) go to the kernel's watched set,
+// the maps are read, and SocketMetrics names the result and writes its transport
+// samples into the tick context's sink.
 #include <array>
 #include <map>
 #include <memory>

@@ -1,15 +1,27 @@
 #include "collect/tick_context.h"
 
-#include "metrics/socket_metrics.h"
+#include "metrics/family_table.h"
 
 namespace agentmon {
 
 TickContext::TickContext(const Config& config)
     : registry(config.socket.agents),
       budget(std::make_shared<SeriesBudget>(config.socket.series_budget,
-                                            config.socket.series_budget_default)) {}
+                                            config.socket.series_budget_default)),
+      transport(std::make_shared<TransportSink>(
+          budget, HistogramBounds{config.socket.latency_buckets_seconds,
+                                  config.socket.size_buckets_bytes})) {}
+
+void TickContext::begin_tick() {
+    signals->by_agent.clear();
+    signals->activity.clear();
+    signals->ring_fill.clear();
+    signals->sends_by_carrier.clear();
+    transport->clear();
+}
 
 void TickContext::end_tick(SnapshotBuilder& out, Logger& log) const {
+    transport->emit(out);  // first: its admissions are what the lines below report
     for (const auto& family : budget->take_first_overflows())
         log.warn("series budget exceeded: new label sets fold into the overflow series",
                  {{"family", family}, {"limit", std::to_string(budget->limit(family))}});

@@ -19,10 +19,6 @@ double host_cores() {
     return n > 0 ? static_cast<double>(n) : 1.0;
 }
 
-const char* const kBottleneckHelp =
-    "0..1 severity of a saturated resource: queue (frames waiting), cpu (a core's share), "
-    "run_queue (waiting for a CPU), socket_buffer (sends refused with EAGAIN), ring (ring "
-    "used); component is the agent instance or the ring.";
 
 }  // namespace
 
@@ -51,33 +47,26 @@ double socket_buffer_severity(double refused, double frames_sent) {
 void emit_utilisation(const AnalyticsConfig& config, const AgentRegistry& registry,
                       const AgentSignalBoard& board, const BusTotals& bus,
                       const SystemUsage& system, CarrierSends& sends_before, SnapshotBuilder& out) {
-    const char* capacity_help =
-        "Use over configured capacity: cpu (host busy share over analytics.cpu_cores, default "
-        "the host's), memory (used over analytics.memory_bytes, default MemTotal), "
-        "bus_throughput (frames sent per second over analytics.expected_throughput_mps).";
     const double cores = host_cores();
     if (auto ratio = system.cpu_ratio()) {
-        out.gauge("system_cpu_utilization_ratio",
-                  "Busy share of the host's CPUs over the last tick (/proc/stat).", *ratio);
+        out.add(Family::system_cpu_utilization_ratio, *ratio);
         const double capacity = config.cpu_cores > 0 ? config.cpu_cores : cores;
-        out.gauge("capacity_utilization_ratio", capacity_help, *ratio * cores / capacity,
-                  {{"resource", "cpu"}});
+        out.add(Family::capacity_utilization_ratio, *ratio * cores / capacity,
+                {{"resource", "cpu"}});
     }
     if (auto mem = system.memory()) {
         const double used = mem->total_bytes - mem->available_bytes;
-        out.gauge("system_memory_usage_bytes", "MemTotal - MemAvailable (/proc/meminfo).", used);
+        out.add(Family::system_memory_usage_bytes, used);
         const double capacity = config.memory_bytes > 0 ? config.memory_bytes : mem->total_bytes;
         if (capacity > 0)
-            out.gauge("capacity_utilization_ratio", capacity_help, used / capacity,
-                      {{"resource", "memory"}});
+            out.add(Family::capacity_utilization_ratio, used / capacity, {{"resource", "memory"}});
     }
     if (bus.message_rate && config.expected_throughput_mps > 0)
-        out.gauge("capacity_utilization_ratio", capacity_help,
-                  *bus.message_rate / config.expected_throughput_mps,
-                  {{"resource", "bus_throughput"}});
+        out.add(Family::capacity_utilization_ratio,
+                *bus.message_rate / config.expected_throughput_mps,
+                {{"resource", "bus_throughput"}});
 
-    auto& bottlenecks =
-        out.family("performance_bottlenecks", kBottleneckHelp, prometheus::MetricType::Gauge);
+    auto& bottlenecks = out.family(Family::performance_bottlenecks);
     const auto add = [&](const std::string& component, const char* resource, double severity) {
         SnapshotBuilder::add_sample(bottlenecks, severity,
                                     {{"component", component}, {"resource", resource}});

@@ -5,8 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/socket_trace.h"
-#include "metrics/agent_metrics.h"
-#include "metrics/socket_metrics.h"
+#include "metrics/family_table.h"
 
 namespace agentmon {
 

@@ -37,6 +37,17 @@ HistogramReading to_histogram(const std::uint64_t* words) {
     return h;
 }
 
+// A per-CPU array of histograms keyed by a u32 slot (latency, sizes, processing
+// time): on_slot(slot, histogram) for each slot, its CPUs summed.
+template <class OnSlot>
+Status read_histograms(const bpf_map* map, int ncpus, OnSlot on_slot) {
+    return read_percpu_u64(map, ncpus, [&](const void* key, const std::uint64_t* words) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        on_slot(slot, to_histogram(words));
+    });
+}
+
 }  // namespace
 
 std::uint64_t HistogramReading::count() const {
@@ -153,29 +164,18 @@ Result<SocketReading> SocketMaps::read() const {
     if (!st) return st.error();
     reading.frames_map_entries = reading.frames.size();
 
-    st = read_percpu_u64(skel_->maps.latency, ncpus_, [&](const void* key, const std::uint64_t* w) {
-        std::uint32_t slot = 0;
-        std::memcpy(&slot, key, sizeof(slot));
-        LatencyEntry e;
-        e.histogram = to_histogram(w);
-        if (!e.histogram.count()) return;
-        e.carrier = slot % CARRIER_COUNT;
-        e.target_type = slot / CARRIER_COUNT % AGENT_TYPE_SLOTS;
-        e.source_type = slot / CARRIER_COUNT / AGENT_TYPE_SLOTS;
-        reading.latency.push_back(e);
+    st = read_histograms(skel_->maps.latency, ncpus_, [&](std::uint32_t slot, HistogramReading h) {
+        if (!h.count()) return;
+        reading.latency.push_back({slot / CARRIER_COUNT / AGENT_TYPE_SLOTS,
+                                   slot / CARRIER_COUNT % AGENT_TYPE_SLOTS, slot % CARRIER_COUNT,
+                                   h});
     });
     if (!st) return st.error();
 
-    st = read_percpu_u64(skel_->maps.sizes, ncpus_, [&](const void* key, const std::uint64_t* w) {
-        std::uint32_t slot = 0;
-        std::memcpy(&slot, key, sizeof(slot));
-        SizeEntry e;
-        e.histogram = to_histogram(w);
-        if (!e.histogram.count()) return;
-        e.direction = slot % DIR_COUNT;
-        e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
-        e.msg_type = slot / DIR_COUNT / CARRIER_COUNT;
-        reading.sizes.push_back(e);
+    st = read_histograms(skel_->maps.sizes, ncpus_, [&](std::uint32_t slot, HistogramReading h) {
+        if (!h.count()) return;
+        reading.sizes.push_back({slot / DIR_COUNT / CARRIER_COUNT, slot / DIR_COUNT % CARRIER_COUNT,
+                                 slot % DIR_COUNT, h});
     });
     if (!st) return st.error();
 
@@ -193,12 +193,9 @@ Result<SocketReading> SocketMaps::read() const {
                          });
     if (!st) return st.error();
 
-    st = read_percpu_u64(skel_->maps.processing, ncpus_,
-                         [&](const void* key, const std::uint64_t* w) {
-                             std::uint32_t type = 0;
-                             std::memcpy(&type, key, sizeof(type));
-                             if (type < AGENT_TYPE_SLOTS)
-                                 reading.processing[type] = to_histogram(w);
+    st = read_histograms(skel_->maps.processing, ncpus_,
+                         [&](std::uint32_t type, const HistogramReading& h) {
+                             if (type < AGENT_TYPE_SLOTS) reading.processing[type] = h;
                          });
     if (!st) return st.error();
 

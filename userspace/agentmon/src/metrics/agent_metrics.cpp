@@ -1,69 +1,16 @@
 #include "metrics/agent_metrics.h"
 
-#include <limits>
 #include <map>
+
+#include "metrics/summed_family.h"
 
 namespace agentmon {
 
 namespace {
 
-using prometheus::MetricType;
-
-// Per-instance samples of one family, admitted through the budget in label order
-// (so which sets a full budget keeps does not depend on map order); samples
-// folded into the overflow series add up.
-class InstanceFamily {
-  public:
-    InstanceFamily(std::string name, std::string help, MetricType type)
-        : name_(std::move(name)), help_(std::move(help)), type_(type) {}
-
-    void add(const LabelSet& labels, double value) { values_[labels] += value; }
-
-    void emit(SnapshotBuilder& out, SeriesBudget& budget) const {
-        std::map<LabelSet, double> admitted;
-        for (const auto& [labels, value] : values_) admitted[budget.admit(name_, labels)] += value;
-        auto& family = out.family(name_, help_, type_);
-        for (const auto& [labels, value] : admitted)
-            SnapshotBuilder::add_sample(family, value, labels);
-    }
-
-  private:
-    std::string name_, help_;
-    MetricType type_;
-    std::map<LabelSet, double> values_;
-};
-
 const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED"};
 
-prometheus::ClientMetric runq_histogram(const std::string& type, const RunqHistogram& h,
-                                        const std::vector<double>& bounds) {
-    prometheus::ClientMetric metric;
-    metric.label.push_back({"agent_type", type});
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        cumulative += h.buckets[i];
-        metric.histogram.bucket.push_back({cumulative, bounds[i]});
-    }
-    metric.histogram.sample_count = h.count();
-    metric.histogram.bucket.push_back(
-        {metric.histogram.sample_count, std::numeric_limits<double>::infinity()});
-    metric.histogram.sample_sum = static_cast<double>(h.sum_ns) / 1e9;
-    return metric;
-}
-
 }  // namespace
-
-const std::vector<std::string>& agent_budgeted_families() {
-    static const std::vector<std::string> families = {"agent_status",
-                                                      "agent_last_exit_code",
-                                                      "agent_last_exit_signal",
-                                                      "agent_restarts_total",
-                                                      "agent_cpu_seconds_total",
-                                                      "agent_resource_usage",
-                                                      "agent_health_score",
-                                                      "agent_info"};
-    return families;
-}
 
 std::vector<double> runq_bounds_seconds() {
     std::vector<double> bounds;
@@ -74,38 +21,11 @@ std::vector<double> runq_bounds_seconds() {
 
 void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& signals,
                          const AgentPathStats& stats, SnapshotBuilder& out) {
-    InstanceFamily status("agent_status",
-                          "Agent state: 1 running (on a CPU since the last tick), 2 idle, "
-                          "3 exited (status 0), 4 failed (killed by a signal or non-zero status).",
-                          MetricType::Gauge);
-    InstanceFamily exit_code("agent_last_exit_code",
-                             "Exit status of the agent's last process that ended; 128 + signal "
-                             "when a signal killed it.",
-                             MetricType::Gauge);
-    InstanceFamily exit_signal("agent_last_exit_signal",
-                               "Signal that killed the agent's last process that ended; 0 for a "
-                               "normal exit.",
-                               MetricType::Gauge);
-    InstanceFamily restarts("agent_restarts_total",
-                            "New processes of the agent after its previous process ended.",
-                            MetricType::Counter);
-    InstanceFamily cpu("agent_cpu_seconds_total",
-                       "On-CPU time of the agent's processes, from the scheduler's account.",
-                       MetricType::Counter);
-    InstanceFamily usage("agent_resource_usage",
-                         "cpu: fraction of one core over the last tick; memory: resident bytes.",
-                         MetricType::Gauge);
-    InstanceFamily health("agent_health_score",
-                          "0..100 from error rate, queue depth, run-queue delay, CPU saturation, "
-                          "unanswered requests and silence (docs/metrics.md).",
-                          MetricType::Gauge);
-    InstanceFamily pid("agent_process_id",
-                       "Process id of the agent's live process; 0 when it has none.",
-                       MetricType::Gauge);
-    InstanceFamily info("agent_info",
-                        "Always 1: the agent instance and the container and pod it runs in "
-                        "(empty outside them).",
-                        MetricType::Gauge);
+    // Per-instance families, admitted through the agent budget in label order.
+    SummedValues status(Family::agent_status), exit_code(Family::agent_last_exit_code),
+        exit_signal(Family::agent_last_exit_signal), restarts(Family::agent_restarts_total),
+        cpu(Family::agent_cpu_seconds_total), usage(Family::agent_resource_usage),
+        health(Family::agent_health_score), pid(Family::agent_process_id), info(Family::agent_info);
 
     std::map<std::string, double> active;
     for (std::uint32_t type = 1; type <= kAgentTypeCount; ++type)
@@ -146,23 +66,21 @@ void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& si
          {&status, &exit_code, &exit_signal, &restarts, &cpu, &usage, &health, &pid, &info})
         family->emit(out, budget_);
 
-    auto& hist = out.family("agent_runqueue_delay_seconds",
-                            "Time agent threads waited runnable for a CPU (CPU starvation).",
-                            MetricType::Histogram);
+    auto& hist = out.family(Family::agent_runqueue_delay_seconds);
     const auto bounds = runq_bounds_seconds();
-    for (const auto& [type, h] : runq) hist.metric.push_back(runq_histogram(type, h, bounds));
+    for (const auto& [type, h] : runq)
+        hist.metric.push_back(histogram_metric({{"agent_type", type}}, h.buckets,
+                                               static_cast<double>(h.sum_ns) / 1e9, bounds));
     for (const auto& [type, n] : active)
-        out.gauge("system_active_agents", "Agent instances with a live process, by type.", n,
-                  {{"agent_type", type}});
+        out.add(Family::system_active_agents, n, {{"agent_type", type}});
 
     for (std::uint32_t e = 0; e < AGENT_EV_COUNT; ++e)
-        out.counter("agentmon_agent_state_events_total",
-                    "Events of the agent state path: full maps, tasks that could not be marked.",
-                    static_cast<double>(stats.events[e]), {{"event", kEventNames[e]}});
-    out.gauge("agentmon_bpf_map_entries", "Keys in use in a BPF hash map.",
-              static_cast<double>(stats.procs_entries), {{"map", "agent_procs"}});
-    out.gauge("agentmon_bpf_map_capacity", "max_entries of a BPF hash map.",
-              static_cast<double>(stats.procs_capacity), {{"map", "agent_procs"}});
+        out.add(Family::agentmon_agent_state_events_total, static_cast<double>(stats.events[e]),
+                {{"event", kEventNames[e]}});
+    out.add(Family::agentmon_bpf_map_entries, static_cast<double>(stats.procs_entries),
+            {{"map", "agent_procs"}});
+    out.add(Family::agentmon_bpf_map_capacity, static_cast<double>(stats.procs_capacity),
+            {{"map", "agent_procs"}});
     emit_series_dropped(budget_, agent_budgeted_families(), out);
 }
 

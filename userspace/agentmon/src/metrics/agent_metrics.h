@@ -9,14 +9,12 @@
 
 #include "abi/agent_state.h"
 #include "analytics/health.h"
+#include "metrics/family_table.h"
 #include "metrics/series_budget.h"
 #include "metrics/snapshot.h"
 #include "model/agent_tracker.h"
 
 namespace agentmon {
-
-// The per-instance families, which the series budget limits (config "series_budget").
-const std::vector<std::string>& agent_budgeted_families();
 
 // The `le` bounds of agent_runqueue_delay_seconds: 2^i us for the kernel's slots
 // below the last (which counts everything above them).

@@ -10,29 +10,8 @@ namespace agentmon {
 
 namespace {
 
-using prometheus::MetricType;
-
 std::uint32_t pair_of(std::uint32_t source_type, std::uint32_t target_type) {
     return source_type << 8 | target_type;
-}
-
-// Adds `value` to the gauge sample with `labels` in `family`, or appends one: the
-// socket path may already have put the same agent pair in message_flow_matrix.
-void add_to_gauge(prometheus::MetricFamily& family, const LabelSet& labels, double value) {
-    for (auto& metric : family.metric) {
-        if (metric.label.size() != labels.size()) continue;
-        bool same = true;
-        auto it = labels.begin();
-        for (const auto& label : metric.label) {
-            if (label.name != it->first || label.value != it->second) same = false;
-            ++it;
-        }
-        if (same) {
-            metric.gauge.value += value;
-            return;
-        }
-    }
-    SnapshotBuilder::add_sample(family, value, labels);
 }
 
 }  // namespace
@@ -70,15 +49,8 @@ const std::vector<std::string>& ring_error_types() {
     return types;
 }
 
-RingMetrics::RingMetrics(AgentRegistry registry, std::vector<double> latency_bounds_seconds,
-                         std::shared_ptr<SeriesBudget> budget,
-                         std::vector<double> size_bounds_bytes)
-    : registry_(std::move(registry)),
-      latency_bounds_(std::move(latency_bounds_seconds)),
-      size_bounds_(std::move(size_bounds_bytes)),
-      budget_(std::move(budget)),
-      messages_("agent_transport_messages_total", kTransportLabelKeys),
-      bytes_("agent_transport_bytes_total", kTransportLabelKeys) {
+RingMetrics::RingMetrics(AgentRegistry registry, std::shared_ptr<TransportSink> sink)
+    : registry_(std::move(registry)), sink_(std::move(sink)) {
     for (const auto& type : ring_error_types()) errors_[type] = 0;
 }
 
@@ -127,50 +99,21 @@ void RingMetrics::account_direction(const RingObservation& o, std::uint32_t dire
     }
 }
 
-void RingMetrics::account_latency(const RingObservation& o) {
-    const auto& sample = o.tick.read_sample;
-    if (sample.empty() || o.tick.read_frames == 0) return;
-    // Group by (pair, bucket), then give the exact frame count out in proportion.
-    std::map<std::pair<std::uint32_t, std::size_t>, std::pair<double, double>> groups;
-    for (const auto& f : sample) {
-        const double seconds = double(f.latency_ns) * 1e-9;
-        const std::size_t bucket =
-            std::lower_bound(latency_bounds_.begin(), latency_bounds_.end(), seconds) -
-            latency_bounds_.begin();
-        auto& [n, sum_ns] =
-            groups[{pair_of(registry_.type_of(f.source), registry_.type_of(f.target)), bucket}];
-        n += 1;
-        sum_ns += double(f.latency_ns);
-    }
-    std::vector<double> weights;
-    weights.reserve(groups.size());
-    for (const auto& [key, g] : groups) weights.push_back(g.first);
-    const auto split = apportion(o.tick.read_frames, weights);
-    std::size_t i = 0;
-    for (const auto& [key, g] : groups) {
-        HistogramReading& h = latency_[key.first];
-        const std::size_t bucket = std::min<std::size_t>(key.second, h.buckets.size() - 1);
-        h.buckets[bucket] += split[i];
-        h.sum += static_cast<std::uint64_t>(g.second / g.first * double(split[i]));
-        ++i;
-    }
-}
-
-void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t direction) {
-    const bool sent = direction == DIR_SENT;
-    const auto& sample = sent ? o.tick.written_sample : o.tick.read_sample;
-    const std::uint64_t frames = sent ? o.tick.written_frames : o.tick.read_frames;
+template <class Group, class Value>
+void RingMetrics::apportion_histogram(const std::vector<SampledFrame>& sample, std::uint64_t frames,
+                                      const std::vector<double>& bounds, double scale,
+                                      Group group_of, Value value_of,
+                                      std::map<std::uint32_t, HistogramReading>& into) {
     if (sample.empty() || frames == 0) return;
-    // As for latency: group by (msg_type, bucket), give the exact count out in proportion.
+    // (group, bucket) -> frames sampled there and the sum of their values.
     std::map<std::pair<std::uint32_t, std::size_t>, std::pair<double, double>> groups;
     for (const auto& f : sample) {
-        const std::uint32_t msg = f.msg_type < MSG_TYPE_SLOTS ? f.msg_type : 0;
+        const double value = value_of(f);
         const std::size_t bucket =
-            std::lower_bound(size_bounds_.begin(), size_bounds_.end(), double(f.bytes)) -
-            size_bounds_.begin();
-        auto& [n, bytes] = groups[{msg << 1 | direction, bucket}];
+            std::lower_bound(bounds.begin(), bounds.end(), value * scale) - bounds.begin();
+        auto& [n, sum] = groups[{group_of(f), bucket}];
         n += 1;
-        bytes += double(f.bytes);
+        sum += value;
     }
     std::vector<double> weights;
     weights.reserve(groups.size());
@@ -178,12 +121,33 @@ void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t directio
     const auto split = apportion(frames, weights);
     std::size_t i = 0;
     for (const auto& [key, g] : groups) {
-        HistogramReading& h = sizes_[key.first];
+        HistogramReading& h = into[key.first];
         const std::size_t bucket = std::min<std::size_t>(key.second, h.buckets.size() - 1);
         h.buckets[bucket] += split[i];
         h.sum += static_cast<std::uint64_t>(g.second / g.first * double(split[i]));
         ++i;
     }
+}
+
+void RingMetrics::account_latency(const RingObservation& o) {
+    apportion_histogram(
+        o.tick.read_sample, o.tick.read_frames, sink_->bounds().latency_seconds, 1e-9,
+        [this](const SampledFrame& f) {
+            return pair_of(registry_.type_of(f.source), registry_.type_of(f.target));
+        },
+        [](const SampledFrame& f) { return double(f.latency_ns); }, latency_);
+}
+
+void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t direction) {
+    const bool sent = direction == DIR_SENT;
+    apportion_histogram(
+        sent ? o.tick.written_sample : o.tick.read_sample,
+        sent ? o.tick.written_frames : o.tick.read_frames, sink_->bounds().size_bytes, 1.0,
+        [direction](const SampledFrame& f) {
+            const std::uint32_t msg = f.msg_type < MSG_TYPE_SLOTS ? f.msg_type : 0;
+            return msg << 1 | direction;
+        },
+        [](const SampledFrame& f) { return double(f.bytes); }, sizes_);
 }
 
 void RingMetrics::build(const std::vector<RingObservation>& rings, double now_seconds,
@@ -199,101 +163,63 @@ void RingMetrics::build(const std::vector<RingObservation>& rings, double now_se
         account_sizes(o, DIR_SENT);
         account_sizes(o, DIR_RECEIVED);
     }
-    emit_counters(out);
+    emit_transport();
     emit_gauges(rings, now_seconds, out);
 }
 
-void RingMetrics::emit_counters(SnapshotBuilder& out) {
+void RingMetrics::emit_transport() {
     std::vector<std::uint64_t> keys;
-    for (const auto& [key, fb] : totals_) keys.push_back(key);
-    for (InternedSeries* series : {&messages_, &bytes_}) {
-        const bool frames = series == &messages_;
-        series->intern(keys, transport_labels, *budget_);
-        std::vector<double> sums(series->slots(), 0.0);
-        std::vector<bool> present(series->slots(), false);
-        for (const auto& [key, fb] : totals_) {
-            const std::size_t slot = series->slot_of(key);
-            sums[slot] += double(frames ? fb.first : fb.second);
-            present[slot] = true;
-        }
-        auto& family = out.family(
-            series->family(),
-            frames ? "Frames sent and received on agents' sockets, counted in the kernel."
-                   : "Bytes of frames (header and payload) sent and received on agents' sockets.",
-            MetricType::Counter);
-        for (std::size_t slot : series->order())
-            if (present[slot])
-                SnapshotBuilder::add_sample(family, sums[slot], series->labels(slot));
+    std::vector<FrameTotals> totals;
+    for (const auto& [key, fb] : totals_) {
+        keys.push_back(key);
+        totals.push_back({double(fb.first), double(fb.second)});
     }
-    SummedHistograms latency;
+    sink_->add_frames(keys, totals);
     for (const auto& [pair, h] : latency_)
-        latency.add({{"source_agent", str(agent_type_name(pair >> 8))},
-                     {"target_agent", str(agent_type_name(pair & 0xff))},
-                     {"carrier", "ring"}},
-                    h);
-    latency.emit(out, *budget_, "agent_transport_latency_seconds",
-                 "Time from a frame's header timestamp (sender's CLOCK_MONOTONIC) to its receipt.",
-                 latency_bounds_, 1e-9);
-    SummedHistograms sizes;
+        sink_->add_histogram(Family::agent_transport_latency_seconds,
+                             {{"source_agent", str(agent_type_name(pair >> 8))},
+                              {"target_agent", str(agent_type_name(pair & 0xff))},
+                              {"carrier", "ring"}},
+                             h);
     for (const auto& [slot, h] : sizes_)
-        sizes.add({{"msg_type", msg_type_name(slot >> 1)},
-                   {"carrier", "ring"},
-                   {"direction", str(direction_name(slot & 1))}},
-                  h);
-    sizes.emit(out, *budget_, "agent_transport_message_size_bytes",
-               "Frame sizes (header and payload) in bytes.", size_bounds_, 1.0);
-    Summed errors;
+        sink_->add_histogram(Family::agent_transport_message_size_bytes,
+                             {{"msg_type", msg_type_name(slot >> 1)},
+                              {"carrier", "ring"},
+                              {"direction", str(direction_name(slot & 1))}},
+                             h);
     for (const auto& [type, count] : errors_)
-        errors.add({{"carrier", "ring"}, {"direction", "all"}, {"error_type", type}},
+        sink_->add(Family::agent_transport_errors_total,
+                   {{"carrier", "ring"}, {"direction", "all"}, {"error_type", type}},
                    double(count));
-    errors.emit(out, *budget_, "agent_transport_errors_total",
-                "Failed sends and receives by errno, malformed frames, frames lost to a full "
-                "map and packets dropped from receive queues.",
-                MetricType::Counter);
 }
 
 void RingMetrics::emit_gauges(const std::vector<RingObservation>& rings, double now_seconds,
                               SnapshotBuilder& out) {
     for (const auto& o : rings) {
         if (!o.tick.error.empty()) continue;
-        const LabelSet labels{{"ring", o.ring},
-                              {"source_agent", str(registry_.type_name_of(o.producer))},
-                              {"target_agent", str(registry_.type_name_of(o.consumer))},
-                              {"carrier", "ring"}};
-        out.gauge("agent_transport_queue_depth", "Frames written to a ring and not yet consumed.",
-                  double(o.tick.depth_frames), labels);
-        out.gauge("agent_transport_queue_depth_bytes",
-                  "Bytes of frames written to a ring and not yet consumed (pads excluded).",
-                  double(o.tick.depth_bytes), labels);
-        out.gauge("agent_ring_head_of_line_age_seconds",
-                  "Age of the oldest unconsumed frame in a ring (now minus its header "
-                  "timestamp); 0 when the ring is empty.",
-                  o.tick.hol_age_ns ? double(*o.tick.hol_age_ns) * 1e-9 : 0.0,
-                  {{"ring", o.ring},
-                   {"source_agent", str(registry_.type_name_of(o.producer))},
-                   {"target_agent", str(registry_.type_name_of(o.consumer))}});
+        LabelSet labels{{"ring", o.ring},
+                        {"source_agent", str(registry_.type_name_of(o.producer))},
+                        {"target_agent", str(registry_.type_name_of(o.consumer))}};
+        out.add(Family::agent_ring_head_of_line_age_seconds,
+                o.tick.hol_age_ns ? double(*o.tick.hol_age_ns) * 1e-9 : 0.0, labels);
+        labels["carrier"] = "ring";
+        out.add(Family::agent_transport_queue_depth, double(o.tick.depth_frames), labels);
+        out.add(Family::agent_transport_queue_depth_bytes, double(o.tick.depth_bytes), labels);
         const double sampled = double(o.tick.read_sample.size());
-        out.gauge("agentmon_ring_sample_coverage_ratio",
-                  "Frames sampled for the breakdown by type over frames read, last tick (1: "
-                  "exact breakdown; below 1 the breakdown is scaled to the exact counts).",
-                  o.tick.read_frames ? std::min(1.0, sampled / double(o.tick.read_frames)) : 1.0,
-                  {{"ring", o.ring}});
+        out.add(Family::agentmon_ring_sample_coverage_ratio,
+                o.tick.read_frames ? std::min(1.0, sampled / double(o.tick.read_frames)) : 1.0,
+                {{"ring", o.ring}});
     }
-    // What waits for each consuming agent in its rings, added to what the socket
-    // path found in its receive queues.
+    // What waits for each consuming agent in its rings, added in the sink to what
+    // the socket path found in its receive queues.
     std::map<std::uint32_t, std::uint64_t> waiting;
     for (const auto& o : rings)
         if (o.tick.error.empty()) waiting[o.consumer] += o.tick.depth_frames;
-    auto& queue =
-        out.family("agent_queue_depth",
-                   "Frames waiting for an agent: packets in its socket receive queues (a "
-                   "packet holds at least one frame) plus frames in the rings it consumes.",
-                   MetricType::Gauge);
     for (const auto& [agent, frames] : waiting)
-        add_to_gauge(queue,
-                     {{"agent_id", registry_.instance_name(agent)},
-                      {"agent_type", str(registry_.type_name_of(agent))}},
-                     double(frames));
+        sink_->add(Family::agent_queue_depth,
+                   {{"agent_id", registry_.instance_name(agent)},
+                    {"agent_type", str(registry_.type_name_of(agent))}},
+                   double(frames));
     const std::optional<double> before = previous_seconds_;
     previous_seconds_ = now_seconds;
     if (!before || now_seconds <= *before) return;
@@ -301,18 +227,12 @@ void RingMetrics::emit_gauges(const std::vector<RingObservation>& rings, double 
     std::uint64_t read = 0;
     for (const auto& o : rings)
         if (o.tick.error.empty()) read += o.tick.read_frames;
-    out.gauge("agent_transport_throughput_mps",
-              "Frames received per second between the last two collection ticks.",
-              double(read) / dt, {{"carrier", "ring"}});
-    auto& flow = out.family(
-        "message_flow_matrix",
-        "Frames received per second from source to target agent type over the last tick.",
-        MetricType::Gauge);
+    sink_->add(Family::agent_transport_throughput_mps, {{"carrier", "ring"}}, double(read) / dt);
     for (const auto& [pair, frames] : read_by_pair_)
-        add_to_gauge(flow,
-                     {{"source_agent", str(agent_type_name(pair >> 8))},
-                      {"target_agent", str(agent_type_name(pair & 0xff))}},
-                     double(frames) / dt);
+        sink_->add(Family::message_flow_matrix,
+                   {{"source_agent", str(agent_type_name(pair >> 8))},
+                    {"target_agent", str(agent_type_name(pair & 0xff))}},
+                   double(frames) / dt);
 }
 
 }  // namespace agentmon

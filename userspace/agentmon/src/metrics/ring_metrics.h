@@ -1,6 +1,7 @@
 #pragma once
 // Turns the ring path's per-tick observations into the transport families with
-// carrier="ring", the queue gauges and the ring errors. Exact counts come from the
+// carrier="ring" (written into the tick's TransportSink, beside the socket
+// path's), the ring gauges and the ring errors. Exact counts come from the
 // rings' own counters; the breakdown by source, target, message type and priority
 // comes from the sampled frames, apportioned so that it sums exactly to the
 // counts (docs/ring-path.md). Pure: unit tests feed hand-built observations.
@@ -12,10 +13,8 @@
 #include <vector>
 
 #include "kernel/socket_reading.h"
-#include "metrics/default_buckets.h"
-#include "metrics/interned_series.h"
-#include "metrics/series_budget.h"
 #include "metrics/snapshot.h"
+#include "metrics/transport_sink.h"
 #include "model/agent_registry.h"
 #include "model/ring_decode.h"
 
@@ -38,12 +37,13 @@ const std::vector<std::string>& ring_error_types();
 
 class RingMetrics {
   public:
-    RingMetrics(AgentRegistry registry, std::vector<double> latency_bounds_seconds,
-                std::shared_ptr<SeriesBudget> budget,
-                std::vector<double> size_bounds_bytes = default_size_buckets());
+    // `sink`: the tick context's, shared with the socket path; its bounds are the
+    // histograms' buckets.
+    RingMetrics(AgentRegistry registry, std::shared_ptr<TransportSink> sink);
 
-    // Accounts one tick's observations and appends every ring family to `out`.
-    // `now_seconds` is CLOCK_MONOTONIC, for the per-second gauges.
+    // Accounts one tick's observations, writes the transport samples into the
+    // sink and appends the ring path's own gauges to `out`. `now_seconds` is
+    // CLOCK_MONOTONIC, for the per-second gauges.
     void build(const std::vector<RingObservation>& rings, double now_seconds, SnapshotBuilder& out);
 
   private:
@@ -54,16 +54,21 @@ class RingMetrics {
     void account_direction(const RingObservation& o, std::uint32_t direction);
     void account_latency(const RingObservation& o);
     void account_sizes(const RingObservation& o, std::uint32_t direction);
-    void emit_counters(SnapshotBuilder& out);
+    // Groups a sample by (group_of(frame), bucket of value_of(frame) * scale in
+    // `bounds`) and gives the exact `frames` out over the groups in proportion,
+    // into `into` by group; sums stay in value_of's unit.
+    template <class Group, class Value>
+    static void apportion_histogram(const std::vector<SampledFrame>& sample, std::uint64_t frames,
+                                    const std::vector<double>& bounds, double scale, Group group_of,
+                                    Value value_of,
+                                    std::map<std::uint32_t, HistogramReading>& into);
+    void emit_transport();
     void emit_gauges(const std::vector<RingObservation>& rings, double now_seconds,
                      SnapshotBuilder& out);
 
     AgentRegistry registry_;
-    std::vector<double> latency_bounds_;
-    std::vector<double> size_bounds_;
+    std::shared_ptr<TransportSink> sink_;
     std::map<std::uint32_t, HistogramReading> sizes_;  // by msg_type slot << 1 | direction
-    std::shared_ptr<SeriesBudget> budget_;
-    InternedSeries messages_, bytes_;
     std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> totals_;  // frames, bytes
     std::map<std::uint32_t, HistogramReading> latency_;  // by source type << 8 | target type
     std::map<std::string, std::uint64_t> errors_;

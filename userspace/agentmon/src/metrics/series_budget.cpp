@@ -18,7 +18,7 @@ std::uint64_t SeriesBudget::hash(const LabelSet& labels) {
     return h;
 }
 
-std::size_t SeriesBudget::limit(const std::string& family) const {
+std::size_t SeriesBudget::limit(std::string_view family) const {
     auto it = limits_.find(family);
     return it != limits_.end() ? it->second : default_limit_;
 }
@@ -30,17 +30,27 @@ LabelSet SeriesBudget::overflow_of(const LabelSet& labels) {
     return overflow;
 }
 
-LabelSet SeriesBudget::admit(const std::string& family, const LabelSet& labels) {
-    dropped_count_.try_emplace(family, 0);
-    auto& admitted = admitted_[family];
+SeriesBudget::FamilySets& SeriesBudget::sets_of(std::string_view family) {
+    auto it = sets_.find(family);
+    if (it == sets_.end()) {
+        it = sets_.emplace(std::string(family), FamilySets{}).first;
+        dropped_count_.emplace(std::string(family), 0);
+    }
+    return it->second;
+}
+
+LabelSet SeriesBudget::admit(std::string_view family, const LabelSet& labels) {
+    FamilySets& sets = sets_of(family);
     const std::uint64_t h = hash(labels);
-    if (admitted.count(h)) return labels;
-    if (admitted.size() < limit(family) && !dropped_[family].count(h)) {
-        admitted.insert(h);
+    if (sets.admitted.count(h)) return labels;
+    if (sets.admitted.size() < limit(family) && !sets.dropped.count(h)) {
+        sets.admitted.insert(h);
         return labels;
     }
-    if (dropped_[family].insert(h).second && dropped_count_[family]++ == 0)
-        first_overflows_.push_back(family);
+    if (sets.dropped.insert(h).second) {
+        auto count = dropped_count_.find(family);
+        if (count->second++ == 0) first_overflows_.emplace_back(family);
+    }
     return overflow_of(labels);
 }
 
@@ -54,10 +64,7 @@ void emit_series_dropped(const SeriesBudget& budget, const std::vector<std::stri
     for (const auto& family : families) dropped[family] = 0;
     for (const auto& [family, count] : budget.dropped()) dropped[family] = double(count);
     for (const auto& [family, count] : dropped)
-        out.counter("agentmon_series_dropped_total",
-                    "Distinct label sets folded into a family's overflow series by the series "
-                    "budget.",
-                    count, {{"family", family}});
+        out.add(Family::agentmon_series_dropped_total, count, {{"family", family}});
 }
 
 }  // namespace agentmon

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -35,17 +36,19 @@ inline constexpr const char* kOverflowValue = "overflow";
 class SeriesBudget {
   public:
     SeriesBudget() = default;  // kDefaultSeriesBudget for every family
-    explicit SeriesBudget(std::map<std::string, std::size_t> limits,
+    explicit SeriesBudget(const std::map<std::string, std::size_t>& limits,
                           std::size_t default_limit = kDefaultSeriesBudget)
-        : limits_(std::move(limits)), default_limit_(default_limit) {}
+        : limits_(limits.begin(), limits.end()), default_limit_(default_limit) {}
 
     // The label set to export `labels` under in `family`: `labels` itself if it was
     // admitted before or the family has room, else the overflow label set.
-    LabelSet admit(const std::string& family, const LabelSet& labels);
+    LabelSet admit(std::string_view family, const LabelSet& labels);
 
-    std::size_t limit(const std::string& family) const;
+    std::size_t limit(std::string_view family) const;
     // Distinct label sets folded so far, for every family that asked (0 included).
-    const std::map<std::string, std::uint64_t>& dropped() const { return dropped_count_; }
+    const std::map<std::string, std::uint64_t, std::less<>>& dropped() const {
+        return dropped_count_;
+    }
 
     // `labels` with every value but carrier's and direction's replaced by "overflow".
     static LabelSet overflow_of(const LabelSet& labels);
@@ -60,11 +63,16 @@ class SeriesBudget {
     // costs. A collision among a few million sets is vanishingly unlikely.
     static std::uint64_t hash(const LabelSet& labels);
 
-    std::map<std::string, std::size_t> limits_;
+    // One family's admitted and folded label sets, by hash.
+    struct FamilySets {
+        std::unordered_set<std::uint64_t> admitted, dropped;
+    };
+    FamilySets& sets_of(std::string_view family);
+
+    std::map<std::string, std::size_t, std::less<>> limits_;
     std::size_t default_limit_ = kDefaultSeriesBudget;
-    std::map<std::string, std::unordered_set<std::uint64_t>> admitted_;
-    std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
-    std::map<std::string, std::uint64_t> dropped_count_;
+    std::map<std::string, FamilySets, std::less<>> sets_;
+    std::map<std::string, std::uint64_t, std::less<>> dropped_count_;
     std::vector<std::string> first_overflows_;
 };
 

@@ -2,11 +2,24 @@
 
 namespace agentmon {
 
-prometheus::MetricFamily& SnapshotBuilder::family(const std::string& name, const std::string& help,
-                                                  prometheus::MetricType type) {
+prometheus::MetricType prometheus_type(FamilyType type) {
+    switch (type) {
+        case FamilyType::counter:
+            return prometheus::MetricType::Counter;
+        case FamilyType::gauge:
+            return prometheus::MetricType::Gauge;
+        case FamilyType::histogram:
+            return prometheus::MetricType::Histogram;
+    }
+    return prometheus::MetricType::Untyped;
+}
+
+prometheus::MetricFamily& SnapshotBuilder::family(Family family) {
+    const FamilySpec& s = spec(family);
     for (auto& f : families_)
-        if (f.name == name) return f;
-    families_.push_back(prometheus::MetricFamily{name, help, type, {}});
+        if (f.name == s.name) return f;
+    families_.push_back(prometheus::MetricFamily{
+        std::string(s.name), std::string(s.help), prometheus_type(s.type), {}});
     return families_.back();
 }
 
@@ -27,14 +40,8 @@ void SnapshotBuilder::add_sample(prometheus::MetricFamily& family, double value,
     family.metric.push_back(std::move(metric));
 }
 
-void SnapshotBuilder::gauge(const std::string& name, const std::string& help, double value,
-                            const Labels& labels) {
-    add_sample(family(name, help, prometheus::MetricType::Gauge), value, labels);
-}
-
-void SnapshotBuilder::counter(const std::string& name, const std::string& help, double value,
-                              const Labels& labels) {
-    add_sample(family(name, help, prometheus::MetricType::Counter), value, labels);
+void SnapshotBuilder::add(Family family, double value, const Labels& labels) {
+    add_sample(this->family(family), value, labels);
 }
 
 Snapshot SnapshotBuilder::build() && {

@@ -1,8 +1,10 @@
 #pragma once
 // Turns one tick's SocketReading into the transport metric families of
-// docs/metrics.md: raw ids become names (labels never carry numbers), raw keys that share a
-// label set are summed, the series budget applies, and rates come from the
-// previous tick. Pure: tests feed hand-built readings.
+// docs/metrics.md: raw ids become names (labels never carry numbers), raw keys that
+// share a label set are summed, and rates come from the previous tick. The
+// transport samples go to the tick's TransportSink (which budgets and emits them
+// once, with the ring path's); the socket path's own self metrics go straight to
+// the snapshot. Pure: tests feed hand-built readings.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,57 +13,32 @@
 #include <vector>
 
 #include "kernel/socket_reading.h"
-#include "metrics/interned_series.h"
-#include "metrics/series_budget.h"
 #include "metrics/snapshot.h"
-#include "metrics/transport_families.h"
+#include "metrics/transport_sink.h"
 #include "model/agent_registry.h"
 
 namespace agentmon {
 
-// The families the socket and ring paths pass through the tick context's series
-// budget (FamilyBudget::transport in the family table): the names a config's
-// "series_budget" may list.
-const std::vector<std::string>& budgeted_families();
-
-// The `le` bounds the kernel's histograms were built with (the kernel holds them
-// in ns and bytes): the config's latency_buckets_seconds and size_buckets_bytes.
-struct HistogramBounds {
-    std::vector<double> latency_seconds;  // increasing
-    std::vector<double> size_bytes;       // increasing
-};
-
 class SocketMetrics {
   public:
-    SocketMetrics(AgentRegistry registry, HistogramBounds bounds, SeriesBudget budget)
-        : SocketMetrics(std::move(registry), std::move(bounds),
-                        std::make_shared<SeriesBudget>(std::move(budget))) {}
-    // `budget`: the one budget of the tick context, shared with the ring path.
-    SocketMetrics(AgentRegistry registry, HistogramBounds bounds,
-                  std::shared_ptr<SeriesBudget> budget)
-        : registry_(std::move(registry)), bounds_(std::move(bounds)), budget_(std::move(budget)) {}
+    // `sink`: the tick context's, shared with the ring path.
+    SocketMetrics(AgentRegistry registry, std::shared_ptr<TransportSink> sink)
+        : registry_(std::move(registry)), sink_(std::move(sink)) {}
 
-    // The budget the transport families are admitted through, for the other
-    // transport collectors (the ring path) to share: one limit per family.
-    std::shared_ptr<SeriesBudget> budget() const { return budget_; }
-
-    // Appends every socket-path family to `out`, in a fixed order with samples
-    // sorted by labels, and remembers `now` for the next call's rates.
+    // Writes this reading's transport samples into the sink and appends the
+    // socket path's self metrics to `out`; remembers `now` for the next rates.
     void build(const SocketReading& now, SnapshotBuilder& out);
 
   private:
-    void transport_counters(const SocketReading& now, SnapshotBuilder& out);
-    void rates(const SocketReading& now, SnapshotBuilder& out);
-    void histograms(const SocketReading& now, SnapshotBuilder& out);
-    void errors(const SocketReading& now, SnapshotBuilder& out);
-    void agent_signals(const SocketReading& now, SnapshotBuilder& out);
-    void self_metrics(const SocketReading& now, SnapshotBuilder& out);
+    void transport_counters(const SocketReading& now);
+    void rates(const SocketReading& now);
+    void histograms(const SocketReading& now);
+    void errors(const SocketReading& now);
+    void agent_signals(const SocketReading& now);
+    static void self_metrics(const SocketReading& now, SnapshotBuilder& out);
 
     AgentRegistry registry_;
-    HistogramBounds bounds_;
-    std::shared_ptr<SeriesBudget> budget_;
-    InternedSeries messages_{"agent_transport_messages_total", kTransportLabelKeys};
-    InternedSeries bytes_{"agent_transport_bytes_total", kTransportLabelKeys};
+    std::shared_ptr<TransportSink> sink_;
     // Received frames at the previous reading, for the per-second gauges.
     struct Received {
         double seconds = 0;

@@ -6,40 +6,16 @@
 #include <set>
 
 #include "abi/socket_trace.h"
+#include "agent_types.h"
 
 namespace agentmon {
 
 namespace {
 
-// The types of docs/transport.md "Agent ids", in enum order: index + 1 is the type id.
-constexpr std::string_view kAgentTypes[kAgentTypeCount] = {"DIRECTOR",
-                                                           "PROJECT_ORCHESTRATOR",
-                                                           "SECURITY",
-                                                           "SECURITY_CHAOS",
-                                                           "TESTBED",
-                                                           "TUI",
-                                                           "WEB",
-                                                           "C_INTERNAL",
-                                                           "PYTHON_INTERNAL",
-                                                           "MONITOR",
-                                                           "OPTIMIZER",
-                                                           "PATCHER",
-                                                           "PYGUI",
-                                                           "RED_TEAM_ORCHESTRATOR",
-                                                           "RESEARCHER",
-                                                           "DOCGEN",
-                                                           "INFRASTRUCTURE",
-                                                           "INTEGRATION",
-                                                           "LINTER",
-                                                           "ML_OPS",
-                                                           "MOBILE",
-                                                           "CONSTRUCTOR",
-                                                           "DATA_SCIENCE",
-                                                           "DATABASE",
-                                                           "DEBUGGER",
-                                                           "DEPLOYER",
-                                                           "API_DESIGNER",
-                                                           "ARCHITECT"};
+// The types of docs/transport.md "Agent ids", in enum order (index + 1 is the type
+// id): the wire contract's table, the one the reference bus uses too.
+constexpr const auto& kAgentTypes = agen::kAgentTypeNames;
+static_assert(agen::kAgentTypeCount == kAgentTypeCount);
 
 constexpr std::string_view kMsgTypes[] = {
     "",         "REQUEST",  "RESPONSE", "BROADCAST",  "HEARTBEAT",    "ACK",           "ERROR",

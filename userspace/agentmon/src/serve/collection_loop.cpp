@@ -43,9 +43,7 @@ void CollectionLoop::tick_once() {
     }
     context_->end_tick(builder, log_);
     for (const auto& [name, cpu] : cpu_seconds_)
-        builder.counter("agentmon_collector_cpu_seconds_total",
-                        "CPU time (user and system) the collection thread spent in each collector.",
-                        cpu, {{"collector", name}});
+        builder.add(Family::agentmon_collector_cpu_seconds_total, cpu, {{"collector", name}});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     exporter_.publish(std::move(builder).build(), seconds);

@@ -42,31 +42,31 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kDurationBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
+// prometheus-cpp's builder for `family`, named and described by the family table.
+template <class Builder>
+Builder& described(Builder&& builder, Family family) {
+    const FamilySpec& s = spec(family);
+    return builder.Name(std::string(s.name)).Help(std::string(s.help));
+}
+
 }  // namespace
 
 Exporter::Exporter(const BuildInfo& build)
-    : collection_duration_(prometheus::BuildHistogram()
-                               .Name("agentmon_collection_duration_seconds")
-                               .Help("Time one collection tick took to read all collectors.")
-                               .Register(*registry_)
-                               .Add({}, kDurationBuckets)),
-      collections_(prometheus::BuildCounter()
-                       .Name("agentmon_collections_total")
-                       .Help("Collection ticks completed.")
+    : collection_duration_(
+          described(prometheus::BuildHistogram(), Family::agentmon_collection_duration_seconds)
+              .Register(*registry_)
+              .Add({}, kDurationBuckets)),
+      collections_(described(prometheus::BuildCounter(), Family::agentmon_collections_total)
                        .Register(*registry_)
                        .Add({})),
-      collector_errors_(prometheus::BuildCounter()
-                            .Name("agentmon_collector_errors_total")
-                            .Help("Collection ticks in which a collector reported an error.")
-                            .Register(*registry_)),
-      scrape_duration_(prometheus::BuildHistogram()
-                           .Name("agentmon_scrape_duration_seconds")
-                           .Help("Time taken to render /metrics (excluding this scrape).")
-                           .Register(*registry_)
-                           .Add({}, kDurationBuckets)) {
-    prometheus::BuildGauge()
-        .Name("agentmon_build_info")
-        .Help("Build and runtime versions of agentmon; always 1.")
+      collector_errors_(
+          described(prometheus::BuildCounter(), Family::agentmon_collector_errors_total)
+              .Register(*registry_)),
+      scrape_duration_(
+          described(prometheus::BuildHistogram(), Family::agentmon_scrape_duration_seconds)
+              .Register(*registry_)
+              .Add({}, kDurationBuckets)) {
+    described(prometheus::BuildGauge(), Family::agentmon_build_info)
         .Register(*registry_)
         .Add({{"version", build.version},
               {"commit", build.commit},
