@@ -52,7 +52,8 @@ std::map<std::string, DocumentedFamily> documented() {
     const std::string path = std::string(DOCS_DIR) + "/metrics.md";
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-    const std::regex name(R"(^`((agent|agentmon|system|message|process|anomaly|failure|performance|capacity)_[a-z_]+)`$)");
+    const std::regex name(
+        R"(^`((agent|agentmon|system|message|process|anomaly|failure|performance|capacity)_[a-z_]+)`$)");
     std::map<std::string, DocumentedFamily> families;
     std::vector<std::string> header;
     std::set<std::string> above;

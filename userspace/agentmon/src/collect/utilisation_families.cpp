@@ -19,7 +19,6 @@ double host_cores() {
     return n > 0 ? static_cast<double>(n) : 1.0;
 }
 
-
 }  // namespace
 
 void BusTotals::add(const AgentActivity& a, const analytics::AgentSignalValues& values) {
