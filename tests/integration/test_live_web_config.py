@@ -88,6 +88,9 @@ def curl_checks(checks, tmp, port, port6):
     rc, status, headers, body = web.curl(*ca, *auth, base + "/metrics")
     checks.check(status == 200 and "Content-Encoding" not in headers and
                  body.startswith("# HELP"), "without Accept-Encoding the body is identity text")
+    rc, _, verbose, _ = web.curl(*ca, *auth, "-v", base + "/healthz", base + "/healthz")
+    checks.check(rc == 0 and "Re-using existing connection" in verbose,
+                 "two requests share one kept-alive TLS connection", verbose[-400:])
     rc, status, headers, out = web.curl(*ca, *auth, "-I", base + "/metrics")  # -I: headers only
     checks.check(status == 200 and "Content-Length:" in headers and "# HELP" not in out,
                  "HEAD over TLS answers 200 with a Content-Length and no body", out[-300:])

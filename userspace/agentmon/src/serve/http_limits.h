@@ -16,10 +16,11 @@ inline constexpr unsigned kHttpThreads = 4;
 // Open connections per listener (split over the threads). The process raises its
 // soft RLIMIT_NOFILE to make room (see listen_socket.h).
 inline constexpr unsigned kMaxConnections = 8192;
-// A connection silent this long is closed: a kept-alive Prometheus connection
-// between scrapes, or a client that stopped mid-request. Above Prometheus's
-// default 10 s scrape timeout, so no scrape in flight is cut.
-inline constexpr unsigned kIdleTimeoutSeconds = 15;
+// A connection silent this long is closed: a client that stopped mid-request, or
+// a kept-alive connection nobody reuses. Above Prometheus's default 15 s scrape
+// interval, so its kept-alive connection (one TLS handshake, not one per scrape)
+// survives between scrapes, and above its 10 s scrape timeout.
+inline constexpr unsigned kIdleTimeoutSeconds = 30;
 // Request line and headers together (libmicrohttpd's per-connection pool); a
 // scrape's headers are a few hundred bytes.
 inline constexpr unsigned kConnectionMemoryBytes = 32 * 1024;

@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "serve/basic_auth.h"
 #include "serve/http_limits.h"
@@ -62,10 +63,24 @@ bool authenticated(State& state, MHD_Connection* connection) {
     return ok;
 }
 
-// Called once per request, when its headers are in; the reply goes out at once
-// (agentmon's paths take no request body).
+// libmicrohttpd calls this when a request's headers are in, then for each piece
+// of its body, then once more with none left. A reply queued on the first call
+// makes it close the connection (the body may be unread), so GET and HEAD reply
+// on the last call and the connection can be kept alive; anything else is
+// refused at once, without reading a body.
 MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method,
-                      const char*, const char*, size_t*, void**) {
+                      const char*, const char*, size_t* upload_size, void** request_state) {
+    static int headers_seen = 0;
+    const std::string_view verb = method ? method : "";
+    const bool readable = verb == "GET" || verb == "HEAD";
+    if (*request_state == nullptr && readable) {
+        *request_state = &headers_seen;
+        return MHD_YES;
+    }
+    if (*upload_size != 0) {  // a GET with a body: read and ignore it
+        *upload_size = 0;
+        return MHD_YES;
+    }
     auto& state = *static_cast<State*>(cls);
     if (state.tls && state.tls->client_auth != ClientAuth::none) {
         const MHD_ConnectionInfo* info =
