@@ -37,10 +37,21 @@ if(NOT ZLIB_FOUND)
   message(FATAL_ERROR "zlib not found: install the Debian package 'zlib1g-dev'")
 endif()
 
+# The HTTP(S) server: libmicrohttpd, and GnuTLS (its TLS library) for checking
+# certificates and client certificates.
+pkg_check_modules(MICROHTTPD QUIET IMPORTED_TARGET libmicrohttpd)
+if(NOT MICROHTTPD_FOUND)
+  message(FATAL_ERROR "libmicrohttpd not found: install the Debian package 'libmicrohttpd-dev'")
+endif()
+pkg_check_modules(GNUTLS QUIET IMPORTED_TARGET gnutls)
+if(NOT GNUTLS_FOUND)
+  message(FATAL_ERROR "gnutls not found: install the Debian package 'libgnutls28-dev'")
+endif()
+
 agentmon_require_package(CLI11 libcli11-dev)
 agentmon_require_package(nlohmann_json nlohmann-json3-dev)
 agentmon_require_package(doctest doctest-dev)
 agentmon_require_package(prometheus-cpp prometheus-cpp-dev)
-agentmon_require_package(civetweb prometheus-cpp-dev)
+agentmon_require_package(yaml-cpp libyaml-cpp-dev)
 agentmon_require_package(CURL libcurl4-openssl-dev)
 find_package(Threads REQUIRED)

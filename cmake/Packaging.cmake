@@ -14,6 +14,9 @@ install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/agentmon.service DESTINATION /l
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/cli.md ${CMAKE_SOURCE_DIR}/docs/deploy.md
               ${CMAKE_SOURCE_DIR}/docs/metrics.md ${CMAKE_SOURCE_DIR}/docs/alerts.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT agentmon)
+# Not in /etc: TLS and basic auth are opted into (docs/deploy.md).
+install(FILES ${CMAKE_SOURCE_DIR}/deploy/web-config.yml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
+        COMPONENT agentmon)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME agentmon)

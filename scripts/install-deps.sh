@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zlib1g-dev
-                libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev prometheus-cpp-dev libcivetweb-dev linux-libc-dev
+                libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev prometheus-cpp-dev libmicrohttpd-dev libgnutls28-dev libyaml-cpp-dev libcrypt-dev linux-libc-dev
                 clang-format clang-tidy)
 # The monitoring-stack tests: promtool and amtool, the servers they check against,
 # yq to read YAML from the stdlib-only Python tests, yamllint, and npm for the
@@ -18,7 +18,7 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 # makes from the Debian archive. qemu and a static busybox boot older Debian
 # kernels for the kernel matrix (tests/integration/test_live_kernel_matrix.py,
 # scripts/kernel-matrix.sh).
-test_packages=(python3 prometheus prometheus-alertmanager curl procps yq yamllint docker-compose nodejs npm
+test_packages=(python3 prometheus prometheus-alertmanager curl openssl procps yq yamllint docker-compose nodejs npm
                systemd dpkg-dev binutils podman runc mmdebstrap qemu-system-x86 busybox-static)
 
 # The socket benchmark's floor and peer observers (scripts/bench-socket.sh).

@@ -2,8 +2,13 @@
 # Does the system libcivetweb serve HTTPS? Builds a 20-line civetweb server with a
 # self-signed certificate, fetches / once with curl, and prints what happened.
 # On Debian 12 (libcivetweb1 1.15+dfsg-4, OpenSSL 3) the worker thread calls a
-# NULL function pointer on the first TLS connection and the process gets SIGSEGV,
-# which is why agentmon does not offer TLS through civetweb.
+# NULL function pointer on the first TLS connection and the process gets SIGSEGV.
+# Why: the library loads OpenSSL at run time (dlopen of "libssl.so", the -dev
+# package's symlink) and looks up SSL_get_peer_certificate, which OpenSSL 3 no
+# longer exports (it became a macro for SSL_get1_peer_certificate); the lookup's
+# NULL is called after every TLS accept, with no option to skip it. This is why
+# agentmon serves HTTP with libmicrohttpd instead (docs/cli.md). Needs civetweb's
+# -dev package, which agentmon no longer installs.
 set -euo pipefail
 tmp=$(mktemp -d /tmp/civetweb-tls-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -14,6 +14,8 @@
 #include "cli/capacity_command.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "config/web_config.h"
+#include "serve/tls_material.h"
 
 namespace agentmon {
 
@@ -68,6 +70,30 @@ int check_config(const std::string& path) {
     return kExitOk;
 }
 
+// The web config (--web.config.file) as `run` loads it: syntax, keys, bcrypt
+// hashes, and the certificate and key themselves (GnuTLS loads them). Same exit
+// codes as check_config.
+Result<WebConfig> load_web_config(const std::string& path) {
+    auto web = load_web_config_file(path);
+    if (!web || !web->tls) return web;
+    if (auto material = load_tls_material(*web->tls); !material)
+        return Error{path + ": " + material.error().message};
+    return web;
+}
+
+int check_web_config(const std::string& path) {
+    auto web = load_web_config(path);
+    if (!web) {
+        std::cerr << web.error().message << '\n';
+        if (web.error().code == ENOENT) return kExitUsage;
+        std::cout << path << ": invalid\n";
+        return kExitFailure;
+    }
+    std::cout << path << ": OK (" << (web->tls ? "TLS" : "no TLS") << ", "
+              << web->basic_auth_users.size() << " basic auth users)\n";
+    return kExitOk;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -105,6 +131,10 @@ int run_cli(int argc, char** argv) {
     run->add_option("--web.telemetry-path", telemetry_path,
                     "Path under which to expose metrics (default /metrics)")
         ->check(telemetry_path_validator());
+    std::optional<std::string> web_config_path;
+    run->add_option("--web.config.file", web_config_path,
+                    "Web config (exporter-toolkit YAML): TLS certificate and key, basic auth "
+                    "users with bcrypt hashes");
     run->add_option("--config", config_path, "JSON config file")->check(CLI::ExistingFile);
     run->add_option("--tick", tick_flag, "Collection interval, e.g. 1s or 500ms (default 1s)")
         ->check(duration_validator());
@@ -165,11 +195,16 @@ int run_cli(int argc, char** argv) {
     if (check_config_opt->count() > 0) {
         std::string path = check_config_path.value_or("");
         if (path.empty()) path = config_path.value_or("");
-        if (path.empty()) {
-            std::cerr << "--check-config needs a FILE, or --config FILE\n";
+        if (path.empty() && !web_config_path) {
+            std::cerr << "--check-config needs a FILE, --config FILE or --web.config.file FILE\n";
             return kExitUsage;
         }
-        return check_config(path);
+        int code = path.empty() ? kExitOk : check_config(path);
+        if (web_config_path && code != kExitUsage) {
+            const int web_code = check_web_config(*web_config_path);
+            if (web_code != kExitOk) code = web_code;
+        }
+        return code;
     }
 
     Config config;
@@ -191,7 +226,15 @@ int run_cli(int argc, char** argv) {
 
     if (listen_flag) config.listen = *parse_listen(*listen_flag);
     if (tick_flag) config.tick = *parse_duration(*tick_flag);
-    RunOptions options{config, config_path, {}, telemetry_path};
+    RunOptions options{config, config_path, {}, telemetry_path, {}};
+    if (web_config_path) {
+        auto web = load_web_config(*web_config_path);
+        if (!web) {
+            std::cerr << web.error().message << '\n';
+            return web.error().code == ENOENT ? kExitUsage : kExitFailure;
+        }
+        options.web_config = std::move(web).value();
+    }
     if (listen_flag && !web_listen.empty()) options.listen_addresses.push_back(config.listen);
     for (const auto& text : web_listen) options.listen_addresses.push_back(*parse_listen(text));
     return run_collector(options, log);

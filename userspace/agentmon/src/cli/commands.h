@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "config/config.h"
+#include "config/web_config.h"
 
 namespace agentmon {
 
@@ -22,6 +23,7 @@ struct RunOptions {
     // --web.listen-address (repeatable; --listen is its alias); empty: config.listen.
     std::vector<ListenAddress> listen_addresses;
     std::string telemetry_path = "/metrics";  // --web.telemetry-path
+    WebConfig web_config;                     // --web.config.file (TLS, basic auth)
 };
 int run_collector(const RunOptions& options, Logger& log);
 

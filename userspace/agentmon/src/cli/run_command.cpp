@@ -76,7 +76,7 @@ int run_collector(const RunOptions& options, Logger& log) {
 
     Exporter exporter(build);
     CollectionLoop loop(*collectors.value(), context, exporter, log, config.tick);
-    HttpOptions http{options.listen_addresses, options.telemetry_path};
+    HttpOptions http{options.listen_addresses, options.telemetry_path, options.web_config};
     if (http.listen.empty()) http.listen.push_back(config.listen);
     auto server = HttpServer::create(http, exporter, log);
     if (!server) {

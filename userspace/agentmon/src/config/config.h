@@ -27,7 +27,7 @@ struct ListenAddress {
     std::string host;  // IPv4 or IPv6 address (no brackets); 0.0.0.0 for all interfaces
     std::uint16_t port = kDefaultPort;
     bool is_ipv6() const { return host.find(':') != std::string::npos; }
-    // "HOST:PORT", "[IPV6]:PORT": the form civetweb's listening_ports takes too.
+    // "HOST:PORT", "[IPV6]:PORT", as the flags take it.
     std::string to_string() const {
         return (is_ipv6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
     }

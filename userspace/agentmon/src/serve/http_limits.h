@@ -1,38 +1,32 @@
 #pragma once
 // How the HTTP server keeps a slow or idle client from starving a scrape.
-// civetweb 1.15 (Debian 12) serves each connection on one worker thread from a
-// fixed pool, so the defences are: enough workers, a bound on how long a request's
-// headers may take, no keep-alive, a short linger, and idle connections kept in
-// the kernel (TCP_DEFER_ACCEPT) instead of on a worker.
-#include <string>
-#include <vector>
-
-#include "config/config.h"
+// libmicrohttpd serves every connection from a few event-driven threads (epoll):
+// a connection costs a file descriptor and a small memory pool, never a thread,
+// so slowloris clients and idle connections only use descriptors while scrapes go
+// on. The defences are a connection limit well above any honest need, an
+// inactivity timeout, and idle connections kept in the kernel (TCP_DEFER_ACCEPT)
+// until they send a byte.
 
 namespace agentmon {
 
-// Workers: a slowloris client holds one for up to kRequestTimeoutMs, so up to
-// kHttpWorkers - 1 of them still leave room for a scrape. Idle workers cost a
-// parked thread and civetweb's 16 KiB request buffer each (about 1.5 MiB RSS).
-inline constexpr int kHttpWorkers = 64;
-// Headers of a GET arrive in one packet; 3 s covers a slow network and is well
-// inside Prometheus's default 10 s scrape timeout.
-inline constexpr int kRequestTimeoutMs = 3000;
-// After a reply, wait at most this long for the client to read before closing.
-inline constexpr int kLingerTimeoutMs = 500;
+// Event threads, each with its own epoll set over all the listeners' connections.
+// A /metrics render runs on one of them, so 4 let 4 scrapes render at once; more
+// buy nothing on a small node.
+inline constexpr unsigned kHttpThreads = 4;
+// Open connections per listener (split over the threads). The process raises its
+// soft RLIMIT_NOFILE to make room (see listen_socket.h).
+inline constexpr unsigned kMaxConnections = 8192;
+// A connection silent this long is closed: a client that stopped mid-request, or
+// a kept-alive connection nobody reuses. Above Prometheus's default 15 s scrape
+// interval, so its kept-alive connection (one TLS handshake, not one per scrape)
+// survives between scrapes, and above its 10 s scrape timeout.
+inline constexpr unsigned kIdleTimeoutSeconds = 30;
+// Request line and headers together (libmicrohttpd's per-connection pool); a
+// scrape's headers are a few hundred bytes.
+inline constexpr unsigned kConnectionMemoryBytes = 32 * 1024;
 // Kernel listen queue (capped by net.core.somaxconn).
 inline constexpr int kListenBacklog = 4096;
 // How long a connection may stay silent before the kernel hands it over anyway.
 inline constexpr int kDeferAcceptSeconds = 30;
-
-// `listening_ports`: civetweb's comma-separated "HOST:PORT,[IPV6]:PORT" list.
-inline std::vector<std::string> civetweb_options(const std::string& listening_ports) {
-    return {"listening_ports",    listening_ports,
-            "num_threads",        std::to_string(kHttpWorkers),
-            "request_timeout_ms", std::to_string(kRequestTimeoutMs),
-            "enable_keep_alive",  "no",
-            "linger_timeout_ms",  std::to_string(kLingerTimeoutMs),
-            "listen_backlog",     std::to_string(kListenBacklog)};
-}
 
 }  // namespace agentmon

@@ -1,156 +1,175 @@
 #include "serve/http_server.h"
 
-#include <CivetServer.h>
+#include <microhttpd.h>
 
-#include <string>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
+#include "serve/basic_auth.h"
 #include "serve/http_limits.h"
-#include "serve/listen_socket_tuning.h"
+#include "serve/http_routes.h"
+#include "serve/listen_socket.h"
+#include "serve/tls_material.h"
 
 namespace agentmon {
 
+struct HttpServer::State {
+    State(Exporter& exporter, const HttpOptions& http, Logger& logger)
+        : routes(exporter, http.metrics_path), auth(http.web.basic_auth_users), log(logger) {}
+    HttpRoutes routes;
+    BasicAuth auth;
+    std::optional<TlsMaterial> tls;
+    Logger& log;
+};
+
 namespace {
 
-struct Reply {
-    int status;
-    const char* reason;
-    const char* content_type;
-    std::string body;
-};
+using State = HttpServer::State;
 
-constexpr const char* kText = "text/plain; charset=utf-8";
+MHD_Result queue(MHD_Connection* connection, const HttpReply& reply) {
+    MHD_Response* response = MHD_create_response_from_buffer(
+        reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
+    if (!response) return MHD_NO;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    for (const auto& [name, value] : reply.headers)
+        MHD_add_response_header(response, name.c_str(), value.c_str());
+    const MHD_Result result = MHD_queue_response(connection, reply.status, response);
+    MHD_destroy_response(response);
+    return result;
+}
 
-// One class per path; GET and HEAD share the reply, HEAD drops the body (Prometheus
-// and load balancers probe with HEAD, and a 404 there reads as "exporter broken").
-// Every reply closes its connection: civetweb gives each open connection a worker
-// thread, so a kept-alive idle connection would hold one between scrapes.
-class Endpoint : public CivetHandler {
-  public:
-    bool handleGet(CivetServer*, mg_connection* conn) override { return send(conn, false); }
-    bool handleHead(CivetServer*, mg_connection* conn) override { return send(conn, true); }
+MHD_Result refuse_unauthenticated(MHD_Connection* connection) {
+    static const char kBody[] = "unauthorized\n";
+    MHD_Response* response = MHD_create_response_from_buffer(
+        sizeof(kBody) - 1, const_cast<char*>(kBody), MHD_RESPMEM_PERSISTENT);
+    if (!response) return MHD_NO;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    // 401 with WWW-Authenticate: Basic realm="agentmon".
+    const MHD_Result result = MHD_queue_basic_auth_fail_response(connection, "agentmon", response);
+    MHD_destroy_response(response);
+    return result;
+}
 
-  protected:
-    virtual Reply reply(const mg_request_info& request) = 0;
+bool authenticated(State& state, MHD_Connection* connection) {
+    if (!state.auth.enabled()) return true;
+    char* password = nullptr;
+    char* user = MHD_basic_auth_get_username_password(connection, &password);
+    const bool ok = user && password && state.auth.allows(user, password);
+    if (user) MHD_free(user);
+    if (password) MHD_free(password);
+    return ok;
+}
 
-  private:
-    bool send(mg_connection* conn, bool head) {
-        const mg_request_info* info = mg_get_request_info(conn);
-        static const mg_request_info kEmpty{};
-        Reply r = reply(info ? *info : kEmpty);
-        mg_printf(conn,
-                  "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                  "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-                  r.status, r.reason, r.content_type, r.body.size());
-        if (!head) mg_write(conn, r.body.data(), r.body.size());
-        return true;
+// libmicrohttpd calls this when a request's headers are in, then for each piece
+// of its body, then once more with none left. A reply queued on the first call
+// makes it close the connection (the body may be unread), so GET and HEAD reply
+// on the last call and the connection can be kept alive; anything else is
+// refused at once, without reading a body.
+MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, const char* method,
+                      const char*, const char*, size_t* upload_size, void** request_state) {
+    static int headers_seen = 0;
+    const std::string_view verb = method ? method : "";
+    const bool readable = verb == "GET" || verb == "HEAD";
+    if (*request_state == nullptr && readable) {
+        *request_state = &headers_seen;
+        return MHD_YES;
     }
-};
-
-class MetricsHandler : public Endpoint {
-  public:
-    explicit MetricsHandler(Exporter& exporter) : exporter_(exporter) {}
-
-  protected:
-    Reply reply(const mg_request_info&) override {
-        return {200, "OK", "text/plain; version=0.0.4; charset=utf-8", exporter_.render_metrics()};
+    if (*upload_size != 0) {  // a GET with a body: read and ignore it
+        *upload_size = 0;
+        return MHD_YES;
     }
-
-  private:
-    Exporter& exporter_;
-};
-
-class HealthHandler : public Endpoint {
-  protected:
-    Reply reply(const mg_request_info&) override { return {200, "OK", kText, "ok\n"}; }
-};
-
-class ReadyHandler : public Endpoint {
-  public:
-    explicit ReadyHandler(const Exporter& exporter) : exporter_(exporter) {}
-
-  protected:
-    Reply reply(const mg_request_info&) override {
-        if (exporter_.ready()) return {200, "OK", kText, "ready\n"};
-        return {503, "Service Unavailable", kText,
-                "not ready: first collection tick has not completed\n"};
+    auto& state = *static_cast<State*>(cls);
+    if (state.tls && state.tls->client_auth != ClientAuth::none) {
+        const MHD_ConnectionInfo* info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+        if (auto problem = client_certificate_problem(info ? info->tls_session : nullptr,
+                                                      state.tls->client_auth))
+            return queue(
+                connection,
+                {403, "text/plain; charset=utf-8", *problem + "\n", {{"Connection", "close"}}});
     }
+    if (!authenticated(state, connection)) return refuse_unauthenticated(connection);
+    const char* accept =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    return queue(connection,
+                 state.routes.handle({method ? method : "", url ? url : "", accept ? accept : ""}));
+}
 
-  private:
-    const Exporter& exporter_;
-};
+// libmicrohttpd's own messages: TLS handshakes that fail (a plain-HTTP client on
+// an HTTPS port, a scanner) and the like, which are the client's problem, so debug.
+void on_library_message(void* cls, const char* format, va_list args) {
+    char text[512];
+    std::vsnprintf(text, sizeof(text), format, args);
+    std::string message(text);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+    static_cast<State*>(cls)->log.debug("http: " + message);
+}
 
-class IndexHandler : public Endpoint {
-  public:
-    explicit IndexHandler(std::string metrics_path) : metrics_path_(std::move(metrics_path)) {}
-
-  protected:
-    Reply reply(const mg_request_info& request) override {
-        if (request.local_uri && std::string(request.local_uri) != "/")
-            return {404, "Not Found", kText, "not found; see /\n"};
-        return {200, "OK", "text/html; charset=utf-8",
-                "<html><head><title>agentmon</title></head><body><h1>agentmon</h1><ul>"
-                "<li><a href=\"" +
-                    metrics_path_ + "\">" + metrics_path_ +
-                    "</a></li>"
-                    "<li><a href=\"/healthz\">/healthz</a></li>"
-                    "<li><a href=\"/readyz\">/readyz</a></li></ul></body></html>\n"};
+Result<MHD_Daemon*> start_daemon(const ListenAddress& address, State& state) {
+    auto fd = open_listen_socket(address);
+    if (!fd) return fd.error();
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (address.is_ipv6()) flags |= MHD_USE_IPv6;
+    std::vector<MHD_OptionItem> options = {
+        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&on_library_message), &state},
+        {MHD_OPTION_LISTEN_SOCKET, fd.value().get(), nullptr},
+        {MHD_OPTION_THREAD_POOL_SIZE, kHttpThreads, nullptr},
+        {MHD_OPTION_CONNECTION_LIMIT, kMaxConnections, nullptr},
+        {MHD_OPTION_CONNECTION_TIMEOUT, kIdleTimeoutSeconds, nullptr},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemoryBytes, nullptr}};
+    if (state.tls) {
+        flags |= MHD_USE_TLS;
+        options.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, state.tls->cert_pem.data()});
+        options.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, state.tls->key_pem.data()});
+        options.push_back({MHD_OPTION_HTTPS_PRIORITIES, 0, state.tls->priorities.data()});
+        // A trust list makes libmicrohttpd ask clients for a certificate.
+        if (!state.tls->client_ca_pem.empty())
+            options.push_back({MHD_OPTION_HTTPS_MEM_TRUST, 0, state.tls->client_ca_pem.data()});
     }
-
-  private:
-    std::string metrics_path_;
-};
+    options.push_back({MHD_OPTION_END, 0, nullptr});
+    MHD_Daemon* daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &on_request, &state,
+                                          MHD_OPTION_ARRAY, options.data(), MHD_OPTION_END);
+    if (!daemon)
+        return Error{"cannot serve on " + address.to_string() +
+                     ": libmicrohttpd refused to start (see the debug log)"};
+    fd.value().release();  // the daemon closes its listening socket when stopped
+    return daemon;
+}
 
 }  // namespace
-
-struct HttpServer::Handlers {
-    Handlers(Exporter& exporter, std::string metrics_path)
-        : metrics(exporter), ready(exporter), index(std::move(metrics_path)) {}
-    MetricsHandler metrics;
-    HealthHandler health;
-    ReadyHandler ready;
-    IndexHandler index;
-};
 
 Result<std::unique_ptr<HttpServer>> HttpServer::create(const HttpOptions& http, Exporter& exporter,
                                                        Logger& log) {
     std::unique_ptr<HttpServer> server(new HttpServer());
-    server->handlers_ = std::make_unique<Handlers>(exporter, http.metrics_path);
+    server->state_ = std::make_unique<State>(exporter, http, log);
+    if (http.web.tls) {
+        auto material = load_tls_material(*http.web.tls);
+        if (!material) return material.error();
+        server->state_->tls = std::move(material).value();
+    }
+    const unsigned long open_files = raise_open_file_limit();
     std::string all;
-    for (const auto& listen : http.listen) {
-        all += (all.empty() ? "" : ",") + listen.to_string();
-        // Debian's libcivetweb1 1.15 is built without USE_IPV6; say so instead of
-        // civetweb's "Possible problem binding to port".
-        if (listen.is_ipv6() && mg_check_feature(MG_FEATURES_IPV6) == 0)
-            return Error{"cannot listen on " + listen.to_string() +
-                         ": this civetweb library is built without IPv6 support; listen on an "
-                         "IPv4 address (e.g. 127.0.0.1:9465), or put an IPv6 proxy in front"};
+    for (const auto& address : http.listen) {
+        auto daemon = start_daemon(address, *server->state_);
+        if (!daemon) return daemon.error();  // the destructor stops those already started
+        server->daemons_.push_back(daemon.value());
+        all += (all.empty() ? "" : ",") + address.to_string();
     }
-    std::vector<std::string> options = civetweb_options(all);
-    try {
-        server->server_ = std::make_unique<CivetServer>(options);
-    } catch (const CivetException& e) {
-        return Error{"cannot listen on " + all + ": " + e.what() +
-                     " (is the port in use? choose another with --web.listen-address)"};
-    }
-    // Idle connections stay in the kernel until they send a request (see
-    // listen_socket_tuning.h); without it the exporter still serves, only slower
-    // under a flood of idle clients, so a failure is a warning.
-    for (const auto& listen : http.listen)
-        if (defer_accept_on_listeners(listen.port, kDeferAcceptSeconds) == 0)
-            log.warn(
-                "cannot set TCP_DEFER_ACCEPT on the listening socket; idle connections "
-                "will hold http workers until request_timeout_ms",
-                {{"listen", listen.to_string()}});
-    server->server_->addHandler(http.metrics_path, server->handlers_->metrics);
-    server->server_->addHandler("/healthz", server->handlers_->health);
-    server->server_->addHandler("/readyz", server->handlers_->ready);
-    server->server_->addHandler("/", server->handlers_->index);
-    log.info("http server listening", {{"listen", all}, {"metrics_path", http.metrics_path}});
+    log.info("http server listening",
+             {{"listen", all},
+              {"metrics_path", http.metrics_path},
+              {"tls", http.web.tls ? "true" : "false"},
+              {"basic_auth", server->state_->auth.enabled() ? "true" : "false"},
+              {"open_file_limit", std::to_string(open_files)}});
     return server;
 }
 
 HttpServer::~HttpServer() {
-    if (server_) server_->close();
+    for (MHD_Daemon* daemon : daemons_) MHD_stop_daemon(daemon);
 }
 
 }  // namespace agentmon

@@ -1,40 +1,43 @@
 #pragma once
-// HTTP endpoints on civetweb's CivetServer (prometheus-cpp's Exposer cannot serve
-// paths other than its metrics path):
-//   /metrics  (or --web.telemetry-path) Prometheus text format from the Exporter (never blocks on
-//   the kernel) /healthz  200 while the process lives /readyz   200 after the first collection
-//   tick, 503 before /         a small index
+// The HTTP(S) server on libmicrohttpd: one daemon per listen address, each with a
+// few epoll threads (see http_limits.h for why slow and idle clients cannot
+// starve a scrape), TLS and basic auth from the web config (exporter-toolkit
+// format), the paths of http_routes.h.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/log.h"
 #include "base/result.h"
 #include "config/config.h"
+#include "config/web_config.h"
 #include "serve/exporter.h"
 
-class CivetServer;
+struct MHD_Daemon;
 
 namespace agentmon {
 
 struct HttpOptions {
     std::vector<ListenAddress> listen;  // every address is served alike
     std::string metrics_path = "/metrics";
+    WebConfig web;  // --web.config.file; empty: plain HTTP, no auth
 };
 
 class HttpServer {
   public:
     static Result<std::unique_ptr<HttpServer>> create(const HttpOptions& http, Exporter& exporter,
                                                       Logger& log);
-    ~HttpServer();  // stops the server and joins its threads
+    ~HttpServer();  // stops every daemon and joins its threads
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
+    struct State;  // what the request callback needs; defined in http_server.cpp
+
   private:
-    struct Handlers;
     HttpServer() = default;
-    std::unique_ptr<Handlers> handlers_;
-    std::unique_ptr<CivetServer> server_;
+    std::unique_ptr<State> state_;
+    std::vector<MHD_Daemon*> daemons_;
 };
 
 }  // namespace agentmon
