@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
  * What frames say about agents beyond the counts: processing time (a request's
- * receipt to its reply's send), each agent process's backlog and failed calls,
+ * receipt to its reply's send), each agent process's failed calls,
  * and frames from processes that are not agents. The per-frame filters live with
  * the walker (frame_done in frame_walk.bpf.h), so that only the frames these
  * functions are for pay a call.
@@ -94,16 +94,6 @@ static __always_inline struct backlog *backlog_of(__u32 tgid)
 	struct backlog zero = {};
 
 	return lookup_or_init(&backlog, &tgid, &zero);
-}
-
-/* Adds `delta` packets to the process's backlog: each socket remembers the queue
- * length it last saw and passes on only the change. */
-static __always_inline void add_backlog(__u32 tgid, __s64 delta)
-{
-	struct backlog *b = backlog_of(tgid);
-
-	if (b)
-		__sync_fetch_and_add(&b->packets, delta);
 }
 
 /* A failed send or receive of the process (not EAGAIN: flow control). */

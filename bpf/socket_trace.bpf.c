@@ -8,6 +8,10 @@
  * are found through the syscall's arguments in the task's saved user registers.
  * Each hook is a thin entry point over one handler, so twins for older kernels
  * (syscall tracepoints, fentry) can be added and chosen by feature probing.
+ *
+ * The socket and the saved registers are BTF pointers here: their fields are read
+ * with direct loads, not BPF_CORE_READ, which is a bpf_probe_read_kernel call per
+ * field (about 8 per send or receive before). Only the rare peer lookup uses it.
  */
 #include <linux/bpf.h>
 #include "vmlinux_min.bpf.h"
@@ -41,7 +45,7 @@ struct conn_state {
 	__u64 peer_checked_ns;
 	__u32 intruder_tgid; /* 0: the peer is an agent, or not known */
 	__u32 owner_tgid;    /* the agent process that receives on this socket */
-	__u64 qlen_seen;     /* receive-queue packets when last looked at (64-bit: atomic swap) */
+	__u32 pad;
 };
 
 /* The peer is looked up again this often: a peer that becomes an agent (renamed,
@@ -54,7 +58,7 @@ struct conn_state {
 static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, struct walk_ctx *c)
 {
 	if (c->now - cs->peer_checked_ns > PEER_RECHECK_NS) {
-		struct pid *peer = BPF_CORE_READ(sk, sk_peer_pid);
+		struct pid *peer = sk->sk_peer_pid;
 		__u32 tgid = peer ? BPF_CORE_READ(peer, numbers[0].nr) : 0;
 
 		cs->peer_checked_ns = c->now;
@@ -76,35 +80,45 @@ struct {
 	__type(value, struct conn_state);
 } conns SEC(".maps");
 
-/* Brings the owner's backlog up to date with the socket's queue length. The swap
- * is atomic: the receiver and its senders update the same socket from different
- * CPUs, and each change must be passed on exactly once. */
-static __always_inline void sync_backlog(struct sock *sk, struct conn_state *cs)
+/*
+ * Backlog, once per tick: every socket an agent has received on is visited by the
+ * kernel's socket iterators and its receive queue length read where the kernel
+ * keeps it. Kept per receive (and per Unix send, for the peer) before, it cost an
+ * atomic swap on a line the sender and receiver share and a hash update each time
+ * the length changed: most calls at batch 1.
+ */
+static __always_inline void write_backlog(struct seq_file *seq, struct sock *sk)
 {
-	__u64 qlen = BPF_CORE_READ(sk, sk_receive_queue.qlen);
-	__u64 seen = __sync_lock_test_and_set(&cs->qlen_seen, qlen);
+	struct conn_state *cs = bpf_sk_storage_get(&conns, sk, 0, 0);
+	struct backlog_record r;
 
-	if (qlen != seen && cs->owner_tgid)
-		add_backlog(cs->owner_tgid, (__s64)qlen - (__s64)seen);
+	if (!cs || !cs->owner_tgid)
+		return;
+	r.owner_tgid = cs->owner_tgid;
+	r.packets = sk->sk_receive_queue.qlen;
+	if (r.packets)
+		bpf_seq_write(seq, &r, sizeof(r));
 }
 
-/* A send on a Unix stream socket lands in its peer's receive queue: the receiving
- * agent's backlog grows now, not only at its next receive, so a stalled agent's
- * queue shows while it is stalled. */
-static __always_inline void sync_peer_backlog(struct sock *sk)
+SEC("iter/unix")
+int unix_backlog(struct bpf_iter__unix *ctx)
 {
-	struct unix_sock *u = bpf_skc_to_unix_sock(sk);
-	struct sock *peer;
-	struct conn_state *pcs;
+	struct unix_sock *u = ctx->unix_sk;
 
-	if (!u)
-		return;
-	peer = u->peer; /* a direct load keeps it a kernel pointer bpf_sk_storage_get accepts */
-	if (!peer)
-		return;
-	pcs = bpf_sk_storage_get(&conns, peer, 0, 0);
-	if (pcs)
-		sync_backlog(peer, pcs);
+	if (u)
+		write_backlog(ctx->meta->seq, &u->sk);
+	return 0;
+}
+
+SEC("iter/tcp")
+int tcp_backlog(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp = skc ? bpf_skc_to_tcp_sock(skc) : 0;
+
+	if (tp)
+		write_backlog(ctx->meta->seq, (struct sock *)tp);
+	return 0;
 }
 
 struct user_iovec {
@@ -122,8 +136,8 @@ struct user_msghdr_head {
 
 static __always_inline int carrier_of(struct sock *sk)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	__u16 type = BPF_CORE_READ(sk, sk_type);
+	__u16 family = sk->__sk_common.skc_family;
+	__u16 type = sk->sk_type;
 
 	if (family == AF_UNIX)
 		return type == SOCK_DGRAM ? CARRIER_DGRAM : type == SOCK_STREAM ? CARRIER_UNIX : -1;
@@ -160,8 +174,8 @@ static long walk_iovec(__u32 i, struct iov_ctx *x)
 static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long nr = BPF_CORE_READ(regs, orig_ax);
-	__u64 arg1 = BPF_CORE_READ(regs, si);
+	long nr = regs->orig_ax;
+	__u64 arg1 = regs->si;
 	struct iov_ctx x = {.walk = c, .left = bytes};
 
 	switch (nr) {
@@ -174,7 +188,7 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 	case 19: /* readv */
 	case 20: /* writev */
 		x.iov = arg1;
-		x.count = BPF_CORE_READ(regs, dx);
+		x.count = regs->dx;
 		break;
 	case 46:   /* sendmsg */
 	case 47: { /* recvmsg */
@@ -243,7 +257,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	if (carrier == CARRIER_DGRAM)
 		__builtin_memset(c.st, 0, sizeof(struct walk_state) - sizeof(c.st->hdr));
 	if (direction == DIR_RECEIVED) {
-		__u32 drops = BPF_CORE_READ(sk, sk_drops.counter);
+		__u32 drops = sk->sk_drops.counter;
 
 		if (drops != cs->drops_seen)
 			count_walk_event(WALK_RCVQ_DROPS, drops - cs->drops_seen);
@@ -251,12 +265,8 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	}
 	walk_syscall(&c, ret);
 	flush_pending(c.pending);
-	if (direction == DIR_RECEIVED) {
-		cs->owner_tgid = c.tgid;
-		sync_backlog(sk, cs);
-	} else if (carrier == CARRIER_UNIX) {
-		sync_peer_backlog(sk);
-	}
+	if (direction == DIR_RECEIVED && cs->owner_tgid != c.tgid)
+		cs->owner_tgid = c.tgid; /* for the backlog iterators */
 	if (carrier == CARRIER_DGRAM && (c.st->need || c.st->have)) {
 		/* A datagram is one frame: a frame cut short is malformed. */
 		count_walk_event(WALK_MALFORMED, 1);

@@ -182,13 +182,22 @@ struct intruder_key {
 	__u32 carrier;
 };
 
-/* Per agent process (hash `backlog`, by tgid): packets waiting in its socket
- * receive queues, as of each socket's last look (a packet holds at least one
- * frame: one per datagram, one or more per stream write), and its failed sends
- * and receives (EAGAIN excluded), for its health score's error ratio. */
+/* Per agent process (hash `backlog`, by tgid): its failed sends and receives
+ * (EAGAIN excluded), for its health score's error ratio. The packets waiting in
+ * its socket receive queues (a packet holds at least one frame: one per datagram,
+ * one or more per stream write) come from struct backlog_record instead. */
 struct backlog {
 	__s64 packets;
 	__u64 errors;
+};
+
+/* What the backlog iterators (iter/unix, iter/tcp) write once per tick for each
+ * socket an agent process has received on that has packets waiting: the kernel
+ * keeps the queue length, so no send or receive pays for it. packets in the
+ * backlog map stays 0; user space sums these records per process. */
+struct backlog_record {
+	__u32 owner_tgid;
+	__u32 packets;
 };
 
 #endif /* AGENTMON_SOCKET_TRACE_H */

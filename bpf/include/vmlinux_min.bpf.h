@@ -101,7 +101,24 @@ struct unix_sock {
 };
 
 /* Opaque here: only passed through as pointers. */
-struct bpf_iter_meta;
+struct seq_file;
+struct tcp_sock;
+
+/* include/linux/bpf.h: every iterator's context starts with this. */
+struct bpf_iter_meta {
+	struct seq_file *seq;
+};
+
+/* net/unix/af_unix.c and net/ipv4/tcp_ipv4.c: the socket iterators' contexts. */
+struct bpf_iter__unix {
+	struct bpf_iter_meta *meta;
+	struct unix_sock *unix_sk;
+};
+
+struct bpf_iter__tcp {
+	struct bpf_iter_meta *meta;
+	struct sock_common *sk_common;
+};
 
 /* include/linux/bpf.h: context of "iter/task" programs (DEFINE_BPF_ITER_FUNC(task, ...)). */
 struct bpf_iter__task {

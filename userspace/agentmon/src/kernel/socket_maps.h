@@ -54,7 +54,8 @@ class SocketMaps {
     // Reads every map, summed over CPUs. Never blocks on anything but the bpf syscall.
     Result<SocketReading> read() const;
 
-    // Per agent process (tgid): packets waiting, as of each socket's last look, and
+    // Per agent process (tgid): packets waiting in its receive queues now (the
+    // backlog iterators), and
     // failed sends and receives. Entries of processes not in `alive` are removed.
     std::map<std::uint32_t, backlog> read_backlog(const std::set<std::uint32_t>& alive);
 

@@ -20,6 +20,7 @@ static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout 
 static_assert(sizeof(watched_task) == 8, "watched_task layout shared with the BPF side");
 static_assert(sizeof(intruder_key) == 16, "intruder_key layout shared with the BPF side");
 static_assert(sizeof(backlog) == 16, "backlog layout shared with the BPF side");
+static_assert(sizeof(backlog_record) == 8, "backlog_record layout shared with the BPF side");
 // The kernel indexes its histogram arrays with these: a changed enum changes the maps.
 static_assert(CARRIER_UNIX == 0 && CARRIER_DGRAM == 1 && CARRIER_TCP == 2 && CARRIER_RING == 3 &&
                   CARRIER_COUNT == 4,
