@@ -22,6 +22,8 @@ struct RunOptions {
     // --web.listen-address (repeatable; --listen is its alias); empty: config.listen.
     std::vector<ListenAddress> listen_addresses;
     std::string telemetry_path = "/metrics";  // --web.telemetry-path
+    // --allow-degraded: run on when every enabled kernel-path collector failed.
+    bool allow_degraded = false;
 };
 int run_collector(const RunOptions& options, Logger& log);
 

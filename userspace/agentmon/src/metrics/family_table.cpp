@@ -41,6 +41,7 @@ const std::vector<MetricFamilySpec>& metric_families() {
         {"agentmon_collections_total", T::counter, B::none},
         {"agentmon_collector_cpu_seconds_total", T::counter, B::none},
         {"agentmon_collector_errors_total", T::counter, B::none},
+        {"agentmon_collector_up", T::gauge, B::none},
         {"agentmon_decoder_events_total", T::counter, B::none},
         {"agentmon_discovered_agent_processes", T::gauge, B::none},
         {"agentmon_process_cpu_seconds_total", T::counter, B::none},

@@ -34,7 +34,10 @@ void CollectionLoop::tick_once() {
     for (auto& collector : collectors_) {
         const double cpu_before = thread_cpu_seconds();
         Status status = collector->collect(builder);
-        cpu_seconds_[std::string(collector->name())] += thread_cpu_seconds() - cpu_before;
+        const std::string name(collector->name());
+        cpu_seconds_[name] += thread_cpu_seconds() - cpu_before;
+        up_[name] = bool(status);
+        if (status) ticked_.insert(name);
         if (!status) {
             exporter_.count_collector_error(std::string(collector->name()));
             log_.warn("collector failed", {{"collector", std::string(collector->name())},
@@ -46,9 +49,20 @@ void CollectionLoop::tick_once() {
         builder.counter("agentmon_collector_cpu_seconds_total",
                         "CPU time (user and system) the collection thread spent in each collector.",
                         cpu, {{"collector", name}});
+    for (const auto& name : failed_at_start_) up_[name] = false;
+    for (const auto& [name, up] : up_)
+        builder.gauge("agentmon_collector_up",
+                      "1 while a collector is attached and its last tick succeeded; 0 when it "
+                      "could not start (degraded) or its last tick failed.",
+                      up ? 1 : 0, {{"collector", name}});
+    // Ready once every running collector has completed a tick: a first scrape then
+    // sees every path's figures, not a snapshot some collector has not filled yet.
+    // One that could not start is not waited for (it never will); its up gauge of
+    // 0 and AgentmonCollectorDown say so instead.
+    const bool all_ticked = ticked_.size() == collectors_.size();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    exporter_.publish(std::move(builder).build(), seconds);
+    exporter_.publish(std::move(builder).build(), seconds, all_ticked);
 }
 
 void CollectionLoop::run() {

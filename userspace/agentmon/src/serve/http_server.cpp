@@ -72,7 +72,7 @@ class ReadyHandler : public Endpoint {
     Reply reply(const mg_request_info&) override {
         if (exporter_.ready()) return {200, "OK", kText, "ready\n"};
         return {503, "Service Unavailable", kText,
-                "not ready: first collection tick has not completed\n"};
+                "not ready: a collector has not completed a tick yet\n"};
     }
 
   private:
