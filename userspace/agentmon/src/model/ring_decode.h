@@ -39,6 +39,9 @@ struct RingRead {
     std::vector<std::uint8_t> hol;
     std::vector<RingWindow> windows;
     std::uint32_t window_errors = 0;
+    // The read after every process of the ring has exited (read_ring_file):
+    // consumption stopped before read_ns, so read_ns is no bound for latency.
+    bool final_read = false;
 };
 
 // What the previous tick saw of the ring; all zero before the first read, so the
