@@ -24,3 +24,19 @@ TEST_CASE("ring decode: a final read does not add the wait after the bus exited 
     for (const auto& f : final_tick.read_sample) CHECK(f.latency_ns < 200'000);
     CHECK(final_tick.read_frames == 2);  // the counts are the same either way
 }
+
+TEST_CASE("ring decode: a ring's first read gives no latency estimate; later reads do") {
+    TestRing ring(1 << 16);
+    ring.push({.timestamp = 100});
+    ring.pop(1);
+    const RingTick first =
+        decode_ring(read_of(ring, 1'000'000, end_to_end(ring, 0, ring.head())), {}, kSpec);
+    CHECK(first.read_frames == 1);
+    CHECK_FALSE(first.latency_estimated);  // no earlier read: no interval to place it in
+    ring.push({.timestamp = 1'100'000});
+    ring.pop(1);
+    const RingTick second =
+        decode_ring(read_of(ring, 2'000'000, end_to_end(ring, first.after.tail, ring.head())),
+                    first.after, kSpec);
+    CHECK(second.latency_estimated);
+}

@@ -129,7 +129,7 @@ void RingMetrics::account_direction(const RingObservation& o, std::uint32_t dire
 
 void RingMetrics::account_latency(const RingObservation& o) {
     const auto& sample = o.tick.read_sample;
-    if (sample.empty() || o.tick.read_frames == 0) return;
+    if (sample.empty() || o.tick.read_frames == 0 || !o.tick.latency_estimated) return;
     // Group by (pair, bucket), then give the exact frame count out in proportion.
     std::map<std::pair<std::uint32_t, std::size_t>, std::pair<double, double>> groups;
     for (const auto& f : sample) {

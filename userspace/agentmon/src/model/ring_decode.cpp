@@ -233,6 +233,7 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
         if (newest_sent > before.read_ns && newest_sent < t_now) t_now = newest_sent;
     }
     std::uint64_t t_before = before.read_ns;
+    tick.latency_estimated = t_before != 0 && t_before <= t_now;
     if (t_before == 0 || t_before > t_now) {
         t_before = t_now;
         for (const auto& f : frames) t_before = std::min(t_before, f.latency_ns);

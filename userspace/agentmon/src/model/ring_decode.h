@@ -71,6 +71,10 @@ struct RingTick {
     std::uint64_t bad_records = 0;   // records with a bad magic or impossible length
     std::uint64_t torn_windows = 0;  // windows the producer may have overwritten mid-copy
     RingCursor after;                // the cursor for the next tick
+    // False on a ring's first read: with no earlier read there is no interval to
+    // place its frames' consumption in, so their latency estimates are guesses
+    // (up to the ring's whole history) and stay out of the latency histogram.
+    bool latency_estimated = true;
 };
 
 RingTick decode_ring(const RingRead& read, const RingCursor& before, const FrameSpec& spec);
