@@ -15,6 +15,7 @@
 #define AGENTMON_FRAME_WALK_BPF_H
 
 #include "socket_signals.bpf.h"
+#include "lib/crc32c.bpf.h"
 
 const volatile struct frame_spec spec = {};
 
@@ -119,6 +120,38 @@ static __always_inline __u32 parse_header(const __u8 *b, struct walk_ctx *c, str
 	f->flags = FIELD(b, flags);
 	f->len = spec.header_size + targets * spec.target_stride + payload;
 	return f->len;
+}
+
+struct header_bytes {
+	__u8 b[FRAME_SPAN_MAX];
+};
+
+/*
+ * Whether a header's CRC (where the spec has one) matches. Global, so the verifier
+ * checks it once apart from the walker's states.
+ */
+__noinline int header_crc_ok(const struct header_bytes *h)
+{
+	if (!h)
+		return 0;
+	__u32 covered = spec.crc.offset & (FRAME_SPAN_MAX - 1);
+
+	return crc32c_of(h->b, covered) == (__u32)load_field(h->b, covered, 4, spec.crc.big_endian);
+}
+
+/*
+ * A header is trusted for its length without its CRC only while the frame ends
+ * within the bytes at hand: a forged length could then hide at most the rest of
+ * this buffer, which the next magic check catches. A frame that would swallow
+ * bytes beyond it (or more than a window) must pass its CRC first, so a fake
+ * header claiming 1 MiB cannot hide the frames that follow. The CRC costs ~4
+ * instructions a byte, paid only by such headers (a split frame's, a large one's).
+ */
+static __always_inline int header_trusted(const __u8 *b, __u32 len, __u32 avail)
+{
+	if (!spec.crc.width || (len <= avail && len <= WINDOW))
+		return 1;
+	return header_crc_ok((const struct header_bytes *)b);
 }
 
 static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
@@ -290,8 +323,10 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 			c->win_off = 0;
 			c->win_len = n;
 		}
-		len = parse_header(c->win + (c->win_off & (WINDOW - 1)), c, &st->cur);
-		if (len < span) {
+		__u8 *hdr = c->win + (c->win_off & (WINDOW - 1));
+
+		len = parse_header(hdr, c, &st->cur);
+		if (len < span || !header_trusted(hdr, len, c->left)) {
 			/* Step one byte past a bad header so that the scan always advances. */
 			start_resync(st, 0);
 			advance(c, 1);
@@ -303,7 +338,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 			return 0;
 		st->have = 0;
 		len = parse_header(st->hdr, c, &st->cur);
-		if (len < span) {
+		if (len < span || !header_trusted(st->hdr, len - span, c->left)) {
 			start_resync(st, 0);
 			return 0;
 		}

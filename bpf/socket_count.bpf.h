@@ -80,19 +80,56 @@ __noinline int flush_size_run(struct pending_slot *s)
 	return 0;
 }
 
+/*
+ * The frames map's value for a key, inserting it when the current process has
+ * label quota left. Only a key's first frame pays the quota lookup. NULL when the
+ * key cannot be stored; *event then says why (MAP_FULL or LABEL_QUOTA).
+ */
+static __always_inline struct frame_counts *frame_counts_of(const struct frame_key *key,
+							    __u32 *event)
+{
+	struct frame_counts *counts = bpf_map_lookup_elem(&frames, key);
+
+	if (counts)
+		return counts;
+	/* The send and receive hooks run in the task that moved the bytes. */
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 *used = bpf_map_lookup_elem(&label_quota, &tgid);
+
+	if (used && *used >= LABEL_QUOTA) {
+		*event = WALK_LABEL_QUOTA;
+		return NULL;
+	}
+	struct frame_counts zero = {};
+
+	if (bpf_map_update_elem(&frames, key, &zero, BPF_NOEXIST) == 0) {
+		if (used)
+			__sync_fetch_and_add(used, 1);
+		else
+			bpf_map_update_elem(&label_quota, &tgid, &(__u64){1}, BPF_NOEXIST);
+	}
+	counts = bpf_map_lookup_elem(&frames, key);
+	*event = WALK_FRAMES_MAP_FULL;
+	return counts;
+}
+
 /* Moves a slot's sums into the frames and sizes maps and empties it. */
 __noinline int flush_slot(struct pending_slot *s)
 {
 	if (!s)
 		return 0;
-	struct frame_counts zero = {};
-	struct frame_counts *counts = lookup_or_init(&frames, &s->key, &zero);
+	__u32 event = 0;
+	struct frame_counts *counts = frame_counts_of(&s->key, &event);
 
+	if (!counts) {
+		/* Never uncounted: the carrier and direction's overflow key takes them. */
+		count_walk_event(event, s->frames);
+		counts = bpf_map_lookup_elem(
+		    &frames_overflow, &(__u32){overflow_index(s->key.carrier, s->key.direction)});
+	}
 	if (counts) {
 		counts->frames += s->frames;
 		counts->bytes += s->bytes;
-	} else {
-		count_walk_event(WALK_FRAMES_MAP_FULL, s->frames);
 	}
 	/* The size histogram's sum is the slot's bytes: added once, here. */
 	struct histogram *h = size_histogram_of(&s->key);

@@ -49,6 +49,23 @@ struct {
 	__type(value, struct frame_counts);
 } frames SEC(".maps");
 
+/* Frames the frames map could not key (see frames_overflow in the ABI header). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, OVERFLOW_SLOTS);
+	__type(key, __u32);
+	__type(value, struct frame_counts);
+} frames_overflow SEC(".maps");
+
+/* Label sets each process added to the frames map, by tgid, for LABEL_QUOTA. LRU:
+ * an exited process's count ages out rather than taking a slot for good. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, WATCHED_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} label_quota SEC(".maps");
+
 /* Agent type (1..28, 0 = none) of ids below AGENT_ID_TYPE_MAX, from the registry. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -57,6 +57,9 @@ struct frame_spec {
 	__u64 timestamp_unit_ns; /* 1 for ns, 1000000 for ms */
 	struct field_spec payload_len, msg_type, priority, source, target_count, target, timestamp,
 	    sequence, flags;
+	/* CRC32C of the header bytes before it (width 4), or width 0: no CRC. Checked
+	 * only for a header the walker would trust beyond the bytes of the call. */
+	struct field_spec crc;
 };
 
 /* Frames and bytes of the socket path, keyed by raw header values. */
@@ -74,6 +77,23 @@ struct frame_counts {
 	__u64 frames;
 	__u64 bytes;
 };
+
+/*
+ * Frames whose key the frames map could not take (full: WALK_FRAMES_MAP_FULL; the
+ * process's label quota used: WALK_LABEL_QUOTA) are still counted, in the per-CPU
+ * array `frames_overflow` indexed by overflow_index(carrier, direction), so the
+ * totals stay exact whatever fills the map. User space exports them as
+ * source_agent="overflow".
+ */
+#define OVERFLOW_SLOTS (CARRIER_COUNT * DIR_COUNT)
+/* Distinct label sets one process may add to the frames map (1/16 of it): a real
+ * agent uses a few thousand; one process cannot fill the map for everyone. */
+#define LABEL_QUOTA    8192
+
+static inline __u32 overflow_index(__u32 carrier, __u32 direction)
+{
+	return (carrier % CARRIER_COUNT) * DIR_COUNT + direction % DIR_COUNT;
+}
 
 /* A histogram over configured bounds: buckets[i] counts values <= bounds[i] and
  * > bounds[i-1]; buckets[HIST_BOUNDS_MAX] counts values above every bound. */
@@ -126,6 +146,8 @@ enum walk_event {
 	WALK_SPOOFED_SOURCE,	  /* a frame whose header source is not the sending agent's type */
 	WALK_REQUESTS_MAP_FULL, /* a request not timed: its slots in the requests table are taken */
 	WALK_INTRUDERS_MAP_FULL, /* a non-agent's frame not attributed: the intruders map is full */
+	WALK_LABEL_QUOTA, /* a frame folded into the overflow key: its process used its label quota
+			   */
 	WALK_EVENT_COUNT,
 };
 

@@ -20,6 +20,9 @@ def check_config(path):
 
 result = check_config(shipped)
 checks.equal(result.returncode, 0, "deploy/agentmon.json passes --check-config")
+hardened = os.path.join(os.path.dirname(shipped), "agentmon-hardened.json")
+result = check_config(hardened)
+checks.equal(result.returncode, 0, "deploy/agentmon-hardened.json passes --check-config")
 
 broken = {
     "frame_spec.source.width": {"frame_spec": {"preset": "agen", "source": {"offset": 32, "width": 3}}},

@@ -85,13 +85,13 @@ TEST_CASE("rules parse from JSON: globs, env, fixed type and id, derived comm pr
     REQUIRE(m.has_value());
     CHECK(m->agent_type == 1);
     CHECK(m->agent_id == 57);
-    CHECK_FALSE(match_rule(rules[2], "whatever", ProcessFacts{"/usr/bin/python3", "", "", {}}));
+    CHECK_FALSE(match_rule(rules[2], "whatever", ProcessFacts{"/usr/bin/python3", "", "", {}, {}}));
 
     auto lower = match_rule(rules[1], "agent-TUI", {});
     REQUIRE(lower.has_value());
     CHECK(lower->agent_type == 6);
 
-    ProcessFacts py{"/usr/bin/python3.11", "python3 /srv/monitor.py --fast", "", {}};
+    ProcessFacts py{"/usr/bin/python3.11", "python3 /srv/monitor.py --fast", "", {}, {}};
     CHECK(match_rule(rules[3], "python3", py).has_value());
     py.cmdline = "python3 /srv/other.py";
     CHECK_FALSE(match_rule(rules[3], "python3", py).has_value());
@@ -141,7 +141,8 @@ TEST_CASE("rule problems name the rule and the field") {
         {R"([{"comm": "X*", "agent_type": "NOBODY"}])", "agent_rules[0].agent_type: \"NOBODY\""},
         {R"([{"agent_type": "DIRECTOR"}])", "agent_rules[0]: needs at least one of"},
         {R"([{"comm": "AG_*"}, {"comm": 3}])", "agent_rules[1].comm: expected a string"},
-        {R"([{"comm": "AG_*", "uid": "0"}])", "agent_rules[0].uid: unknown key"},
+        {R"([{"comm": "AG_*", "uid": "0"}])", "agent_rules[0].uid: expected a uid"},
+        {R"([{"comm": "AG_*", "user": 0}])", "agent_rules[0].user: unknown key"},
         {R"([{"comm": "AG_*", "env": "NOEQUALS"}])", "agent_rules[0].env: expected \"KEY=VALUE"},
         {R"([{"comm": "AG_*", "agent_id": 0}])", "agent_rules[0].agent_id: expected"},
         {R"([{"comm": "*"}])", "agent_rules[0].agent_type: \"from_comm\" needs"},
@@ -178,4 +179,26 @@ TEST_CASE("kernel_comm_prefix: the prefix of a comm-only from_comm rule, else no
     CHECK(kernel_comm_prefix(rules_of(R"([{"comm": "bus-*", "comm_prefix": "bus-"}])", problems)) ==
           "bus-");
     CHECK(problems.empty());
+}
+
+TEST_CASE("a uid rule binds an agent to its user: the same comm under another uid is not it") {
+    std::vector<std::string> problems;
+    auto rules = rules_of(R"([{"comm": "AG_*", "uid": 1001}])", problems);
+    REQUIRE(problems.empty());
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].needs_process_files());
+    ProcessFacts owner;
+    owner.uid = 1001;
+    ProcessFacts other;
+    other.uid = 1002;
+    CHECK(match_rule(rules[0], "AG_DIRECTOR", owner).has_value());
+    CHECK_FALSE(match_rule(rules[0], "AG_DIRECTOR", other).has_value());
+    CHECK_FALSE(match_rule(rules[0], "AG_DIRECTOR", {}).has_value());  // uid unread
+    // A comm-only fallback never applies a uid rule it cannot check.
+    CHECK_FALSE(match_comm_only(rules, "AG_DIRECTOR").has_value());
+
+    problems.clear();
+    rules_of(R"([{"comm": "AG_*", "uid": -1}])", problems);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("agent_rules[0].uid: expected a uid") != std::string::npos);
 }

@@ -37,6 +37,7 @@ void check_same(const frame_spec& got, const frame_spec& want) {
     CHECK(same_field(got.timestamp, want.timestamp));
     CHECK(same_field(got.sequence, want.sequence));
     CHECK(same_field(got.flags, want.flags));
+    CHECK(same_field(got.crc, want.crc));
     // Nothing else, padding included: the struct is copied into rodata as is.
     CHECK(std::memcmp(&got, &want, sizeof(frame_spec)) == 0);
 }
@@ -47,7 +48,7 @@ frame_spec agen_bpf() {
     s.magic_window = 0x4E454741;  // bytes 4E 45 47 41 on the wire
     s.magic_width = 4;
     s.header_size = 168;
-    s.span = 108;  // payload_len at 104 ends last
+    s.span = 112;  // the CRC at 108 ends last
     s.max_payload = 16u << 20;
     s.max_targets = 16;
     s.reply_mask = 1;
@@ -61,6 +62,7 @@ frame_spec agen_bpf() {
     s.target_count = {36, 4, 0};
     s.target = {40, 4, 0};
     s.payload_len = {104, 4, 0};
+    s.crc = {108, 4, 0};
     return s;
 }
 
@@ -85,6 +87,7 @@ frame_spec ufp3_bpf() {
     s.target_count = {18, 1, 0};
     s.payload_len = {20, 4, 0};
     s.target = {64, 2, 0};
+    s.crc = {24, 4, 0};
     return s;
 }
 
@@ -213,8 +216,8 @@ TEST_CASE("each problem names the field it is about") {
          "frame_spec.flags.endian: expected"},
         {R"({"preset": "agen", "flags": {"ofset": 6}})", "frame_spec.flags.ofset: unknown key"},
         {R"({"preset": "agen", "flags": 6})", "frame_spec.flags: expected {"},
-        {R"({"preset": "agen", "crc": {"offset": 108, "width": 4}})",
-         "frame_spec.crc: unknown key"},
+        {R"({"preset": "agen", "crc": {"offset": 108, "width": 2}})",
+         "frame_spec.crc.width: must be 4"},
         {R"({"preset": "ufp3", "target": {"offset": 64, "width": 4}})",
          "frame_spec.target.width: must equal target_stride"},
         {R"({"preset": "ufp3", "target": {"offset": 60, "width": 2}})",
@@ -251,7 +254,8 @@ TEST_CASE("the AGEN preset spelled out in full (docs/cli.md) gives the same kern
         "priority": {"offset": 12, "width": 4}, "timestamp": {"offset": 16, "width": 8},
         "sequence": {"offset": 24, "width": 8}, "source": {"offset": 32, "width": 4},
         "target_count": {"offset": 36, "width": 4}, "target": {"offset": 40, "width": 4},
-        "payload_len": {"offset": 104, "width": 4, "endian": "little"}})",
+        "payload_len": {"offset": 104, "width": 4, "endian": "little"},
+        "crc": {"offset": 108, "width": 4}})",
                             problems);
     CHECK(problems.empty());
     CHECK(spec.validate().empty());

@@ -60,8 +60,10 @@ TEST_CASE("ring file read: the same counts and samples as the iterator's read") 
     REQUIRE(from_file.status == RING_READ_OK);
     CHECK(from_file.read_ns == 2000);
     const RingTick file_tick = decode_ring(from_file, first.after, kSpec);
-    const RingTick memory_tick = decode_ring(
-        read_of(ring, 2000, end_to_end(ring, first.after.tail, ring.head())), first.after, kSpec);
+    CHECK(from_file.final_read);  // its latency ends where the consumer stopped
+    RingRead from_memory = read_of(ring, 2000, end_to_end(ring, first.after.tail, ring.head()));
+    from_memory.final_read = true;
+    const RingTick memory_tick = decode_ring(from_memory, first.after, kSpec);
     check_same(file_tick, memory_tick);
     CHECK(file_tick.read_frames == 29);
     CHECK(file_tick.written_frames == 30);

@@ -199,3 +199,16 @@ TEST_CASE("ring metrics: the latency histogram holds exactly the frames read") {
     CHECK(sizes->metric[0].histogram.sample_count == 10);
     CHECK(sizes->metric[0].histogram.sample_sum == 1000);
 }
+
+TEST_CASE("ring metrics: a tick without a latency estimate adds to sizes, not to latency") {
+    auto m = metrics();
+    RingObservation o = observation();
+    o.tick.read_frames = 2;
+    o.tick.read_bytes = 200;
+    o.tick.latency_estimated = false;  // a ring's first read
+    o.tick.read_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 100, 900'000'000),
+                          frame(kDirector, kSecurity, kRequest, kNormal, 100, 800'000'000)};
+    const Snapshot s = build(m, {o}, 1.0);
+    CHECK(family(s, "agent_transport_latency_seconds") == nullptr);
+    REQUIRE(family(s, "agent_transport_message_size_bytes") != nullptr);
+}

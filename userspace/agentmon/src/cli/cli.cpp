@@ -138,6 +138,10 @@ int run_cli(int argc, char** argv) {
     run->add_option("--config", config_path, "JSON config file")->check(CLI::ExistingFile);
     run->add_option("--tick", tick_flag, "Collection interval, e.g. 1s or 500ms (default 1s)")
         ->check(duration_validator());
+    bool allow_degraded = false;
+    run->add_flag("--allow-degraded", allow_degraded,
+                  "Keep running when no kernel-path collector (socket, ring, agents) can attach, "
+                  "serving only self metrics (default: exit 1)");
     CLI::Option* check_config_opt =
         run->add_option("--check-config", check_config_path,
                         "Validate the config (FILE, or the --config file), print what is wrong, "
@@ -226,7 +230,7 @@ int run_cli(int argc, char** argv) {
 
     if (listen_flag) config.listen = *parse_listen(*listen_flag);
     if (tick_flag) config.tick = *parse_duration(*tick_flag);
-    RunOptions options{config, config_path, {}, telemetry_path, {}};
+    RunOptions options{config, config_path, {}, telemetry_path, {}, allow_degraded};
     if (web_config_path) {
         auto web = load_web_config(*web_config_path);
         if (!web) {

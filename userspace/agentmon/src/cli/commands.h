@@ -24,6 +24,8 @@ struct RunOptions {
     std::vector<ListenAddress> listen_addresses;
     std::string telemetry_path = "/metrics";  // --web.telemetry-path
     WebConfig web_config;                     // --web.config.file (TLS, basic auth)
+    // --allow-degraded: run on when every enabled kernel-path collector failed.
+    bool allow_degraded = false;
 };
 int run_collector(const RunOptions& options, Logger& log);
 

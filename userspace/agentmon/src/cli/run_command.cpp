@@ -40,6 +40,23 @@ Status prepare_bpffs(Config& config, Logger& log) {
     return verify_pin_dir_on_bpffs(config.pin_dir);
 }
 
+Status check_degraded(const CollectorStart& start, bool allow_degraded, Logger& log) {
+    if (start.failed.empty()) return Status::success();
+    std::string names;
+    for (const auto& name : start.failed) names += (names.empty() ? "" : ",") + name;
+    if (start.kernel_attached > 0) {
+        log.warn("running degraded: some collectors could not attach", {{"failed", names}});
+        return Status::success();
+    }
+    if (allow_degraded) {
+        log.warn("running degraded: no kernel-path collector attached (--allow-degraded)",
+                 {{"failed", names}});
+        return Status::success();
+    }
+    return Error{"no kernel-path collector could attach (" + names +
+                 "; see the errors above and `agentmon check`); --allow-degraded runs anyway"};
+}
+
 }  // namespace
 
 int run_collector(const RunOptions& options, Logger& log) {
@@ -73,9 +90,17 @@ int run_collector(const RunOptions& options, Logger& log) {
         log.error("cannot start collectors", {{"error", collectors.error().message}});
         return 1;
     }
+    // Without one kernel-path collector agentmon would serve only its own process
+    // metrics and look healthy: a missing privilege must stop the start, where a
+    // supervisor sees it, unless the operator asked for it.
+    if (Status st = check_degraded(collectors.value(), options.allow_degraded, log); !st) {
+        log.error("cannot start", {{"error", st.error().message}});
+        return 1;
+    }
 
     Exporter exporter(build);
-    CollectionLoop loop(*collectors.value(), context, exporter, log, config.tick);
+    CollectionLoop loop(*collectors.value().set, context, exporter, log, config.tick);
+    loop.set_failed_at_start(collectors.value().failed);
     HttpOptions http{options.listen_addresses, options.telemetry_path, options.web_config};
     if (http.listen.empty()) http.listen.push_back(config.listen);
     auto server = HttpServer::create(http, exporter, log);
@@ -94,7 +119,7 @@ int run_collector(const RunOptions& options, Logger& log) {
                                                           : std::to_string(sig)}});
     server.value().reset();
     loop.stop();
-    collectors.value().reset();
+    collectors.value().set.reset();
     log.info("agentmon stopped cleanly");
     return 0;
 }

@@ -22,12 +22,13 @@ std::vector<BpfProgramRef> all_programs(const CollectorSet& collectors) {
 
 }  // namespace
 
-Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
-                                                        const std::shared_ptr<TickContext>& context,
-                                                        Logger& log) {
+Result<CollectorStart> create_collectors(const Config& config,
+                                         const std::shared_ptr<TickContext>& context, Logger& log) {
     // Heap-allocated so the stats collector's view of the set stays valid when the
     // owner moves the pointer around.
-    auto set = std::make_unique<CollectorSet>();
+    CollectorStart start;
+    start.set = std::make_unique<CollectorSet>();
+    auto& set = start.set;
     set->push_back(std::make_unique<ProcessCollector>());
     // First of the BPF-path collectors: they read its scan in the same tick.
     auto discovery =
@@ -42,32 +43,40 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
         auto socket = SocketCollector::create(config, context, log);
         if (socket) {
             set->push_back(std::move(socket).value());
+            ++start.kernel_attached;
         } else {
             log.error("socket path disabled", {{"error", socket.error().message}});
+            start.failed.emplace_back("socket");
         }
     }
     if (config.ring.enabled) {
         auto ring = RingCollector::create(config, context, log);
-        if (ring)
+        if (ring) {
             set->push_back(std::move(ring).value());
-        else
+            ++start.kernel_attached;
+        } else {
             log.error("ring path disabled", {{"error", ring.error().message}});
+            start.failed.emplace_back("ring");
+        }
     }
     if (config.agent_path) {
         auto agents = AgentCollector::create(config, context->tasks, context->signals, log);
-        if (agents)
+        if (agents) {
             set->push_back(std::move(agents).value());
-        else
+            ++start.kernel_attached;
+        } else {
             log.error(
                 "agent state path disabled: no agent_status, CPU, run-queue or health metrics",
                 {{"error", agents.error().message}});
+            start.failed.emplace_back("agents");
+        }
     }
     // Last of the measuring collectors: it reads what all of them posted this tick.
     if (config.analytics.enabled)
         set->push_back(std::make_unique<AnalyticsCollector>(config, context));
     const CollectorSet* view = set.get();
     set->push_back(BpfStatsCollector::create([view] { return all_programs(*view); }, log));
-    return set;
+    return start;
 }
 
 }  // namespace agentmon

@@ -4,6 +4,7 @@
 // return an Error to stop start-up with a message, and expose their programs
 // through Collector::programs() so their run-time stats are exported.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/log.h"
@@ -15,11 +16,19 @@ namespace agentmon {
 
 using CollectorSet = std::vector<std::unique_ptr<Collector>>;
 
+struct CollectorStart {
+    std::unique_ptr<CollectorSet> set;
+    // Kernel-path collectors (socket, ring, agents) the config enabled, by the
+    // name their collector would have had, that could not load or attach.
+    std::vector<std::string> failed;
+    std::size_t kernel_attached = 0;  // kernel-path collectors running
+};
+
 // The returned set must outlive nothing it is given; destroying it detaches every
 // BPF link the collectors hold. `context` is the loop's: the collectors read and
-// write it each tick.
-Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config,
-                                                        const std::shared_ptr<TickContext>& context,
-                                                        Logger& log);
+// write it each tick. A kernel-path collector that cannot start is left out and
+// named in `failed` (the caller decides whether running without it is allowed).
+Result<CollectorStart> create_collectors(const Config& config,
+                                         const std::shared_ptr<TickContext>& context, Logger& log);
 
 }  // namespace agentmon

@@ -107,7 +107,7 @@ void RingCollector::self_metrics(SnapshotBuilder& out, std::size_t rings_read) {
         {"window_failed", double(events[RING_EVENT_WINDOWS_FAILED])},
         {"window_torn", double(torn_windows_)},
         {"process_gone", double(missed_reads_)},
-        {"no_slot", double(tracker_.unread_rings())}};
+        {"no_slot", double(tracker_.unread_total())}};
     for (const auto& [reason, count] : failures)
         out.add(Family::agentmon_ring_read_failures_total, count, {{"reason", reason}});
 }

@@ -25,17 +25,25 @@ TrackedRing* RingTracker::by_slot(std::uint32_t slot) {
 }
 
 Fd RingTracker::open_file(std::uint32_t pid, const RingMapping& m) const {
-    // map_files reaches the mapped file even when it is unlinked or lives in a
-    // container's /dev/shm; it needs CAP_SYS_ADMIN. The path is the fallback.
+    // map_files reaches the mapped file even when it is already unlinked; it needs
+    // CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN) in the initial user namespace.
+    const std::string proc = proc_root_ + "/" + std::to_string(pid);
     char range[64];
     std::snprintf(range, sizeof range, "%" PRIx64 "-%" PRIx64, m.start, m.end);
-    Fd fd(::open((proc_root_ + "/" + std::to_string(pid) + "/map_files/" + range).c_str(),
-                 O_RDONLY | O_CLOEXEC));
+    Fd fd(::open((proc + "/map_files/" + range).c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.valid()) return fd;
+    // Then the path as the process sees it: through /proc/<pid>/root, its own root
+    // and mount namespace (a container's /dev/shm is not ours), which needs only
+    // ptrace read access (CAP_SYS_PTRACE for another user's process); last, the
+    // path in agentmon's own namespace. The inode check keeps a file of the same
+    // name that is not the mapped one from being read.
     const std::string dir = file_prefix_.substr(0, file_prefix_.rfind('/') + 1);
-    fd = Fd(::open((dir + m.name).c_str(), O_RDONLY | O_CLOEXEC));
-    struct stat st {};
-    if (fd.valid() && (fstat(fd.get(), &st) != 0 || st.st_ino != m.inode)) fd.reset();
+    for (const std::string& path : {proc + "/root" + dir + m.name, dir + m.name}) {
+        fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        struct stat st {};
+        if (fd.valid() && fstat(fd.get(), &st) == 0 && st.st_ino == m.inode) return fd;
+        fd.reset();
+    }
     return fd;
 }
 
@@ -69,7 +77,6 @@ std::vector<RingTarget> RingTracker::discover(const std::set<std::uint32_t>& pid
         }
     }
     closed_.clear();
-    unread_ = 0;
     std::vector<RingTarget> targets;
     std::map<std::uint32_t, std::uint32_t> per_process;
     for (auto& [key, ring] : rings_) {
@@ -79,7 +86,7 @@ std::vector<RingTarget> RingTracker::discover(const std::set<std::uint32_t>& pid
         }
         if (!ring.mappers.count(ring.reader)) ring.reader = ring.mappers.begin()->first;
         if (ring.slot >= RING_SLOTS_MAX || ++per_process[ring.reader] > RING_PER_PROC_MAX) {
-            ++unread_;
+            ++unread_total_;
             continue;
         }
         const RingMapping& m = ring.mappers.at(ring.reader);

@@ -54,8 +54,10 @@ class RingTracker {
 
     std::map<std::uint64_t, TrackedRing>& rings() { return rings_; }
     TrackedRing* by_slot(std::uint32_t slot);
-    // Rings that could not get a slot or a reader (RING_SLOTS_MAX, RING_PER_PROC_MAX).
-    std::uint64_t unread_rings() const { return unread_; }
+    // Ring reads skipped because the ring could not get a slot or a reader
+    // (RING_SLOTS_MAX, RING_PER_PROC_MAX): one per ring and tick, summed since start,
+    // so the no_slot counter built from it never goes backwards.
+    std::uint64_t unread_total() const { return unread_total_; }
 
   private:
     static std::uint64_t key_of(const RingMapping& m) { return m.device * 1000003u ^ m.inode; }
@@ -70,7 +72,7 @@ class RingTracker {
     std::uint32_t next_slot_ = 0;
     std::uint32_t next_generation_ = 1;
     std::vector<std::uint64_t> closed_;
-    std::uint64_t unread_ = 0;
+    std::uint64_t unread_total_ = 0;
 };
 
 }  // namespace agentmon

@@ -22,6 +22,7 @@ bool read_at(int fd, std::uint8_t* out, std::size_t len, std::uint64_t offset) {
 RingRead read_ring_file(int fd, const RingCursor& before, std::uint64_t now_ns) {
     RingRead read;
     read.read_ns = now_ns;
+    read.final_read = true;
     std::uint8_t control[RING_CONTROL_BYTES];
     struct stat st {};
     if (fd < 0 || fstat(fd, &st) != 0 || !read_at(fd, control, sizeof control, 0)) {

@@ -163,6 +163,22 @@ Result<SocketReading> SocketMaps::read() const {
                                 });
     if (!st) return st.error();
     reading.frames_map_entries = reading.frames.size();
+    // What the frames map could not key (full, or a process over its label quota),
+    // as one key per carrier and direction with no agent, message type or
+    // priority: the totals stay exact.
+    st = read_percpu_u64(skel_->maps.frames_overflow, ncpus_,
+                         [&](const void* key, const std::uint64_t* words) {
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             if (!words[0]) return;
+                             FrameCountEntry e;
+                             e.key.carrier = std::uint8_t(slot / DIR_COUNT);
+                             e.key.direction = std::uint8_t(slot % DIR_COUNT);
+                             e.counts.frames = words[0];
+                             e.counts.bytes = words[1];
+                             reading.frames.push_back(e);
+                         });
+    if (!st) return st.error();
 
     st = read_histograms(skel_->maps.latency, ncpus_, [&](std::uint32_t slot, HistogramReading h) {
         if (!h.count()) return;

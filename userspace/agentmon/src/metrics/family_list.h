@@ -94,6 +94,9 @@
     X(agentmon_collections_total, counter, none, "ticks", "", "Collection ticks completed.") \
     X(agentmon_collector_cpu_seconds_total, counter, none, "seconds", "collector", \
       "CPU time (user and system) the collection thread spent in each collector.") \
+    X(agentmon_collector_up, gauge, none, "", "collector", \
+      "1 while a collector is attached and its last tick succeeded; 0 when it could not " \
+      "start (degraded) or its last tick failed.") \
     X(agentmon_collector_errors_total, counter, none, "ticks", "collector", \
       "Collection ticks in which a collector reported an error.") \
     X(agentmon_decoder_events_total, counter, none, "events", "event", \

@@ -130,6 +130,8 @@ void RingMetrics::apportion_histogram(const std::vector<SampledFrame>& sample, s
 }
 
 void RingMetrics::account_latency(const RingObservation& o) {
+    // A ring's first read has no earlier read to bound its frames' read times.
+    if (!o.tick.latency_estimated) return;
     apportion_histogram(
         o.tick.read_sample, o.tick.read_frames, sink_->bounds().latency_seconds, 1e-9,
         [this](const SampledFrame& f) {

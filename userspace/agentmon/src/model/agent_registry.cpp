@@ -108,6 +108,8 @@ std::string_view walk_event_name(std::uint32_t event) {
             return "REQUESTS_MAP_FULL";
         case WALK_INTRUDERS_MAP_FULL:
             return "INTRUDERS_MAP_FULL";
+        case WALK_LABEL_QUOTA:
+            return "LABEL_QUOTA";
     }
     return "unknown";
 }

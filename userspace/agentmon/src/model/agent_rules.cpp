@@ -30,8 +30,8 @@ bool env_matches(const AgentRule& rule, const std::vector<std::string>& environ)
     return false;
 }
 
-const char* const kRuleKeys[] = {"comm", "exe",        "cmdline",  "cgroup",
-                                 "env",  "agent_type", "agent_id", "comm_prefix"};
+const char* const kRuleKeys[] = {"comm",       "exe",      "cmdline",     "cgroup", "env",
+                                 "agent_type", "agent_id", "comm_prefix", "uid"};
 
 }  // namespace
 
@@ -60,6 +60,7 @@ std::optional<RuleMatch> match_rule(const AgentRule& rule, const std::string& co
         !glob(rule.cmdline, facts.cmdline) || !glob(rule.cgroup, facts.cgroup))
         return std::nullopt;
     if (!rule.env_key.empty() && !env_matches(rule, facts.environ)) return std::nullopt;
+    if (rule.uid && facts.uid != rule.uid) return std::nullopt;
     std::optional<std::uint32_t> type = rule.agent_type == "from_comm"
                                             ? type_from_comm(comm, rule.comm_prefix)
                                             : agent_type_by_name(rule.agent_type);
@@ -110,7 +111,7 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
             if (std::find(std::begin(kRuleKeys), std::end(kRuleKeys), key) == std::end(kRuleKeys)) {
                 problems.push_back(field +
                                    ": unknown key; known keys: comm, exe, cmdline, cgroup, env, "
-                                   "agent_type, agent_id, comm_prefix");
+                                   "uid, agent_type, agent_id, comm_prefix");
                 continue;
             }
             if (key == "agent_id") {
@@ -120,6 +121,15 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
                                        v.dump());
                 else
                     rule.agent_id = v.get<std::uint32_t>();
+                continue;
+            }
+            if (key == "uid") {
+                if (!v.is_number_unsigned() ||
+                    v.get<std::uint64_t>() >= std::numeric_limits<std::uint32_t>::max())
+                    problems.push_back(field + ": expected a uid from 0 to 4294967294, got " +
+                                       v.dump());
+                else
+                    rule.uid = v.get<std::uint32_t>();
                 continue;
             }
             if (!v.is_string()) {
@@ -152,8 +162,8 @@ std::vector<AgentRule> parse_agent_rules(const nlohmann::json& value,
             continue;
         }
         if (rule.comm.empty() && !rule.needs_process_files())
-            problems.push_back(where +
-                               ": needs at least one of comm, exe, cmdline, cgroup, env to match");
+            problems.push_back(
+                where + ": needs at least one of comm, exe, cmdline, cgroup, env, uid to match");
         if (rule.agent_type == "from_comm") {
             if (!prefix_given) rule.comm_prefix = literal_prefix(rule.comm);
             if (rule.comm_prefix.empty() && !prefix_given)

@@ -23,6 +23,9 @@ struct AgentRule {
     std::string exe;      // target of /proc/<pid>/exe
     std::string cmdline;  // arguments joined by spaces
     std::string cgroup;   // the process's cgroup v2 path
+    // The process's effective uid (owner of /proc/<pid>); nullopt = not tested. Unlike
+    // comm, which any process may set, a uid cannot be taken by another user.
+    std::optional<std::uint32_t> uid;
     // "KEY=VALUE-glob" on /proc/<pid>/environ; env_key empty = not tested.
     std::string env_key, env_value;
     // A type name such as "DIRECTOR", or "from_comm": the comm after `comm_prefix`
@@ -34,7 +37,8 @@ struct AgentRule {
 
     // True when the rule reads more than comm, so a comm match alone is not enough.
     bool needs_process_files() const {
-        return !exe.empty() || !cmdline.empty() || !cgroup.empty() || !env_key.empty();
+        return !exe.empty() || !cmdline.empty() || !cgroup.empty() || !env_key.empty() ||
+               uid.has_value();
     }
 };
 
@@ -53,6 +57,7 @@ struct ProcessFacts {
     std::string cmdline;
     std::string cgroup;
     std::vector<std::string> environ;  // "KEY=VALUE" entries
+    std::optional<std::uint32_t> uid;  // unknown: a uid rule does not match
 };
 
 struct RuleMatch {

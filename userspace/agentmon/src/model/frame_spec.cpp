@@ -25,6 +25,7 @@ const NamedField kFields[] = {
     {"timestamp", &FrameSpec::timestamp},
     {"sequence", &FrameSpec::sequence},
     {"flags", &FrameSpec::flags},
+    {"crc", &FrameSpec::crc},
 };
 
 field_spec to_bpf_field(const FieldSpec& f) { return {f.offset, f.width, f.big_endian}; }
@@ -50,6 +51,7 @@ FrameSpec agen_preset() {
     s.target_count = {36, 4};
     s.target = {40, 4};
     s.payload_len = {104, 4};
+    s.crc = {108, 4};  // over bytes 0..107
     return s;
 }
 
@@ -73,6 +75,7 @@ FrameSpec ufp3_preset() {
     s.target_count = {18, 1};
     s.payload_len = {20, 4};
     s.target = {64, 2};  // the first target id, right after the header
+    s.crc = {24, 4};     // over bytes 0..23
     return s;
 }
 
@@ -138,6 +141,8 @@ std::vector<std::string> FrameSpec::validate() const {
     if (!payload_len.width) problems.emplace_back("frame_spec.payload_len: required");
     if (!source.width) problems.emplace_back("frame_spec.source: required");
     if (!msg_type.width) problems.emplace_back("frame_spec.msg_type: required");
+    if (crc.width && crc.width != 4)
+        problems.emplace_back("frame_spec.crc.width: must be 4 (CRC32C) or 0 (no CRC)");
     if (max_payload == 0) problems.emplace_back("frame_spec.max_payload: must be positive");
     if (timestamp.width && timestamp_unit_ns != 1 && timestamp_unit_ns != 1000 &&
         timestamp_unit_ns != 1000000)
@@ -177,6 +182,7 @@ frame_spec FrameSpec::to_bpf() const {
     out.timestamp = to_bpf_field(timestamp);
     out.sequence = to_bpf_field(sequence);
     out.flags = to_bpf_field(flags);
+    out.crc = to_bpf_field(crc);
     return out;
 }
 
@@ -233,7 +239,7 @@ FrameSpec parse_frame_spec(const nlohmann::json& value, std::vector<std::string>
         "preset",        "magic",       "magic_width", "magic_endian", "header_size",
         "target_stride", "max_payload", "max_targets", "reply_flag",   "timestamp_unit",
         "payload_len",   "msg_type",    "priority",    "source",       "target_count",
-        "target",        "timestamp",   "sequence",    "flags"};
+        "target",        "timestamp",   "sequence",    "flags",        "crc"};
     for (const auto& [key, v] : value.items())
         if (std::find(known.begin(), known.end(), key) == known.end())
             problems.push_back("frame_spec." + key + ": unknown key");

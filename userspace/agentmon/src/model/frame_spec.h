@@ -32,6 +32,8 @@ struct FrameSpec {
     std::uint64_t timestamp_unit_ns = 1;
     FieldSpec payload_len, msg_type, priority, source, target_count, target, timestamp, sequence,
         flags;
+    // CRC32C over the header bytes before it; width 4, or 0 for a format without one.
+    FieldSpec crc;
 
     // Each problem names its field ("frame_spec.source.width: ...").
     std::vector<std::string> validate() const;

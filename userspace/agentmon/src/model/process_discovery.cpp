@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -72,6 +73,11 @@ class LazyFacts {
             }
         }
         if (!rule.cgroup.empty()) cgroup();
+        if (rule.uid && !have_uid_) {
+            have_uid_ = true;
+            struct stat st {};
+            if (::stat(dir_.c_str(), &st) == 0) facts_.uid = st.st_uid;
+        }
         if (!rule.env_key.empty() && !have_environ_) {
             have_environ_ = true;
             std::string raw;
@@ -94,7 +100,8 @@ class LazyFacts {
   private:
     std::string dir_;
     ProcessFacts facts_;
-    bool have_exe_ = false, have_cmdline_ = false, have_cgroup_ = false, have_environ_ = false;
+    bool have_exe_ = false, have_cmdline_ = false, have_cgroup_ = false, have_environ_ = false,
+         have_uid_ = false;
 };
 
 bool is_hex_id(std::string_view s) {

@@ -219,8 +219,21 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
     // the tail's progress says roughly when: frames are consumed in order, so a frame
     // a fraction f of the way from the old tail to the new one is placed at f of the
     // interval. Never before it was sent.
-    const std::uint64_t t_now = read.read_ns;
+    std::uint64_t t_now = read.read_ns;
+    if (read.final_read) {
+        // The ring's processes are gone, possibly most of a tick before this read:
+        // placing its last frames up to now would add that wait to their latency.
+        // Its consumer stopped no earlier than the newest frame it read was sent,
+        // so that is where the interval ends (an underestimate by the last frames'
+        // own latency, not an overestimate by up to a tick).
+        std::uint64_t newest_sent = 0;
+        for (const auto& f : frames)
+            if (f.position >= before.tail && f.position < c.tail)
+                newest_sent = std::max(newest_sent, f.latency_ns);
+        if (newest_sent > before.read_ns && newest_sent < t_now) t_now = newest_sent;
+    }
     std::uint64_t t_before = before.read_ns;
+    tick.latency_estimated = t_before != 0 && t_before <= t_now;
     if (t_before == 0 || t_before > t_now) {
         t_before = t_now;
         for (const auto& f : frames) t_before = std::min(t_before, f.latency_ns);

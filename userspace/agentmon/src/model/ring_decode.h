@@ -39,6 +39,9 @@ struct RingRead {
     std::vector<std::uint8_t> hol;
     std::vector<RingWindow> windows;
     std::uint32_t window_errors = 0;
+    // The read after every process of the ring has exited (read_ring_file):
+    // consumption stopped before read_ns, so read_ns is no bound for latency.
+    bool final_read = false;
 };
 
 // What the previous tick saw of the ring; all zero before the first read, so the
@@ -68,6 +71,10 @@ struct RingTick {
     std::uint64_t bad_records = 0;   // records with a bad magic or impossible length
     std::uint64_t torn_windows = 0;  // windows the producer may have overwritten mid-copy
     RingCursor after;                // the cursor for the next tick
+    // False on a ring's first read: with no earlier read there is no interval to
+    // place its frames' consumption in, so their latency estimates are guesses
+    // (up to the ring's whole history) and stay out of the latency histogram.
+    bool latency_estimated = true;
 };
 
 RingTick decode_ring(const RingRead& read, const RingCursor& before, const FrameSpec& spec);

@@ -34,7 +34,10 @@ void CollectionLoop::tick_once() {
     for (auto& collector : collectors_) {
         const double cpu_before = thread_cpu_seconds();
         Status status = collector->collect(builder);
-        cpu_seconds_[std::string(collector->name())] += thread_cpu_seconds() - cpu_before;
+        const std::string name(collector->name());
+        cpu_seconds_[name] += thread_cpu_seconds() - cpu_before;
+        up_[name] = bool(status);
+        if (status) ticked_.insert(name);
         if (!status) {
             exporter_.count_collector_error(std::string(collector->name()));
             log_.warn("collector failed", {{"collector", std::string(collector->name())},
@@ -44,9 +47,17 @@ void CollectionLoop::tick_once() {
     context_->end_tick(builder, log_);
     for (const auto& [name, cpu] : cpu_seconds_)
         builder.add(Family::agentmon_collector_cpu_seconds_total, cpu, {{"collector", name}});
+    for (const auto& name : failed_at_start_) up_[name] = false;
+    for (const auto& [name, up] : up_)
+        builder.add(Family::agentmon_collector_up, up ? 1 : 0, {{"collector", name}});
+    // Ready once every running collector has completed a tick: a first scrape then
+    // sees every path's figures, not a snapshot some collector has not filled yet.
+    // One that could not start is not waited for (it never will); its up gauge of
+    // 0 and AgentmonCollectorDown say so instead.
+    const bool all_ticked = ticked_.size() == collectors_.size();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    exporter_.publish(std::move(builder).build(), seconds);
+    exporter_.publish(std::move(builder).build(), seconds, all_ticked);
 }
 
 void CollectionLoop::run() {

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -36,6 +38,12 @@ class CollectionLoop {
     // Asks the thread to finish its current tick and waits for it.
     void stop();
 
+    // Collectors the config enabled that could not be created: exported as down
+    // (agentmon_collector_up 0) on every tick. Call before start().
+    void set_failed_at_start(std::vector<std::string> names) {
+        failed_at_start_ = std::move(names);
+    }
+
     // Runs every collector once on the calling thread (also used by start()).
     void tick_once();
 
@@ -56,6 +64,11 @@ class CollectionLoop {
     // by name: what the BPF iterators and /proc reads it makes cost, from the
     // kernel's own accounting of the collection thread.
     std::map<std::string, double> cpu_seconds_;
+    // Whether each collector's last collect() succeeded, and the ones that have
+    // succeeded at least once: /readyz waits for all of them.
+    std::map<std::string, bool> up_;
+    std::set<std::string> ticked_;
+    std::vector<std::string> failed_at_start_;
 };
 
 }  // namespace agentmon

@@ -75,11 +75,11 @@ Exporter::Exporter(const BuildInfo& build)
         .Set(1);
 }
 
-void Exporter::publish(Snapshot snapshot, double collection_seconds) {
+void Exporter::publish(Snapshot snapshot, double collection_seconds, bool all_ticked) {
     snapshot_.publish(std::move(snapshot));
     collection_duration_.Observe(collection_seconds);
     collections_.Increment();
-    ready_.store(true);
+    if (all_ticked) ready_.store(true);
 }
 
 void Exporter::count_collector_error(const std::string& collector) {

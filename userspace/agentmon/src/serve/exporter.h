@@ -41,8 +41,9 @@ class Exporter {
   public:
     explicit Exporter(const BuildInfo& build);
 
-    // Collection thread.
-    void publish(Snapshot snapshot, double collection_seconds);
+    // Collection thread. `all_ticked`: every collector has completed a tick;
+    // /readyz answers 200 from the first publish that says so.
+    void publish(Snapshot snapshot, double collection_seconds, bool all_ticked = true);
     void count_collector_error(const std::string& collector);
 
     // HTTP threads.

@@ -1,0 +1,132 @@
+"""Processes that act as agents for the hostile-process live tests: they take an
+AG_* name (as any unprivileged process can) and write AGEN frames, real or forged,
+over a Unix stream socket to a sink that reads everything.
+
+Each helper runs as its own process: `python3 hostile_agents.py ROLE ARGS...`.
+Roles: `sink PATH` (a non-agent reader; prints "ready"), `real COMM PATH N FAKES`
+(N valid frames with FAKES forged headers spread among them: a good magic, a bad
+CRC and payload_len 1 MiB), `flood COMM PATH KEYS BASE` (KEYS frames, each with
+a label set never seen before: target ids BASE.., so every frame is a new key).
+"""
+
+import ctypes
+import os
+import socket
+import struct
+import sys
+import time
+
+MAGIC = 0x4147454E
+HEADER = 168
+
+
+def _table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_CRC_TABLE = _table()
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = _CRC_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def frame(source, target, sequence, payload_len=0, msg_type=3, priority=2, good_crc=True):
+    """One AGEN frame: header (and payload_len zero bytes unless forged)."""
+    head = struct.pack("<IHHIIQQII", MAGIC, 1, 0, msg_type, priority, time.monotonic_ns(),
+                       sequence, source, 1)
+    head += struct.pack("<16I", target, *([0] * 15)) + struct.pack("<I", payload_len)
+    crc = crc32c(head) if good_crc else (crc32c(head) ^ 0xDEADBEEF)
+    return head + struct.pack("<I", crc) + bytes(HEADER - 112)
+
+
+def take_name(comm):
+    ctypes.CDLL(None).prctl(15, comm.encode(), 0, 0, 0)
+
+
+def sink(path):
+    take_name("not_an_agent")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    print("ready", flush=True)
+    conns = []
+    server.setblocking(False)
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(server, selectors.EVENT_READ)
+    sel.register(sys.stdin, selectors.EVENT_READ)
+    while True:
+        for key, _ in sel.select():
+            if key.fileobj is sys.stdin:
+                if not sys.stdin.readline():
+                    return
+            elif key.fileobj is server:
+                conn, _ = server.accept()
+                conns.append(conn)
+                sel.register(conn, selectors.EVENT_READ)
+            elif not key.fileobj.recv(1 << 16):
+                sel.unregister(key.fileobj)
+
+
+def connect(comm, path):
+    take_name(comm)
+    time.sleep(1.0)  # a few ticks: discovery identifies this process first
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+
+
+def real(comm, path, count, fakes):
+    s = connect(comm, path)
+    source = int(os.environ.get("SOURCE_ID", "3"))
+    every = count // fakes if fakes else count + 1
+    batch = []
+    for i in range(count):
+        batch.append(frame(source, 1, i + 1))
+        if fakes and i % every == every - 1:
+            # A forged header, alone in its own write after the batch.
+            s.sendall(b"".join(batch))
+            batch = []
+            s.sendall(frame(source, 1, 0, payload_len=1 << 20, good_crc=False))
+        elif len(batch) == 32:
+            s.sendall(b"".join(batch))
+            batch = []
+    s.sendall(b"".join(batch))
+    s.close()
+    print("done", flush=True)
+
+
+def flood(comm, path, keys, base):
+    s = connect(comm, path)
+    source = int(os.environ.get("SOURCE_ID", "5"))
+    batch = []
+    for i in range(keys):
+        # Whole frames in each blocking write, so the walker never needs their CRC
+        # (and pure-Python CRCs of 150000 headers would take longer than the test).
+        batch.append(frame(source, base + i, i + 1, good_crc=False))
+        if len(batch) == 64:
+            s.sendall(b"".join(batch))
+            batch = []
+    s.sendall(b"".join(batch))
+    s.close()
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    role, args = sys.argv[1], sys.argv[2:]
+    if role == "sink":
+        sink(args[0])
+    elif role == "real":
+        real(args[0], args[1], int(args[2]), int(args[3]))
+    elif role == "flood":
+        flood(args[0], args[1], int(args[2]), int(args[3]))

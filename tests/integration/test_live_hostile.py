@@ -1,0 +1,118 @@
+"""No hostile process blinds agentmon.
+
+Triggers: processes that name themselves AG_* (no privilege needed) writing AGEN
+frames over Unix stream sockets (tests/integration/hostile_agents.py):
+1. 5000 valid frames with 100 forged headers among them (good magic, bad CRC,
+   payload_len 1 MiB);
+2. one process writing 20000 frames, each with a label set never seen before;
+3. 17 such processes at once, 9000 label sets each: more than the frames map
+   holds (131072);
+then an agentbus run of 100000 frames on the full map.
+Expects: 1. every valid frame counted, the forged headers as MALFORMED;
+2. the process stops adding label sets at its quota (LABEL_QUOTA), every frame
+counted; 3. the map full (FRAMES_MAP_FULL) and still every frame counted;
+afterwards agentbus's frames all counted. Prints the figures.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import harness
+
+harness.require_bpf()
+checks = harness.Checks()
+
+HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile_agents.py")
+
+
+def helper(*args, env=None):
+    return subprocess.Popen([sys.executable, HELPER] + [str(a) for a in args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **(env or {})))
+
+
+def settled(url):
+    time.sleep(1.0)  # the last frames reach the snapshot
+    return harness.scrape(url)
+
+
+def sent(samples, **match):
+    return harness.metric_sum(samples, "agent_transport_messages_total", carrier="unix",
+                              direction="sent", **match)
+
+
+def event(samples, name):
+    return harness.metric_sum(samples, "agentmon_decoder_events_total", event=name)
+
+
+def fake_headers(url, path):
+    before = harness.scrape(url)
+    sender = helper("real", "AG_SECURITY", path, 5000, 100)
+    checks.check(sender.stdout.readline().strip() == "done", "the sender wrote its frames")
+    sender.wait(timeout=30)
+    after = settled(url)
+    counted = sent(after, source_agent="SECURITY") - sent(before, source_agent="SECURITY")
+    print(f"figure: frames hidden by 100 fake headers (bad CRC, payload_len 1 MiB): "
+          f"{5000 - counted:.0f} of 5000")
+    checks.equal(counted, 5000, "every valid frame behind the forged headers is counted")
+    checks.check(event(after, "MALFORMED") - event(before, "MALFORMED") >= 100,
+                 "the forged headers count as MALFORMED")
+
+
+def flood(url, path, processes, keys):
+    before = harness.scrape(url)
+    flooders = [helper("flood", "AG_TESTBED", path, keys, 100000 + i * keys)
+                for i in range(processes)]
+    for f in flooders:
+        checks.check(f.stdout.readline().strip() == "done", "a flooder wrote its frames")
+        f.wait(timeout=120)
+    after = settled(url)
+    counted = sent(after) - sent(before)
+    checks.equal(counted, processes * keys,
+                 f"{processes} flooder(s) x {keys} new label sets: every frame counted")
+    return before, after
+
+
+with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "sink.sock")
+    sink = helper("sink", path)
+    try:
+        checks.check(sink.stdout.readline().strip() == "ready", "the sink listens")
+        fake_headers(url, path)
+
+        before, after = flood(url, path, 1, 20000)
+        quota = event(after, "LABEL_QUOTA") - event(before, "LABEL_QUOTA")
+        print(f"figure: one process, 20000 new label sets: {quota:.0f} frames over its quota")
+        checks.check(quota >= 20000 - 8192, "one process stops at its label quota", f"{quota}")
+        entries = harness.metric_sum(after, "agentmon_bpf_map_entries", map="frames")
+        checks.check(entries < 131072 * 0.5, "one process cannot fill the frames map",
+                     f"{entries} entries")
+
+        before, after = flood(url, path, 17, 9000)
+        full = event(after, "FRAMES_MAP_FULL") - event(before, "FRAMES_MAP_FULL")
+        print(f"figure: 17 processes x 9000 label sets: map entries "
+              f"{harness.metric_sum(after, 'agentmon_bpf_map_entries', map='frames'):.0f}, "
+              f"{full:.0f} frames folded as MAP_FULL")
+        checks.check(full > 0, "17 processes fill the frames map (MAP_FULL)", f"{full}")
+
+        base = harness.transport_totals(harness.scrape(url), "unix")
+        code, truth, err = harness.run_agentbus(["--carrier", "unix", "--agents", "4",
+                                                 "--messages", "100000"])
+        checks.check(code == 0 and truth, "agentbus ran", err[-500:])
+        got = harness.transport_totals(settled(url), "unix")
+        if truth:
+            want = truth["by_carrier"]["unix"]
+            print(f"figure: real frames counted after the map flood: "
+                  f"{got['sent'] - base['sent']:.0f} of {want['sent']} sent")
+            checks.equal(got["sent"] - base["sent"], want["sent"],
+                         "after the flood every real frame sent is counted")
+            checks.equal(got["received"] - base["received"], want["received"],
+                         "after the flood every real frame received is counted")
+    finally:
+        sink.stdin.close()
+        sink.wait(timeout=10)
+    checks.check(proc.poll() is None, "agentmon still running")
+checks.finish()
