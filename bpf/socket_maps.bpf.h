@@ -15,18 +15,8 @@ const volatile __u32 latency_bound_count = 0;
 const volatile __u64 size_bounds_bytes[HIST_BOUNDS_MAX] = {};
 const volatile __u32 size_bound_count = 0;
 
-/*
- * Agent tasks (thread ids) whose sockets are decoded. 16384 covers a few
- * hundred agents with dozens of threads each; when full, a new agent task is
- * not watched and WALK_WATCHED_FULL counts it.
- */
-#define WATCHED_MAX 16384
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, WATCHED_MAX);
-	__type(key, __u32);
-	__type(value, struct watched_task);
-} watched SEC(".maps");
+/* The watched set (thread ids): shared with the agent state path's object. */
+#include "lib/watched_tasks.bpf.h"
 
 /*
  * Frames and bytes by raw header labels. A 28-type full mesh with its type and

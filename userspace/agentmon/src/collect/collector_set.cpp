@@ -38,8 +38,13 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
     // requests, last send), written before the agent collector reads them in the
     // same tick.
     auto signals = std::make_shared<AgentSignalBoard>();
+    // Loaded first: its task rename/fork/exit hooks keep the socket path's watched
+    // set too, so each task event runs one program. Collected after the transport
+    // paths, whose health inputs it reads in the same tick.
+    auto agents = AgentCollector::create(config, tasks, signals, log);
     if (config.socket.enabled) {
-        auto socket = SocketCollector::create(config, tasks, log);
+        auto socket =
+            SocketCollector::create(config, tasks, log, agents ? (*agents)->watched_fd() : -1);
         if (socket) {
             transport_budget = (*socket)->budget();
             (*socket)->set_signal_board(signals);
@@ -56,7 +61,6 @@ Result<std::unique_ptr<CollectorSet>> create_collectors(const Config& config, Lo
         } else
             log.error("ring path disabled", {{"error", ring.error().message}});
     }
-    auto agents = AgentCollector::create(config, tasks, signals, log);
     if (agents)
         set->push_back(std::move(agents).value());
     else

@@ -27,10 +27,12 @@ int pidfd_open(std::uint32_t pid, unsigned flags) {
     return static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), flags));
 }
 
-// The few maps worth reading from outside (bpftool): not rodata, not task storage.
+// The few maps worth reading from outside (bpftool): not rodata, not task storage,
+// and not the watched set (the socket path pins it under its own name).
 bool worth_pinning(const bpf_map* map) {
     return std::strchr(bpf_map__name(map), '.') == nullptr &&
-           bpf_map__type(map) != BPF_MAP_TYPE_TASK_STORAGE;
+           bpf_map__type(map) != BPF_MAP_TYPE_TASK_STORAGE &&
+           std::strcmp(bpf_map__name(map), "watched") != 0;
 }
 
 }  // namespace
@@ -58,19 +60,30 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
     if (int err = agent_state__load(skel.get()))
         return errno_error(
             "load the agent state path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, "
-            "task storage and the tp_btf scheduler tracepoints sched_switch, "
-            "sched_stat_runtime, sched_process_exit; `agentmon check` shows whether tp_btf "
+            "task storage, task iterators and the tp_btf tracepoints task_rename, "
+            "sched_process_fork, sched_process_exit; `agentmon check` shows whether tp_btf "
             "programs load at all)",
             -err);
 
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
-    auto links = attach_all(maps->skel_->obj);
-    if (!links) return links.error();
-    maps->links_ = std::move(links).value();
+    auto& progs = maps->skel_->progs;
+    for (bpf_program* prog : {progs.agent_rename, progs.agent_fork, progs.agent_exit}) {
+        auto link = Link::attach(prog);
+        if (!link) return link.error();
+        maps->links_.push_back(std::move(link).value());
+    }
+    auto iterator = Link::attach(progs.agent_sample);
+    if (!iterator) return iterator.error();
+    maps->iterator_ = std::move(iterator).value();
     if (!options.pin_dir.empty()) {
         if (Status st = pin_maps(maps->skel_->obj, options.pin_dir, worth_pinning, maps->pinned_);
             !st)
             log.warn("agent state maps not pinned", {{"error", st.error().message}});
+        // Pinned, the iterator can be read by anyone with access (`cat`), which is
+        // how scripts/bench-agents.sh times one run of it from outside.
+        const std::string path = options.pin_dir + "/agent_sample";
+        unlink(path.c_str());
+        if (bpf_link__pin(maps->iterator_.get(), path.c_str()) == 0) maps->pinned_.push_back(path);
     }
     return maps;
 }
@@ -119,7 +132,21 @@ void AgentStateMaps::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
     std::erase_if(marked_, [&](std::uint32_t tid) { return !now.count(tid); });
 }
 
-Result<AgentStateReading> AgentStateMaps::read() const {
+Status AgentStateMaps::run_iterator() {
+    int fd = bpf_iter_create(bpf_link__fd(iterator_.get()));
+    if (fd < 0) return errno_error("bpf_iter_create (agent state)", errno);
+    char buf[64];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    }
+    const int err = errno;
+    ::close(fd);
+    if (n < 0) return errno_error("run the agent state iterator", err);
+    return Status::success();
+}
+
+Result<AgentStateReading> AgentStateMaps::read() {
+    if (Status st = run_iterator(); !st) return st.error();
     AgentStateReading reading;
     reading.procs_capacity = bpf_map__max_entries(skel_->maps.agent_procs);
     std::map<std::uint32_t, agent_usage> usage;
@@ -162,5 +189,7 @@ void AgentStateMaps::forget(const std::vector<std::uint32_t>& tgids) {
 }
 
 std::vector<BpfProgramRef> AgentStateMaps::programs() const { return program_refs(skel_->obj); }
+
+int AgentStateMaps::watched_fd() const { return bpf_map__fd(skel_->maps.watched); }
 
 }  // namespace agentmon

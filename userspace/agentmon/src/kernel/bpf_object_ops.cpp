@@ -8,6 +8,7 @@ Result<std::vector<Link>> attach_all(bpf_object* obj) {
     std::vector<Link> links;
     bpf_program* prog = nullptr;
     bpf_object__for_each_program(prog, obj) {
+        if (!bpf_program__autoload(prog)) continue;  // left unloaded by its owner
         auto link = Link::attach(prog);
         if (!link) return link.error();
         links.push_back(std::move(link).value());
@@ -32,6 +33,7 @@ std::vector<BpfProgramRef> program_refs(const bpf_object* obj) {
     std::vector<BpfProgramRef> refs;
     bpf_program* prog = nullptr;
     bpf_object__for_each_program(prog, obj) {
+        if (bpf_program__fd(prog) < 0) continue;  // not loaded
         refs.push_back({bpf_program__name(prog), bpf_program__fd(prog)});
     }
     return refs;

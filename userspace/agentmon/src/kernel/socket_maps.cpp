@@ -82,6 +82,14 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
 
+    if (options.shared_watched_fd >= 0) {
+        if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))
+            return errno_error("reuse the agent state path's watched set", -err);
+        for (bpf_program* hook :
+             {skel->progs.on_task_rename, skel->progs.on_process_fork, skel->progs.on_process_exit})
+            bpf_program__set_autoload(hook, false);
+    }
+
     if (int err = socket_trace__load(skel.get()))
         return errno_error(
             "load the socket path's BPF programs (needs root or CAP_BPF+CAP_PERFMON, and "
