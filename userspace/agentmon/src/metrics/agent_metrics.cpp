@@ -33,7 +33,8 @@ class InstanceFamily {
     std::map<LabelSet, double> values_;
 };
 
-const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED"};
+const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED",
+                                                 "WATCHED_FULL"};
 
 prometheus::ClientMetric runq_histogram(const std::string& type, const RunqHistogram& h,
                                         const std::vector<double>& bounds) {
