@@ -207,20 +207,20 @@ static __always_inline void add_since_seen(struct task_struct___agent *t, struct
 static __always_inline __u64 rss_pages(struct task_struct___agent *t)
 {
 	__s64 pages = 0;
+	struct mm_struct___agent *mm = BPF_CORE_READ(t, mm);
 
-	if (bpf_core_type_exists(struct mm_rss_stat___old)) {
-		struct mm_struct___agent_old *mm = (void *)BPF_CORE_READ(t, mm);
+	if (!mm)
+		return 0;
+	/* A field test on mm_struct, not bpf_core_type_exists(struct mm_rss_stat___old):
+	 * a type vmlinux lacks sends libbpf through the module BTFs, which a process
+	 * without CAP_SYS_ADMIN (the systemd unit) may not list, and the load fails. */
+	if (!bpf_core_field_exists(mm->rss_stat[0].count)) {
+		struct mm_struct___agent_old *old = (void *)mm;
 
-		if (!mm)
-			return 0;
-		pages = BPF_CORE_READ(mm, rss_stat.count[AGENT_MM_FILEPAGES].counter) +
-			BPF_CORE_READ(mm, rss_stat.count[AGENT_MM_ANONPAGES].counter) +
-			BPF_CORE_READ(mm, rss_stat.count[AGENT_MM_SHMEMPAGES].counter);
+		pages = BPF_CORE_READ(old, rss_stat.count[AGENT_MM_FILEPAGES].counter) +
+			BPF_CORE_READ(old, rss_stat.count[AGENT_MM_ANONPAGES].counter) +
+			BPF_CORE_READ(old, rss_stat.count[AGENT_MM_SHMEMPAGES].counter);
 	} else {
-		struct mm_struct___agent *mm = BPF_CORE_READ(t, mm);
-
-		if (!mm)
-			return 0;
 		/* Each counter clamped at 0 as percpu_counter_read_positive() does. */
 		__s64 file = BPF_CORE_READ(mm, rss_stat[AGENT_MM_FILEPAGES].count);
 		__s64 anon = BPF_CORE_READ(mm, rss_stat[AGENT_MM_ANONPAGES].count);
