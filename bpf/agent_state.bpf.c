@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * Agent state path: for every agent process, its CPU time, its threads' run-queue
- * delay and how it ended (exit status or killing signal), from scheduler and
- * process tracepoints. User space decides which processes are agents; the kernel
+ * delay, resident memory and thread count, and how it ended (exit status or
+ * killing signal). User space decides which processes are agents; the kernel
  * also marks a task the moment it takes an agent's name, and the threads and
  * children of marked tasks, so that short-lived and restarting agents are seen
  * before the next discovery scan.
  *
- * sched_switch and sched_stat_runtime fire thousands of times a second for every
- * task on the host. Agent threads carry task storage; every other task costs one
- * test of its (empty) storage pointer and nothing else.
+ * No program here runs per context switch. The counters the scheduler keeps
+ * anyway (se.sum_exec_runtime, sched_info.run_delay and pcount, the mm's RSS
+ * counters) are read once per collection tick by a task iterator (agent_sample);
+ * only rare events are hooked: task_rename, sched_process_fork and
+ * sched_process_exit. These hooks also keep the socket path's watched set
+ * (lib/watched_tasks.bpf.h), so the collector runs one program per task event.
  */
 #include <linux/bpf.h>
 #include "vmlinux_min.bpf.h"
@@ -19,14 +22,14 @@
 #include <bpf/bpf_core_read.h>
 #include "abi/agent_state.h"
 #include "lib/comm_prefix.bpf.h"
+#include "lib/watched_tasks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Tasks taking a name that starts with this are agents from then on. Empty = off. */
 const volatile char comm_prefix[16] = "AG_";
 
-#define E2BIG	     7
-#define TASK_RUNNING 0
+#define E2BIG 7
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -74,13 +77,6 @@ static __always_inline struct agent_task *mark_of(struct task_struct *task)
 	return bpf_task_storage_get(&agent_tasks, task, 0, 0);
 }
 
-static __always_inline struct agent_usage *usage_of(struct task_struct *task)
-{
-	__u32 tgid = task->tgid;
-
-	return bpf_map_lookup_elem(&agent_usage, &tgid);
-}
-
 /* Starts tracking the process of `task` (if not yet) under the name `comm`. */
 static __always_inline void track_process(struct task_struct *task, const char *comm, __u32 how)
 {
@@ -120,6 +116,8 @@ int BPF_PROG(agent_rename, struct task_struct *task, const char *comm)
 
 	if (!comm_has_prefix(comm, comm_prefix, name))
 		return 0;
+	if (watched_on_agent_rename(task->pid))
+		count_event(AGENT_EV_WATCHED_FULL);
 	if (mark(task))
 		track_process(task, name, AGENT_PROC_FROM_RENAME);
 	return 0;
@@ -129,54 +127,13 @@ int BPF_PROG(agent_rename, struct task_struct *task, const char *comm)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(agent_fork, struct task_struct *parent, struct task_struct *child)
 {
+	if (watched_on_fork(parent->pid, child->pid))
+		count_event(AGENT_EV_WATCHED_FULL);
 	if (!mark_of(parent) || !mark(child))
 		return 0;
 	if (child->tgid != parent->tgid)
 		track_process(child, ((struct task_struct___agent *)parent)->comm,
 			      AGENT_PROC_FROM_FORK);
-	return 0;
-}
-
-/* The scheduler's own runtime account, read where it has just been updated: exact,
- * and a thread marked late still counts the time it ran before. */
-SEC("tp_btf/sched_stat_runtime")
-int BPF_PROG(agent_runtime, struct task_struct *task)
-{
-	struct agent_task *mark = mark_of(task);
-
-	if (!mark)
-		return 0;
-	__u64 total = ((struct task_struct___agent *)task)->se.sum_exec_runtime;
-
-	if (total <= mark->runtime_seen)
-		return 0;
-	struct agent_usage *usage = usage_of(task);
-
-	if (usage)
-		usage->cpu_ns += total - mark->runtime_seen;
-	mark->runtime_seen = total;
-	return 0;
-}
-
-static __always_inline void queued(struct task_struct *task)
-{
-	struct agent_task *mark = mark_of(task);
-
-	if (mark)
-		mark->queued_at = bpf_ktime_get_ns();
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(agent_wakeup, struct task_struct *task)
-{
-	queued(task);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(agent_wakeup_new, struct task_struct *task)
-{
-	queued(task);
 	return 0;
 }
 
@@ -217,36 +174,92 @@ static __always_inline __u32 runq_slot(__u64 delay_ns)
 	return slot < RUNQ_SLOTS - 1 ? slot : RUNQ_SLOTS - 1;
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(agent_switch, _Bool preempt, struct task_struct *prev, struct task_struct *next)
+/* Adds what the thread's scheduler counters gained since its last look to its
+ * process's usage. A thread marked late still counts its whole past: its first
+ * look starts from 0. */
+static __always_inline void add_since_seen(struct task_struct___agent *t, struct agent_task *mark)
 {
-	struct agent_task *mark = mark_of(prev);
-	__u64 now = 0;
+	__u64 runtime = t->se.sum_exec_runtime;
+	__u64 delay = t->sched_info.run_delay;
+	__u64 pcount = t->sched_info.pcount;
+	__u32 tgid = t->tgid;
+	struct agent_usage *usage = bpf_map_lookup_elem(&agent_usage, &tgid);
 
-	/* Preempted, or yielding while runnable: it waits in the run queue from now. */
-	if (mark) {
-		/* A direct load: prev is a trusted BTF pointer, no probe-read helper needed. */
-		unsigned int state = ((struct task_struct___agent *)prev)->__state;
-
-		now = bpf_ktime_get_ns();
-		mark->queued_at = preempt || state == TASK_RUNNING ? now : 0;
-	}
-	mark = mark_of(next);
-	if (!mark || !mark->queued_at)
-		return 0;
-	if (!now)
-		now = bpf_ktime_get_ns();
-	__u64 delay = now > mark->queued_at ? now - mark->queued_at : 0;
-	struct agent_usage *usage = usage_of(next);
-
-	mark->queued_at = 0;
 	if (!usage)
-		return 0;
-	__u32 slot = runq_slot(delay);
+		return;
+	if (runtime > mark->runtime_seen)
+		usage->cpu_ns += runtime - mark->runtime_seen;
+	if (pcount > mark->pcount_seen) {
+		__u64 waits = pcount - mark->pcount_seen;
+		__u64 waited = delay > mark->delay_seen ? delay - mark->delay_seen : 0;
+		__u32 slot = runq_slot(waited / waits);
 
-	if (slot < RUNQ_SLOTS)
-		usage->runq[slot] += 1;
-	usage->runq_sum_ns += delay;
+		if (slot < RUNQ_SLOTS)
+			usage->runq[slot] += waits;
+		usage->runq_sum_ns += waited;
+	}
+	mark->runtime_seen = runtime;
+	mark->delay_seen = delay;
+	mark->pcount_seen = pcount;
+}
+
+/* Resident pages as get_mm_rss() counts them: file + anon + shmem. */
+static __always_inline __u64 rss_pages(struct task_struct___agent *t)
+{
+	__s64 pages = 0;
+	struct mm_struct___agent *mm = BPF_CORE_READ(t, mm);
+
+	if (!mm)
+		return 0;
+	/* A field test on mm_struct, not bpf_core_type_exists(struct mm_rss_stat___old):
+	 * a type vmlinux lacks sends libbpf through the module BTFs, which a process
+	 * without CAP_SYS_ADMIN (the systemd unit) may not list, and the load fails. */
+	if (!bpf_core_field_exists(mm->rss_stat[0].count)) {
+		struct mm_struct___agent_old *old = (void *)mm;
+
+		pages = BPF_CORE_READ(old, rss_stat.count[AGENT_MM_FILEPAGES].counter) +
+			BPF_CORE_READ(old, rss_stat.count[AGENT_MM_ANONPAGES].counter) +
+			BPF_CORE_READ(old, rss_stat.count[AGENT_MM_SHMEMPAGES].counter);
+	} else {
+		/* Each counter clamped at 0 as percpu_counter_read_positive() does. */
+		__s64 file = BPF_CORE_READ(mm, rss_stat[AGENT_MM_FILEPAGES].count);
+		__s64 anon = BPF_CORE_READ(mm, rss_stat[AGENT_MM_ANONPAGES].count);
+		__s64 shmem = BPF_CORE_READ(mm, rss_stat[AGENT_MM_SHMEMPAGES].count);
+
+		pages = (file > 0 ? file : 0) + (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0);
+	}
+	return pages > 0 ? pages : 0;
+}
+
+/* Once per collection tick, over every task on the host: a task without an agent
+ * mark costs one storage pointer test. User space reads the maps after it. */
+SEC("iter/task")
+int agent_sample(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	if (!task)
+		return 0;
+	struct agent_task *mark = mark_of(task);
+
+	if (!mark)
+		return 0;
+	struct task_struct___agent *t = (void *)task;
+
+	add_since_seen(t, mark);
+	__u32 tgid = t->tgid;
+	struct agent_proc *proc = bpf_map_lookup_elem(&agent_procs, &tgid);
+
+	/* Threads share the mm and signal: any live thread's view is the process's
+	 * (a leader that exited first has no mm, its threads do). */
+	if (!proc)
+		return 0;
+	__u64 pages = rss_pages(t);
+
+	if (pages || !proc->sampled)
+		proc->rss_pages = pages;
+	proc->nr_threads = BPF_CORE_READ(t, signal, nr_threads);
+	proc->sampled = 1;
 	return 0;
 }
 
@@ -255,9 +268,13 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(agent_exit, struct task_struct *task)
 {
 	struct task_struct___agent *t = (void *)task;
+	struct agent_task *mark = mark_of(task);
 
-	if (!mark_of(task))
+	watched_on_exit(task->pid);
+	if (!mark)
 		return 0;
+	/* The thread's last slice, which no later iterator run would see. */
+	add_since_seen(t, mark);
 	/* do_exit() decrements signal->live before this tracepoint; 0 = the group is
 	 * dead (6.16 also passes group_dead, older kernels do not). */
 	if (BPF_CORE_READ(t, signal, live.counter) != 0)

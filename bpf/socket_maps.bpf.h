@@ -22,18 +22,8 @@ const volatile __u32 request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
 /* Set by user space when the frame spec has a sequence field and a reply flag. */
 const volatile __u32 spec_tracks_requests = 0;
 
-/*
- * Agent tasks (thread ids) whose sockets are decoded. 16384 covers a few
- * hundred agents with dozens of threads each; when full, a new agent task is
- * not watched and WALK_WATCHED_FULL counts it.
- */
-#define WATCHED_MAX 16384
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, WATCHED_MAX);
-	__type(key, __u32);
-	__type(value, struct watched_task);
-} watched SEC(".maps");
+/* The watched set (thread ids): shared with the agent state path's object. */
+#include "lib/watched_tasks.bpf.h"
 
 /*
  * Frames and bytes by raw header labels. A 28-type full mesh with its type and

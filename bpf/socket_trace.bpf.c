@@ -288,44 +288,31 @@ int BPF_PROG(on_sock_recv, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
-/* ---- the watched set, kept exact from an agent's first frame ---- */
-
-static __always_inline void watch(__u32 tid, __u32 agent_id, __u32 flags)
-{
-	struct watched_task task = {.agent_id = agent_id, .flags = flags};
-
-	if (bpf_map_update_elem(&watched, &tid, &task, BPF_NOEXIST) == -7 /* -E2BIG */)
-		count_walk_event(WALK_WATCHED_FULL, 1);
-}
+/* ---- the watched set, kept exact from an agent's first frame ----
+ * Bodies in lib/watched_tasks.bpf.h. User space leaves these three unloaded when
+ * the agent state path's object runs the same bodies on the shared map. */
 
 SEC("tp_btf/task_rename")
 int BPF_PROG(on_task_rename, struct task_struct *task, const char *comm)
 {
 	char name[16] = {};
 
-	if (!comm_has_prefix(comm, comm_prefix, name))
-		return 0;
-	watch(task->pid, 0, WATCHED_FROM_RENAME);
+	if (comm_has_prefix(comm, comm_prefix, name) && watched_on_agent_rename(task->pid))
+		count_walk_event(WALK_WATCHED_FULL, 1);
 	return 0;
 }
 
-/* New threads and children of an agent task are watched like their parent. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 parent_tid = parent->pid;
-	struct watched_task *p = bpf_map_lookup_elem(&watched, &parent_tid);
-
-	if (p)
-		watch(child->pid, p->agent_id, WATCHED_FROM_FORK);
+	if (watched_on_fork(parent->pid, child->pid))
+		count_walk_event(WALK_WATCHED_FULL, 1);
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
-	__u32 tid = task->pid;
-
-	bpf_map_delete_elem(&watched, &tid);
+	watched_on_exit(task->pid);
 	return 0;
 }

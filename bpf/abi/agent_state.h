@@ -22,10 +22,11 @@
 #define AGENT_PROCS_MAX 8192
 
 /*
- * Run-queue delay histogram: slot i counts delays <= 2^i microseconds (and
- * above the previous bound) for i < RUNQ_SLOTS - 1; the last slot counts delays
- * above 2^(RUNQ_SLOTS - 2) us = 33.5 s. Powers of two: the bucket is a few shifts
- * in the kernel, and starvation shows across six decades (1 us .. 33 s).
+ * Run-queue delay histogram: slot i counts waits of <= 2^i microseconds (and
+ * above the previous bound); a thread's waits since the last tick are counted in
+ * the slot of their mean (the kernel keeps per thread only their count and sum) for i < RUNQ_SLOTS
+ * - 1; the last slot counts delays above 2^(RUNQ_SLOTS - 2) us = 33.5 s. Powers of two: the bucket
+ * is a few shifts in the kernel, and starvation shows across six decades (1 us .. 33 s).
  */
 #define RUNQ_SLOTS 27
 
@@ -36,6 +37,10 @@ struct agent_proc {
 	__s32 exit_code; /* that thread's exit_code: signal in bits 0-6, status in bits 8-15 */
 	__u32 flags;	 /* AGENT_PROC_* */
 	char comm[16];	 /* the name it took when it became an agent */
+	/* Gauges the per-tick iterator writes (0 until its first visit): */
+	__u64 rss_pages;  /* resident pages (file + anon + shmem), as /proc/<pid>/stat */
+	__u32 nr_threads; /* threads of the process (signal->nr_threads) */
+	__u32 sampled;	  /* 1 once the iterator has visited the process */
 };
 
 #define AGENT_PROC_EXITED      1 /* exit_ns and exit_code are valid */
@@ -51,11 +56,13 @@ struct agent_usage {
 };
 
 /* agent_tasks: task storage, one per agent thread. Its presence is the mark
- * that makes the scheduler hooks look further; every other task is rejected by
- * one pointer test. */
+ * that makes the per-tick iterator and the exit hook look further; every other
+ * task is rejected by one pointer test. What the thread's counters stood at when
+ * last added to its process's agent_usage: */
 struct agent_task {
-	__u64 runtime_seen; /* se.sum_exec_runtime already added to cpu_ns */
-	__u64 queued_at;    /* when it last became runnable; 0 while running or asleep */
+	__u64 runtime_seen; /* se.sum_exec_runtime */
+	__u64 delay_seen;   /* sched_info.run_delay */
+	__u64 pcount_seen;  /* sched_info.pcount */
 };
 
 /* The path's own events, a per-CPU array indexed by enum agent_event. */
@@ -63,6 +70,7 @@ enum agent_event {
 	AGENT_EV_PROCS_FULL = 0,      /* an agent process not tracked: agent_procs is full */
 	AGENT_EV_USAGE_FULL,	      /* an agent process without counters: agent_usage is full */
 	AGENT_EV_TASK_STORAGE_FAILED, /* an agent thread could not be marked */
+	AGENT_EV_WATCHED_FULL, /* an agent thread not watched: the socket path's set is full */
 	AGENT_EV_COUNT,
 };
 

@@ -1,5 +1,5 @@
 """Live-kernel tests of agent identity and state: agentmon watches a 28-agent
-agentbus through the scheduler and process tracepoints.
+agentbus through its per-tick task iterator and process tracepoints.
 
 Triggers: agentbus with one agent of each of the 28 types; the test SIGKILLs one
 agent itself; agentbus crashes another (--fault crash, SIGKILL) and restarts it

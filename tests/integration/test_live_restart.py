@@ -151,7 +151,16 @@ with tempfile.TemporaryDirectory(prefix="agentmon-restart-") as tmp:
                                    capture_output=True, text=True)
             if shown.returncode == 0:
                 prog_ids.add(json.loads(shown.stdout)["prog_id"])
-    checks.check(len(prog_ids) >= 10, f"{len(prog_ids)} programs attached through pinned links")
+    links = sorted(os.path.relpath(p, PIN_DIR + "/links") for p in pins() if "/links/" in p)
+    checks.check(len(prog_ids) == len(links) >= 6,
+                 f"{len(prog_ids)} programs attached through pinned links", str(links))
+    # The task hooks run once: the agent state object's, the socket object's copies
+    # stay unloaded and unpinned (docs/architecture.md, "The shared watched set").
+    checks.check({"agent_state/agent_rename", "agent_state/agent_fork", "agent_state/agent_exit",
+                  "socket_trace/on_sock_send", "socket_trace/on_sock_recv"} <= set(links)
+                 and not any(link.startswith("socket_trace/on_task") or
+                             link.startswith("socket_trace/on_process") for link in links),
+                 "one set of task hooks is pinned, the agent state object's", str(links))
     gone = run(["detach", "--config", config])
     checks.check(gone.returncode == 0 and not os.path.exists(PIN_DIR),
                  "agentmon detach removes every pin", gone.stdout + gone.stderr)

@@ -16,14 +16,10 @@ double monotonic_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// Resident bytes of one agent process: its stat line only (not a scan of /proc).
-std::optional<std::uint64_t> resident_bytes(std::uint32_t tgid) {
-    auto line = read_first_line("/proc/" + std::to_string(tgid) + "/stat");
-    if (!line) return std::nullopt;
-    auto stat = parse_proc_stat(*line);
-    if (!stat || stat->rss_pages < 0) return std::nullopt;
-    return static_cast<std::uint64_t>(stat->rss_pages) *
-           static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+// The kernel's RSS counters are in pages (get_mm_rss(), as /proc/<pid>/stat).
+std::uint64_t page_bytes() {
+    static const auto bytes = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+    return bytes;
 }
 
 }  // namespace
@@ -70,8 +66,9 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
             if (auto match = match_comm_only(rules_, comm))
                 tick.identities[r.tgid] = ProcIdentity{match->agent_type, match->agent_id, {}, {}};
         }
-        if (!s.exited)
-            if (auto rss = resident_bytes(r.tgid)) tick.resident_bytes[r.tgid] = *rss;
+        // Sampled by this tick's iterator run (not yet: marked after it ran).
+        if (!s.exited && r.proc.sampled)
+            tick.resident_bytes[r.tgid] = r.proc.rss_pages * page_bytes();
     }
     return tick;
 }

@@ -30,6 +30,8 @@ class AgentCollector : public Collector {
     std::string_view name() const override { return "agents"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    // The socket path's watched set, kept by this path's task hooks.
+    int watched_fd() const { return maps_->watched_fd(); }
 
   private:
     AgentCollector(std::unique_ptr<AgentStateMaps> maps, std::shared_ptr<const AgentTaskView> tasks,

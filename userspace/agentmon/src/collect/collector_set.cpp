@@ -37,10 +37,24 @@ Result<CollectorStart> create_collectors(const Config& config,
     set->push_back(std::move(discovery));
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
-    // The transport paths leave health inputs (queues, unanswered requests, last
-    // send) on the context's signal board before the agent collector reads it.
+    // Loaded first: its task rename/fork/exit hooks keep the socket path's watched
+    // set too, so each task event runs one program (the socket object reuses the
+    // map). Collected after the transport paths: they leave health inputs (queues,
+    // unanswered requests, last send) on the context's signal board before the
+    // agent collector reads it in the same tick.
+    std::unique_ptr<AgentCollector> agents;
+    if (config.agent_path) {
+        auto created = AgentCollector::create(config, context->tasks, context->signals, log);
+        if (created)
+            agents = std::move(created).value();
+        else
+            log.error(
+                "agent state path disabled: no agent_status, CPU, run-queue or health metrics",
+                {{"error", created.error().message}});
+    }
     if (config.socket.enabled) {
-        auto socket = SocketCollector::create(config, context, log);
+        auto socket =
+            SocketCollector::create(config, context, log, agents ? agents->watched_fd() : -1);
         if (socket) {
             set->push_back(std::move(socket).value());
             ++start.kernel_attached;
@@ -59,17 +73,11 @@ Result<CollectorStart> create_collectors(const Config& config,
             start.failed.emplace_back("ring");
         }
     }
-    if (config.agent_path) {
-        auto agents = AgentCollector::create(config, context->tasks, context->signals, log);
-        if (agents) {
-            set->push_back(std::move(agents).value());
-            ++start.kernel_attached;
-        } else {
-            log.error(
-                "agent state path disabled: no agent_status, CPU, run-queue or health metrics",
-                {{"error", agents.error().message}});
-            start.failed.emplace_back("agents");
-        }
+    if (agents) {
+        set->push_back(std::move(agents));
+        ++start.kernel_attached;
+    } else if (config.agent_path) {
+        start.failed.emplace_back("agents");
     }
     // Last of the measuring collectors: it reads what all of them posted this tick.
     if (config.analytics.enabled)

@@ -7,7 +7,8 @@
 namespace agentmon {
 
 Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
-    const Config& config, std::shared_ptr<TickContext> context, Logger& log) {
+    const Config& config, std::shared_ptr<TickContext> context, Logger& log,
+    int shared_watched_fd) {
     const SocketConfig& sc = config.socket;
     SocketProgramOptions options;
     options.spec = sc.frame_spec.to_bpf();
@@ -16,6 +17,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
     options.pin_dir = config.pin_dir;
     options.request_type_mask = sc.request_type_mask;
+    options.shared_watched_fd = shared_watched_fd;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 

@@ -24,10 +24,11 @@ namespace agentmon {
 class SocketCollector : public Collector {
   public:
     // Loads and attaches the socket path's BPF programs; an Error says what the
-    // kernel or the privileges lack.
+    // kernel or the privileges lack. `shared_watched_fd`: the agent state path's
+    // watched set, whose task hooks then serve this path too (-1: own hooks).
     static Result<std::unique_ptr<SocketCollector>> create(const Config& config,
                                                            std::shared_ptr<TickContext> context,
-                                                           Logger& log);
+                                                           Logger& log, int shared_watched_fd = -1);
 
     std::string_view name() const override { return "socket"; }
     Status collect(SnapshotBuilder& out) override;

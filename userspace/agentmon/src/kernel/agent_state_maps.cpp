@@ -27,7 +27,8 @@ int pidfd_open(std::uint32_t pid, unsigned flags) {
 }
 
 // Every map but .rodata, task storage included: the marks a kept program reads
-// must be the ones this run writes.
+// must be the ones this run writes. The watched set too: this object owns it and
+// its pin (the socket object reuses it by fd, docs/architecture.md).
 bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
 
 }  // namespace
@@ -42,8 +43,8 @@ AgentStateMaps::~AgentStateMaps() = default;
 Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateOptions& options,
                                                                Logger& log) {
     BpfObjectPlan plan{"agent state path",
-                       "needs root or CAP_BPF+CAP_PERFMON, task storage and the tp_btf "
-                       "scheduler tracepoints sched_switch, sched_stat_runtime, "
+                       "needs root or CAP_BPF+CAP_PERFMON, task storage, task iterators and "
+                       "the tp_btf tracepoints task_rename, sched_process_fork, "
                        "sched_process_exit; `agentmon check` shows whether tp_btf programs "
                        "load at all",
                        options.pin_dir, worth_pinning, /*pin_links=*/true};
@@ -57,7 +58,13 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
+    // The task hooks and the agent_sample iterator, through pinned links. The
+    // iterator's link only runs when read (once per tick here); pinned, it can also
+    // be read from outside (`cat <pin_dir>/links/agent_state/agent_sample`), which
+    // is how scripts/bench-agents.sh times one run of it.
     if (Status st = maps->skel_.attach_all(log); !st) return st.error();
+    maps->iterator_ = maps->skel_.link(maps->skel_->progs.agent_sample);
+    if (!maps->iterator_) return Error{"the agent state path's task iterator is not attached"};
     return maps;
 }
 
@@ -105,7 +112,21 @@ void AgentStateMaps::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
     std::erase_if(marked_, [&](std::uint32_t tid) { return !now.count(tid); });
 }
 
-Result<AgentStateReading> AgentStateMaps::read() const {
+Status AgentStateMaps::run_iterator() {
+    int fd = bpf_iter_create(bpf_link__fd(iterator_));
+    if (fd < 0) return errno_error("bpf_iter_create (agent state)", errno);
+    char buf[64];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    }
+    const int err = errno;
+    ::close(fd);
+    if (n < 0) return errno_error("run the agent state iterator", err);
+    return Status::success();
+}
+
+Result<AgentStateReading> AgentStateMaps::read() {
+    if (Status st = run_iterator(); !st) return st.error();
     AgentStateReading reading;
     reading.procs_capacity = bpf_map__max_entries(skel_->maps.agent_procs);
     std::map<std::uint32_t, agent_usage> usage;
@@ -148,5 +169,7 @@ void AgentStateMaps::forget(const std::vector<std::uint32_t>& tgids) {
 }
 
 std::vector<BpfProgramRef> AgentStateMaps::programs() const { return skel_.programs(); }
+
+int AgentStateMaps::watched_fd() const { return bpf_map__fd(skel_->maps.watched); }
 
 }  // namespace agentmon

@@ -76,16 +76,19 @@ Status BpfLifecycle::attach_all(bpf_object* obj, Logger& log) {
 }
 
 void BpfLifecycle::drop_orphan_links(const std::string& dir, const bpf_object* obj, Logger& log) {
-    // A program an earlier version had and this one does not: its pinned link
-    // would run forever.
+    // A program an earlier version had and this one does not, or one this start
+    // left unloaded (its owner turned autoload off: another object runs it now):
+    // its pinned link would run forever beside the program that replaced it.
     DIR* d = opendir(dir.c_str());
     if (!d) return;
     while (dirent* e = readdir(d)) {
         const std::string name = e->d_name;
         if (name == "." || name == "..") continue;
-        if (bpf_object__find_program_by_name(obj, name.c_str())) continue;
+        const bpf_program* prog = bpf_object__find_program_by_name(obj, name.c_str());
+        if (prog && bpf_program__fd(prog) >= 0) continue;
         unlink((dir + "/" + name).c_str());
-        log.info("removed the pinned link of a program this version no longer has",
+        log.info(prog ? "removed the pinned link of a program this start leaves unloaded"
+                      : "removed the pinned link of a program this version no longer has",
                  {{"path", dir + "/" + name}});
     }
     closedir(d);

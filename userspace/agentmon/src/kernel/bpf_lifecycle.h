@@ -40,8 +40,9 @@ class BpfLifecycle {
     // of another layout is unpinned (with a log line) so the load creates it anew.
     void prepare_pins(bpf_object* obj, Logger& log);
 
-    // After load: attaches every program that was loaded, adopting pinned links
-    // when plan().pin_links.
+    // After load: attaches every program that was loaded (a program with autoload
+    // off is skipped), adopting pinned links when plan().pin_links, and removes
+    // pinned links of programs this start did not load.
     Status attach_all(bpf_object* obj, Logger& log);
 
     // The link of an attached program (nullptr before attach_all).

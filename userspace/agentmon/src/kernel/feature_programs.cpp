@@ -55,7 +55,7 @@ const FeatureProgram kPrograms[] = {
     {"probe_syscall_tp", "tp/syscalls/sys_enter_sendmsg + ringbuf", FEATURE_HIT_SYSCALL_TP,
      Verdict::missing, "no syscall tracepoints or ring buffer events"},
     {"probe_sched_switch", "tp_btf/sched_switch", FEATURE_HIT_SCHED_SWITCH, Verdict::missing,
-     "no agent CPU time or running/idle state"},
+     "tp_btf programs do not attach: no agent state path"},
     {"probe_process_exit", "tp_btf/sched_process_exit", FEATURE_HIT_PROCESS_EXIT, Verdict::missing,
      "agent exits and crashes go unseen"},
     {"probe_task_iter", "iter.s/task + bpf_copy_from_user_task", FEATURE_HIT_TASK_ITER,

@@ -172,11 +172,15 @@ void probe_tracepoints(CheckReport& report) {
          "socket path cannot see sends (no transport metrics)", sock_fix},
         {"sock_recv_length", Verdict::missing,
          "socket path cannot see receives (no latency, no receive counts)", sock_fix},
-        {"sched_switch", Verdict::missing, "no agent CPU time or running/idle state",
+        // The agent state path's only hooks (its CPU, run-queue and memory figures
+        // come from a per-tick task iterator); without any of them it does not load.
+        {"task_rename", Verdict::missing,
+         "agent state path does not load (no agent status, CPU or health metrics)",
+         "any kernel >= 5.5 with BTF"},
+        {"sched_process_fork", Verdict::missing,
+         "agent state path does not load (no agent status, CPU or health metrics)",
          "any kernel >= 5.5 with BTF"},
         {"sched_process_exit", Verdict::missing, "agent exits and crashes go unseen",
-         "any kernel >= 5.5 with BTF"},
-        {"sched_wakeup", Verdict::degraded, "no run-queue delay per agent",
          "any kernel >= 5.5 with BTF"},
     };
     std::unique_ptr<btf, BtfDeleter> vmlinux(btf__load_vmlinux_btf());

@@ -24,6 +24,12 @@ namespace {
 // space included, or its version check fails and it is replaced.
 bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
 
+// The same, less the watched set when the agent state object owns it: that object
+// pins it (at the same <pin_dir>/watched) and this one reuses its fd, pinned or not.
+bool worth_pinning_but_watched(const bpf_map* map) {
+    return worth_pinning(map) && std::strcmp(bpf_map__name(map), "watched") != 0;
+}
+
 double monotonic_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -69,7 +75,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
                        "needs root or CAP_BPF+CAP_PERFMON, and the sock_send_length/"
                        "sock_recv_length tracepoints of kernel 6.3+; `agentmon check` shows "
                        "which is missing",
-                       options.pin_dir, worth_pinning, /*pin_links=*/true};
+                       options.pin_dir,
+                       options.shared_watched_fd >= 0 ? worth_pinning_but_watched : worth_pinning,
+                       /*pin_links=*/true};
     auto opened = Skel::open({socket_trace__open, socket_trace__load, socket_trace__destroy},
                              std::move(plan));
     if (!opened) return opened.error();
@@ -93,6 +101,17 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     char prefix[16] = {};
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
+
+    if (options.shared_watched_fd >= 0) {
+        if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))
+            return errno_error("reuse the agent state path's watched set", -err);
+        // The agent state object runs the same hook bodies on that map. Unloaded,
+        // these are not attached, and a link an earlier run pinned for them is
+        // removed (BpfLifecycle::attach_all), so each task event runs one program.
+        for (bpf_program* hook :
+             {skel->progs.on_task_rename, skel->progs.on_process_fork, skel->progs.on_process_exit})
+            bpf_program__set_autoload(hook, false);
+    }
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));

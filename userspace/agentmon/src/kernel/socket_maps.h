@@ -33,6 +33,10 @@ struct SocketProgramOptions {
     std::string pin_dir;  // "" = do not pin
     // msg_type values that expect a reply (bit n = msg_type n): processing time.
     std::uint32_t request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
+    // The agent state path's watched set (AgentStateMaps::watched_fd), or -1. When
+    // set, this object uses that map and leaves its own task rename/fork/exit
+    // hooks unloaded: the agent state object runs the same hook bodies for both.
+    int shared_watched_fd = -1;
 };
 
 class SocketMaps {

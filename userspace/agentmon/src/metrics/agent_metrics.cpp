@@ -8,7 +8,8 @@ namespace agentmon {
 
 namespace {
 
-const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED"};
+const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED",
+                                                  "WATCHED_FULL"};
 
 }  // namespace
 
