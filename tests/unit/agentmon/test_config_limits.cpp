@@ -107,3 +107,20 @@ TEST_CASE("a config with many problems shows 20 lines and a count") {
     CHECK(std::count(message.begin(), message.end(), '\n') == 20);
     CHECK(message.find("... and 80 more problems") != std::string::npos);
 }
+
+// Found with the fuzz target fuzz_config's line count: a key holding newlines
+// printed one problem over many lines, and past the 20-line cap.
+TEST_CASE("a problem quoting a key with newlines or escapes stays one line") {
+    std::string path = temp_file(
+        "{\"a\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n"
+        "\\tb\": 1, \"x\\u001b[2Jy\": 2}");
+    auto loaded = load_config_file(path);
+    std::remove(path.c_str());
+    REQUIRE_FALSE(loaded.ok());
+    const std::string& message = loaded.error().message;
+    CHECK(std::count(message.begin(), message.end(), '\n') == 1);  // two problems
+    CHECK(message.find("a\\n\\n") != std::string::npos);
+    CHECK(message.find("\\tb") != std::string::npos);
+    CHECK(message.find("x\\x1b[2Jy") != std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+}
