@@ -27,7 +27,7 @@ log=$scratch/log
 start=$(date +%s)
 set +e
 nice -n 19 "$binary" -max_total_time="$seconds" -runs="$max_runs" -max_len="$max_len" \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
+  -timeout=10 -rss_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 "${dict[@]}" \
   -artifact_prefix="$artifacts/" "$scratch" tests/fuzz/corpus/"$target" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e

@@ -124,3 +124,13 @@ TEST_CASE("a problem quoting a key with newlines or escapes stays one line") {
     CHECK(message.find("x\\x1b[2Jy") != std::string::npos);
     CHECK(message.find('\x1b') == std::string::npos);
 }
+
+// Found by fuzz_config: nlohmann's parser throws out_of_range, not parse_error,
+// for a number beyond a double, and the exception ended agentmon.
+TEST_CASE("a number beyond a double's range is a problem, not an exception") {
+    std::vector<std::string> problems;
+    CHECK_NOTHROW(problems = problems_of("{\"request_timeout_seconds\": 1e400}"));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("not valid JSON") == 0);
+    CHECK(problems[0].find("number overflow") != std::string::npos);
+}

@@ -170,7 +170,9 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // Not only parse_error: a number beyond a double's range (1e400) is an
+        // out_of_range, which escaped here and ended agentmon with std::terminate.
         problems.push_back(std::string("not valid JSON: ") + e.what());
         return;
     }
