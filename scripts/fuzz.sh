@@ -6,6 +6,8 @@
 # New inputs go to a scratch corpus (never into the committed one); a crash,
 # leak or UB report leaves its input in $AGENTMON_FUZZ_ARTIFACTS (default
 # build-fuzz/artifacts/<target>/) and exits non-zero.
+# A unit running over 25 s counts as a hang (10 s gave false ones on a loaded
+# host: the process stalled in ASan's free-list recycling, and replayed in 2 ms).
 # Usage: scripts/fuzz.sh TARGET [SECONDS=600] [MAX_RUNS=10000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,7 @@ log=$scratch/log
 start=$(date +%s)
 set +e
 nice -n 19 "$binary" -max_total_time="$seconds" -runs="$max_runs" -max_len="$max_len" \
-  -timeout=10 -rss_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 "${dict[@]}" \
+  -timeout=25 -rss_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 "${dict[@]}" \
   -artifact_prefix="$artifacts/" "$scratch" tests/fuzz/corpus/"$target" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
