@@ -17,9 +17,11 @@ build_packages=(cmake g++ make pkg-config clang libbpf-dev bpftool libelf-dev zl
 # with podman (runc: crun refuses hybrid cgroup hosts) on a base mmdebstrap
 # makes from the Debian archive. qemu and a static busybox boot older Debian
 # kernels for the kernel matrix (tests/integration/test_live_kernel_matrix.py,
-# scripts/kernel-matrix.sh).
+# scripts/kernel-matrix.sh). libclang-rt-14-dev holds libFuzzer and the sanitizer
+# runtimes of the fuzz targets (tests/fuzz, scripts/build-fuzz.sh).
 test_packages=(python3 prometheus prometheus-alertmanager curl openssl procps yq yamllint docker-compose nodejs npm
-               systemd dpkg-dev binutils podman runc mmdebstrap qemu-system-x86 busybox-static)
+               systemd dpkg-dev binutils podman runc mmdebstrap qemu-system-x86 busybox-static
+               libclang-rt-14-dev)
 
 # The socket benchmark's floor and peer observers (scripts/bench-socket.sh).
 bench_packages=(bpftrace)

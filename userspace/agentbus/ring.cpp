@@ -98,7 +98,10 @@ agen::RingControl* map_ring_file(const std::string& name) {
     close(fd);
     if (mem == MAP_FAILED) return nullptr;
     auto* c = static_cast<agen::RingControl*>(mem);
-    if (agen::kRingDataOffset + size_t{c->size} != static_cast<size_t>(st.st_size)) {
+    // The consumer masks positions with `mask`: a size that is not a power of two,
+    // or a mask that is not size - 1, would send it past the data area.
+    const bool layout_ok = c->size != 0 && (c->size & (c->size - 1)) == 0 && c->mask == c->size - 1;
+    if (!layout_ok || agen::kRingDataOffset + size_t{c->size} != static_cast<size_t>(st.st_size)) {
         munmap(mem, static_cast<size_t>(st.st_size));
         return nullptr;
     }

@@ -63,13 +63,30 @@ class RingConsumer {
         const uint64_t head = ctl_->head.load(std::memory_order_acquire);
         uint64_t t = tail_;
         size_t n = 0;
+        // More than a lap unread: the producer's head is not a head (a walk to it
+        // could take for ever).
+        if (head > t && head - t > size_) {
+            ++corrupt_;
+            t = head;
+        }
         while (t < head && n < max_frames) {
             const uint32_t pos = static_cast<uint32_t>(t) & mask_;
+            // Neither a pad's magic nor a header may run past the data area.
+            if (size_ - pos < 4) {
+                ++corrupt_;
+                t = head;
+                break;
+            }
             uint32_t magic;
             std::memcpy(&magic, data_ + pos, 4);
             if (magic == agen::kRingPadMagic) {
                 t += size_ - pos;
                 continue;
+            }
+            if (size_ - pos < agen::kHeaderSize) {
+                ++corrupt_;
+                t = head;
+                break;
             }
             uint32_t plen;
             std::memcpy(&plen, data_ + pos + offsetof(agen::AgenHeader, payload_len), 4);

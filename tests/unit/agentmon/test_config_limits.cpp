@@ -99,3 +99,30 @@ TEST_CASE("a config with many problems shows 20 lines and a count") {
     CHECK(std::count(message.begin(), message.end(), '\n') == 20);
     CHECK(message.find("... and 80 more problems") != std::string::npos);
 }
+
+// Found with the fuzz target fuzz_config's line count: a key holding newlines
+// printed one problem over many lines, and past the 20-line cap.
+TEST_CASE("a problem quoting a key with newlines or escapes stays one line") {
+    std::string path = temp_file(
+        "{\"a\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n"
+        "\\tb\": 1, \"x\\u001b[2Jy\": 2}");
+    auto loaded = load_config_file(path);
+    std::remove(path.c_str());
+    REQUIRE_FALSE(loaded.ok());
+    const std::string& message = loaded.error().message;
+    CHECK(std::count(message.begin(), message.end(), '\n') == 1);  // two problems
+    CHECK(message.find("a\\n\\n") != std::string::npos);
+    CHECK(message.find("\\tb") != std::string::npos);
+    CHECK(message.find("x\\x1b[2Jy") != std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+}
+
+// Found by fuzz_config: nlohmann's parser throws out_of_range, not parse_error,
+// for a number beyond a double, and the exception ended agentmon.
+TEST_CASE("a number beyond a double's range is a problem, not an exception") {
+    std::vector<std::string> problems;
+    CHECK_NOTHROW(problems = problems_of("{\"request_timeout_seconds\": 1e400}"));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("not valid JSON") == 0);
+    CHECK(problems[0].find("number overflow") != std::string::npos);
+}

@@ -140,3 +140,25 @@ TEST_CASE("ring decode: a header at the tail that is no frame counts as a bad re
     CHECK(tick.bad_records == 1);
     CHECK(tick.written_frames == 1);  // the counts do not depend on the records
 }
+
+// Found writing fuzz_ring_records (its UBSan build reports the float-to-integer
+// overflow on the seed regress-fraction-overflow): a frame claiming
+// 16 MiB at the old tail, with the tail 8 bytes on, put the frame's end 2 million
+// times past the tail's progress, and the consumption time past 2^64 ns.
+TEST_CASE("ring decode: a frame longer than the tail's progress is consumed within the tick") {
+    TestRing ring(1 << 16);
+    ring.push({.timestamp = 1});
+    put<std::uint32_t>(ring.at(0) + 104, 16u << 20);  // the claim; its bytes are not there
+    // Read at 2^62 + 1 ns: the tick spans 2^62 ns since the frame was sent at 1,
+    // exactly representable as a double.
+    RingRead read = read_of(ring, (std::uint64_t{1} << 62) + 1, {{0, 4096}});
+    read.control.tail = 8;
+    read.control.msgs_read = 1;
+    read.control.bytes_read = 8;
+    read.control.size = read.control.mask = 1u << 31;
+    read.control.mask -= 1;
+    read.control.head = read.head_after = (16u << 20) + 176;
+    const RingTick tick = decode_ring(read, RingCursor{}, kSpec);
+    REQUIRE(tick.read_sample.size() == 1);
+    CHECK(tick.read_sample[0].latency_ns == std::uint64_t{1} << 62);  // consumed by the read
+}

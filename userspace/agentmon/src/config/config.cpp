@@ -123,6 +123,30 @@ std::optional<std::string> string_field(const nlohmann::json& doc, const std::st
     return value.get<std::string>();
 }
 
+// A problem quotes the file's keys and strings as they are, and a key may hold
+// a newline or a terminal escape: shown escaped, each problem stays one line
+// (and the listing at most kMaxProblemLines + 1 lines).
+std::string one_line(std::string_view problem) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(problem.size());
+    for (const char c : problem) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<std::string> closest_key(std::string_view unknown,
@@ -147,7 +171,9 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // Not only parse_error: a number beyond a double's range (1e400) is an
+        // out_of_range, which escaped here and ended agentmon with std::terminate.
         problems.push_back(std::string("not valid JSON: ") + e.what());
         return;
     }
@@ -228,7 +254,7 @@ Result<Config> load_config_file(const std::string& path, Config base) {
     const std::size_t shown = std::min(problems.size(), kMaxProblemLines);
     for (std::size_t i = 0; i < shown; ++i) {
         if (!message.empty()) message += '\n';
-        message += path + ": " + problems[i];
+        message += path + ": " + one_line(problems[i]);
     }
     if (problems.size() > shown)
         message += "\n" + path + ": ... and " + std::to_string(problems.size() - shown) +

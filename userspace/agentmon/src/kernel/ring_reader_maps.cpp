@@ -7,15 +7,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kernel/ring_records.h"
 #include "ring_reader.skel.h"
 
 namespace agentmon {
 
 static_assert(sizeof(ring_slot) == 40, "ring_slot layout shared with bpf/ring_reader.bpf.c");
 static_assert(sizeof(ring_proc) == 4 + 4 * RING_PER_PROC_MAX, "ring_proc layout shared");
-static_assert(sizeof(ring_control_read) == 56 + RING_CONTROL_BYTES + RING_HOL_BYTES,
-              "ring_control_read layout shared");
-static_assert(sizeof(ring_window_read) == 24 + RING_WINDOW_BYTES, "ring_window_read layout");
 
 namespace {
 
@@ -103,33 +101,8 @@ Status RingReaderMaps::run_iterator() {
 
 int RingReaderMaps::on_record(void* self_ptr, void* data, std::size_t size) {
     auto* self = static_cast<RingReaderMaps*>(self_ptr);
-    if (!self->collecting_ || size < sizeof(std::uint32_t) * 2) return 0;
-    std::uint32_t kind = 0, slot = 0;
-    std::memcpy(&kind, data, sizeof kind);
-    std::memcpy(&slot, static_cast<const char*>(data) + 4, sizeof slot);
-    auto asked = self->generation_of_.find(slot);
-    if (asked == self->generation_of_.end()) return 0;
-    if (kind == RING_RECORD_CONTROL && size >= sizeof(ring_control_read)) {
-        const auto* r = static_cast<const ring_control_read*>(data);
-        if (r->generation != asked->second) return 0;
-        RingRead& out = (*self->collecting_)[slot];
-        out.status = r->status;
-        out.read_ns = r->read_ns;
-        out.head_after = r->head_after;
-        out.control = parse_control_block(r->control);
-        out.window_errors = r->window_errors;
-        if (r->hol_valid) {
-            out.hol_position = r->hol_position;
-            out.hol.assign(r->hol, r->hol + RING_HOL_BYTES);
-        }
-    } else if (kind == RING_RECORD_WINDOW && size >= sizeof(ring_window_read)) {
-        const auto* w = static_cast<const ring_window_read*>(data);
-        if (w->generation != asked->second || w->len > RING_WINDOW_BYTES) return 0;
-        RingWindow window;
-        window.position = w->position;
-        window.data.assign(w->data, w->data + w->len);
-        (*self->collecting_)[slot].windows.push_back(std::move(window));
-    }
+    if (self->collecting_)
+        collect_ring_record(data, size, self->generation_of_, *self->collecting_);
     return 0;
 }
 
@@ -146,10 +119,7 @@ Result<std::map<std::uint32_t, RingRead>> RingReaderMaps::read(
     const int consumed = ring_buffer__consume(reads_);
     collecting_ = nullptr;
     if (consumed < 0) return errno_error("consume ring_reads", -consumed);
-    // A window without its control record (reserve failed) cannot be placed.
-    for (auto it = reads.begin(); it != reads.end();)
-        it = it->second.read_ns == 0 && it->second.status == RING_READ_OK ? reads.erase(it)
-                                                                          : std::next(it);
+    drop_unplaced_reads(reads);
     return reads;
 }
 

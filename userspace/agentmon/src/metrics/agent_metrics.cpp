@@ -9,7 +9,7 @@ namespace agentmon {
 namespace {
 
 const char* const kEventNames[AGENT_EV_COUNT] = {"PROCS_FULL", "USAGE_FULL", "TASK_STORAGE_FAILED",
-                                                  "WATCHED_FULL"};
+                                                 "WATCHED_FULL"};
 
 }  // namespace
 

@@ -248,8 +248,11 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
             tick.written_sample.push_back(w);
         }
         if (!was_read) continue;
-        const double fraction =
-            double(f.position - before.tail + align8(f.bytes)) / double(c.tail - before.tail);
+        // At most 1: a record cannot end past the tail that consumed it, but its
+        // length is the agent's to claim, and a fraction above 1 could carry the
+        // product below past what a u64 holds.
+        const double fraction = std::min(
+            1.0, double(f.position - before.tail + align8(f.bytes)) / double(c.tail - before.tail));
         const auto consumed_ns =
             t_before + static_cast<std::uint64_t>(fraction * double(t_now - t_before));
         f.latency_ns = consumed_ns > sent_ns ? consumed_ns - sent_ns : 0;
