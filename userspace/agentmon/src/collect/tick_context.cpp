@@ -6,8 +6,9 @@ namespace agentmon {
 
 TickContext::TickContext(const Config& config)
     : registry(config.socket.agents),
-      budget(std::make_shared<SeriesBudget>(config.socket.series_budget,
-                                            config.socket.series_budget_default)) {}
+      budget(std::make_shared<SeriesBudget>(
+          config.socket.series_budget, config.socket.series_budget_default, config.socket.labels)) {
+}
 
 void TickContext::end_tick(SnapshotBuilder& out, Logger& log) const {
     for (const auto& family : budget->take_first_overflows())

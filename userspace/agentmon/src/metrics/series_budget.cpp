@@ -30,7 +30,8 @@ LabelSet SeriesBudget::overflow_of(const LabelSet& labels) {
     return overflow;
 }
 
-LabelSet SeriesBudget::admit(const std::string& family, const LabelSet& labels) {
+LabelSet SeriesBudget::admit(const std::string& family, const LabelSet& full_labels) {
+    const LabelSet labels = selection_.project(family, full_labels);
     dropped_count_.try_emplace(family, 0);
     auto& admitted = admitted_[family];
     const std::uint64_t h = hash(labels);

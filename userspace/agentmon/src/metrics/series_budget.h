@@ -16,11 +16,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "metrics/label_selection.h"
 #include "metrics/snapshot.h"
 
 namespace agentmon {
-
-using LabelSet = std::map<std::string, std::string>;
 
 // 20000 per family: a full mesh of the 28 types is 784 ordered pairs (756 plus
 // self-traffic). On the reference bus priority follows message type, and a pair
@@ -36,11 +35,16 @@ class SeriesBudget {
   public:
     SeriesBudget() = default;  // kDefaultSeriesBudget for every family
     explicit SeriesBudget(std::map<std::string, std::size_t> limits,
-                          std::size_t default_limit = kDefaultSeriesBudget)
-        : limits_(std::move(limits)), default_limit_(default_limit) {}
+                          std::size_t default_limit = kDefaultSeriesBudget,
+                          LabelSelection selection = {})
+        : limits_(std::move(limits)),
+          default_limit_(default_limit),
+          selection_(std::move(selection)) {}
 
-    // The label set to export `labels` under in `family`: `labels` itself if it was
-    // admitted before or the family has room, else the overflow label set.
+    // The label set to export `labels` under in `family`: `labels` reduced to the
+    // labels the family keeps (config "labels"), if that set was admitted before or
+    // the family has room, else the overflow label set. Callers sum the values that
+    // land on one label set.
     LabelSet admit(const std::string& family, const LabelSet& labels);
 
     std::size_t limit(const std::string& family) const;
@@ -62,6 +66,7 @@ class SeriesBudget {
 
     std::map<std::string, std::size_t> limits_;
     std::size_t default_limit_ = kDefaultSeriesBudget;
+    LabelSelection selection_;
     std::map<std::string, std::unordered_set<std::uint64_t>> admitted_;
     std::map<std::string, std::unordered_set<std::uint64_t>> dropped_;
     std::map<std::string, std::uint64_t> dropped_count_;
