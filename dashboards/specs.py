@@ -42,7 +42,7 @@ def overview():
                    "Send-to-receive latency percentiles over every pair and carrier."),
         timeseries("Errors by type", [q("sum by (error_type) (rate(agent_transport_errors_total[$__rate_interval]))", "{{error_type}}")],
                    PER_S, "Failed sends/receives by errno, and the decoder's MALFORMED, MAP_FULL, RCVQ_DROP."),
-        table("Busiest agent pairs", [q(f"topk(15, sum by (source_agent, target_agent) (rate({RX}}}[5m])))", instant=True, table=True)],
+        table("Busiest agent pairs", [q("topk(15, transport:message_rate_by_pair_5m)", instant=True, table=True)],
               MSGS, "Frames per second from source to target type over 5 m."),
         bargauge("Active agents by type", [q("system_active_agents", "{{agent_type}}")], COUNT,
                  PENDING + "Running agents of each type."),
@@ -102,14 +102,14 @@ def agents():
                      "One agent type (and instance): its traffic from the transport families, and its state, health and resources.", [
         timeseries("Frames sent", [q('sum by (msg_type) (rate(agent_transport_messages_total{direction="sent",source_agent=~"$agent_type"}[$__rate_interval]))', "{{msg_type}}")],
                    MSGS, "Frames this agent type sent per second, by message type."),
-        timeseries("Frames received", [q('sum by (msg_type) (rate(agent_transport_messages_total{direction="received",target_agent=~"$agent_type"}[$__rate_interval]))', "{{msg_type}}")],
-                   MSGS, "Frames this agent type received per second, by message type."),
-        bargauge("Top peers it sends to", [q('topk(10, sum by (target_agent) (rate(agent_transport_messages_total{direction="sent",source_agent=~"$agent_type"}[5m])))', "{{target_agent}}", instant=True)],
+        timeseries("Frames received", [q('sum by (source_agent) (message_flow_matrix{target_agent=~"$agent_type"})', "from {{source_agent}}")],
+                   MSGS, "Frames this agent type received per second, by sending agent type (message_flow_matrix)."),
+        bargauge("Top peers it sends to", [q('topk(10, sum by (target_agent) (transport:message_rate_by_pair_5m{source_agent=~"$agent_type"}))', "{{target_agent}}", instant=True)],
                  MSGS, "Frames per second to each target type, 5 m."),
-        timeseries("Latency of frames it receives", [q('histogram_quantile(0.99, sum by (le, source_agent) (rate(agent_transport_latency_seconds_bucket{target_agent=~"$agent_type"}[$__rate_interval])))', "p99 from {{source_agent}}")],
-                   SECONDS, "p99 send-to-receive latency per sender."),
+        timeseries("Latency of frames it receives", [q('histogram_quantile(0.99, sum by (le, carrier) (rate(agent_transport_latency_seconds_bucket{target_agent=~"$agent_type"}[$__rate_interval])))', "p99 over {{carrier}}")],
+                   SECONDS, "p99 send-to-receive latency of the frames it receives, per carrier."),
         timeseries("Bytes", [q('sum(rate(agent_transport_bytes_total{direction="sent",source_agent=~"$agent_type"}[$__rate_interval]))', "sent"),
-                             q('sum(rate(agent_transport_bytes_total{direction="received",target_agent=~"$agent_type"}[$__rate_interval]))', "received")],
+                             q('sum(rate(agent_transport_bytes_total{direction="received",source_agent=~"$agent_type"}[$__rate_interval]))', "received by its peers")],
                    BYTES_PER_S, "Bytes per second sent and received by this agent type."),
         panel("stat", "Status", [q(f"agent_status{{{ai}}}", "{{agent_type}} {{agent_id}}")], COUNT,
               PENDING + "running, idle, exited or failed.", w=6, h=4,
@@ -135,9 +135,9 @@ def agents():
 
 
 def flow():
-    edges = ('label_join(sum by (source_agent, target_agent) (rate(agent_transport_messages_total{direction="received"}[5m])), '
+    edges = ('label_join(transport:message_rate_by_pair_5m, '
              '"id", "->", "source_agent", "target_agent")')
-    nodes = ('label_replace(sum by (target_agent) (rate(agent_transport_messages_total{direction="received"}[5m])), '
+    nodes = ('label_replace(system:message_flow_by_target_5m, '
              '"id", "$1", "target_agent", "(.*)")')
     # Node graph frames: "nodes" needs id (+ mainstat), "edges" id, source, target (+ mainstat).
     node_graph = panel("nodeGraph", "Agent graph", [q(nodes, instant=True, table=True, ref="nodes"),
@@ -153,16 +153,16 @@ def flow():
         node_graph,
         table("Flow matrix (last tick)", [q("message_flow_matrix", instant=True, table=True)], MSGS,
               "Frames per second per source and target type over agentmon's last tick."),
-        table("Latency by pair (p99, 5 m)", [q("histogram_quantile(0.99, sum by (le, source_agent, target_agent) (rate(agent_transport_latency_seconds_bucket[5m])))", instant=True, table=True)],
-              SECONDS, "99th percentile latency of each pair."),
+        table("Latency by receiving agent (p99, 5 m)", [q("histogram_quantile(0.99, sum by (le, target_agent, carrier) (rate(agent_transport_latency_seconds_bucket[5m])))", instant=True, table=True)],
+              SECONDS, "99th percentile latency of the frames each agent type receives, per carrier."),
         bargauge("Top 10 producers", [q("topk(10, system:message_flow_by_source_5m)", "{{source_agent}}", instant=True)], MSGS,
                  "Frames per second sent by each type (as received), 5 m."),
         bargauge("Top 10 consumers", [q("topk(10, system:message_flow_by_target_5m)", "{{target_agent}}", instant=True)], MSGS,
                  "Frames per second received by each type, 5 m."),
         timeseries("Top 10 pairs over time", [q("topk(10, transport:message_rate_by_pair_5m)", "{{source_agent}} -> {{target_agent}}")],
                    MSGS, "The ten busiest pairs, 5 m rates."),
-        table("Bytes by pair", [q('topk(20, sum by (source_agent, target_agent) (rate(agent_transport_bytes_total{direction="received"}[5m])))', instant=True, table=True)],
-              BYTES_PER_S, "Bytes per second of the 20 heaviest pairs."),
+        table("Bytes by sender", [q('topk(20, sum by (source_agent, carrier) (rate(agent_transport_bytes_total{direction="received"}[5m])))', instant=True, table=True)],
+              BYTES_PER_S, "Bytes per second of the 20 heaviest sending types and carriers."),
     ])
 
 

@@ -75,3 +75,24 @@ TEST_CASE("empty families are left out of a snapshot") {
     REQUIRE(snapshot.families.size() == 1);
     CHECK(snapshot.families[0].name == "agentmon_rings_watched");
 }
+
+TEST_CASE("a snapshot is rendered once and shared; the next publish replaces it") {
+    PublishedSnapshot published;
+    SnapshotBuilder first;
+    first.add(Family::agentmon_watched_tasks, 1);
+    published.publish(std::move(first).build());
+    const auto a = published.text();
+    std::vector<std::shared_ptr<const std::string>> concurrent(8);
+    std::vector<std::thread> scrapers;
+    for (auto& slot : concurrent) scrapers.emplace_back([&] { slot = published.text(); });
+    for (auto& t : scrapers) t.join();
+    for (const auto& t : concurrent) CHECK(t.get() == a.get());  // one rendering, shared
+    CHECK(a->find("agentmon_watched_tasks 1") != std::string::npos);
+
+    SnapshotBuilder second;
+    second.add(Family::agentmon_watched_tasks, 2);
+    published.publish(std::move(second).build());
+    CHECK(published.text()->find("agentmon_watched_tasks 2") != std::string::npos);
+    CHECK(a->find("agentmon_watched_tasks 1") !=
+          std::string::npos);  // a scrape in flight keeps its text
+}

@@ -6,8 +6,8 @@ namespace agentmon {
 
 TickContext::TickContext(const Config& config)
     : registry(config.socket.agents),
-      budget(std::make_shared<SeriesBudget>(config.socket.series_budget,
-                                            config.socket.series_budget_default)),
+      budget(std::make_shared<SeriesBudget>(
+          config.socket.series_budget, config.socket.series_budget_default, config.socket.labels)),
       transport(std::make_shared<TransportSink>(
           budget, HistogramBounds{config.socket.latency_buckets_seconds,
                                   config.socket.size_buckets_bytes})) {}

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/socket_trace.h"
+#include "config/label_config.h"
 #include "metrics/family_table.h"
 
 namespace agentmon {
@@ -15,6 +16,7 @@ const std::vector<std::string>& socket_config_keys() {
                                                   "agent_rules",
                                                   "agents",
                                                   "series_budget",
+                                                  "labels",
                                                   "latency_buckets_seconds",
                                                   "size_buckets_bytes",
                                                   "request_types",
@@ -168,6 +170,7 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
             read_buckets(doc.at("size_buckets_bytes"), "size_buckets_bytes", problems);
     if (doc.contains("series_budget"))
         read_series_budget(doc.at("series_budget"), config, problems);
+    if (doc.contains("labels")) read_label_selection(doc.at("labels"), config.labels, problems);
     if (doc.contains("request_types"))
         read_request_types(doc.at("request_types"), config, problems);
     if (doc.contains("request_timeout_seconds")) {

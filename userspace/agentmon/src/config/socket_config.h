@@ -26,6 +26,7 @@ struct SocketConfig {
     std::vector<double> size_buckets_bytes = default_size_buckets();
     std::size_t series_budget_default = kDefaultSeriesBudget;  // "series_budget": {"default": N}
     std::map<std::string, std::size_t> series_budget;          // per family name
+    LabelSelection labels = LabelSelection::defaults();        // "labels"
     // Message types that expect a reply (bit n = msg_type n), for the processing
     // time: "request_types", default REQUEST, TASK, RESOURCE_REQ.
     std::uint32_t request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);

@@ -17,11 +17,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "metrics/label_selection.h"
 #include "metrics/snapshot.h"
 
 namespace agentmon {
-
-using LabelSet = std::map<std::string, std::string>;
 
 // 20000 per family: a full mesh of the 28 types is 784 ordered pairs (756 plus
 // self-traffic). On the reference bus priority follows message type, and a pair
@@ -37,11 +36,16 @@ class SeriesBudget {
   public:
     SeriesBudget() = default;  // kDefaultSeriesBudget for every family
     explicit SeriesBudget(const std::map<std::string, std::size_t>& limits,
-                          std::size_t default_limit = kDefaultSeriesBudget)
-        : limits_(limits.begin(), limits.end()), default_limit_(default_limit) {}
+                          std::size_t default_limit = kDefaultSeriesBudget,
+                          LabelSelection selection = {})
+        : limits_(limits.begin(), limits.end()),
+          default_limit_(default_limit),
+          selection_(std::move(selection)) {}
 
-    // The label set to export `labels` under in `family`: `labels` itself if it was
-    // admitted before or the family has room, else the overflow label set.
+    // The label set to export `labels` under in `family`: `labels` reduced to the
+    // labels the family keeps (config "labels"), if that set was admitted before or
+    // the family has room, else the overflow label set. Callers sum the values that
+    // land on one label set.
     LabelSet admit(std::string_view family, const LabelSet& labels);
 
     std::size_t limit(std::string_view family) const;
@@ -71,6 +75,7 @@ class SeriesBudget {
 
     std::map<std::string, std::size_t, std::less<>> limits_;
     std::size_t default_limit_ = kDefaultSeriesBudget;
+    LabelSelection selection_;
     std::map<std::string, FamilySets, std::less<>> sets_;
     std::map<std::string, std::uint64_t, std::less<>> dropped_count_;
     std::vector<std::string> first_overflows_;

@@ -21,19 +21,24 @@ BuildInfo current_build_info() {
         uts.release};
 }
 
-void SnapshotCollectable::publish(Snapshot snapshot) {
-    auto next = std::make_shared<const Snapshot>(std::move(snapshot));
+void PublishedSnapshot::publish(Snapshot snapshot) {
+    auto next = std::make_shared<Rendered>();
+    next->snapshot = std::move(snapshot);
     std::lock_guard lock(mutex_);
     last_ = std::move(next);
 }
 
-std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const {
-    std::shared_ptr<const Snapshot> last;
+std::shared_ptr<const std::string> PublishedSnapshot::text() const {
+    std::shared_ptr<const Rendered> last;
     {
         std::lock_guard lock(mutex_);
         last = last_;
     }
-    return last->families;
+    std::call_once(last->once, [&] {
+        last->text = prometheus::TextSerializer().Serialize(last->snapshot.families);
+    });
+    // Aliasing: the text lives as long as any scrape still sends it.
+    return {last, &last->text};
 }
 
 namespace {
@@ -88,11 +93,12 @@ void Exporter::count_collector_error(const std::string& collector) {
 
 std::string Exporter::render_metrics() {
     const auto start = std::chrono::steady_clock::now();
-    std::vector<prometheus::MetricFamily> families = registry_->Collect();
-    auto snapshot = snapshot_.Collect();
-    families.insert(families.end(), std::make_move_iterator(snapshot.begin()),
-                    std::make_move_iterator(snapshot.end()));
-    std::string text = prometheus::TextSerializer().Serialize(families);
+    // agentmon's own few families first, then the tick's: both in exposition order,
+    // and no family appears in both.
+    std::string text = prometheus::TextSerializer().Serialize(registry_->Collect());
+    const auto snapshot = snapshot_.text();
+    text.reserve(text.size() + snapshot->size());
+    text += *snapshot;
     scrape_duration_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return text;

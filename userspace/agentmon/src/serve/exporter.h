@@ -2,7 +2,6 @@
 // What /metrics serves: agentmon's self metrics (a prometheus-cpp Registry, updated
 // lock-free by the loop and the HTTP threads) plus the last published Snapshot.
 // Rendering copies the snapshot under a short mutex and never touches the kernel.
-#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
@@ -26,15 +25,25 @@ struct BuildInfo {
 
 BuildInfo current_build_info();
 
-// Serves the last snapshot as a prometheus::Collectable.
-class SnapshotCollectable : public prometheus::Collectable {
+// The last published snapshot and its text, rendered once: by the first scrape
+// after a publish, not by the collection tick (a tick comes every second, a scrape
+// every 15 s or so), and shared by every scrape that reads the same snapshot. A
+// scrape used to copy all of the snapshot's families and serialise them anew: with
+// ten concurrent scrapers that was ten copies of every series in memory at once.
+class PublishedSnapshot {
   public:
     void publish(Snapshot snapshot);
-    std::vector<prometheus::MetricFamily> Collect() const override;
+    // The text of the last snapshot, in the text exposition format 0.0.4.
+    std::shared_ptr<const std::string> text() const;
 
   private:
+    struct Rendered {
+        Snapshot snapshot;
+        mutable std::once_flag once;
+        mutable std::string text;
+    };
     mutable std::mutex mutex_;
-    std::shared_ptr<const Snapshot> last_ = std::make_shared<const Snapshot>();
+    std::shared_ptr<const Rendered> last_ = std::make_shared<const Rendered>();
 };
 
 class Exporter {
@@ -52,7 +61,7 @@ class Exporter {
 
   private:
     std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
-    SnapshotCollectable snapshot_;
+    PublishedSnapshot snapshot_;
     prometheus::Histogram& collection_duration_;
     prometheus::Counter& collections_;
     prometheus::Family<prometheus::Counter>& collector_errors_;
