@@ -40,7 +40,7 @@ SeriesBudget::FamilySets& SeriesBudget::sets_of(std::string_view family) {
 }
 
 LabelSet SeriesBudget::admit(std::string_view family, const LabelSet& full_labels) {
-    const LabelSet labels = selection_.project(family, full_labels);
+    LabelSet labels = selection_.project(family, full_labels);
     FamilySets& sets = sets_of(family);
     const std::uint64_t h = hash(labels);
     if (sets.admitted.count(h)) return labels;

@@ -7,10 +7,10 @@
 namespace agentmon {
 
 std::optional<std::uint64_t> pid_namespace_inode(std::string_view text) {
-    constexpr std::string_view prefix = "pid:[";
-    if (text.substr(0, prefix.size()) != prefix || text.empty() || text.back() != ']')
+    constexpr std::string_view kPrefix = "pid:[";
+    if (text.substr(0, kPrefix.size()) != kPrefix || text.empty() || text.back() != ']')
         return std::nullopt;
-    std::string_view digits = text.substr(prefix.size(), text.size() - prefix.size() - 1);
+    std::string_view digits = text.substr(kPrefix.size(), text.size() - kPrefix.size() - 1);
     std::uint64_t inode = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), inode);
     if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty())
