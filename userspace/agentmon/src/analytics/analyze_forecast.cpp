@@ -26,17 +26,9 @@ std::size_t calendar_season(std::span<const double> y, double step_seconds) {
 
 int analyze_forecast(const std::string& input_path, const std::string& output_path,
                      double horizon_seconds, std::ostream& err) {
-    std::ifstream in(input_path);
-    if (!in) {
-        err << input_path << ": cannot open (missing or unreadable)\n";
-        return kAnalyzeMissingFile;
-    }
-    CsvError error;
-    auto rows = read_series_csv(in, error);
-    if (!rows) {
-        err << input_path << ":" << error.line << ": " << error.message << '\n';
-        return kAnalyzeBadInput;
-    }
+    int code = kAnalyzeOk;
+    auto rows = read_series_file(input_path, err, code);
+    if (!rows) return code;
     if (rows->size() < 3) {
         err << input_path << ": a forecast needs at least 3 rows, got " << rows->size() << '\n';
         return kAnalyzeBadInput;
@@ -63,19 +55,15 @@ int analyze_forecast(const std::string& input_path, const std::string& output_pa
     const auto steps = std::size_t(std::max(1.0, std::ceil(horizon_seconds / step)));
     const auto points = forecast(model, steps, 0.90);
 
-    std::ofstream out(output_path, std::ios::trunc);
-    if (out) {
-        out << "seconds_ahead,forecast,lower,upper\n";
-        for (std::size_t h = 0; h < points.size(); ++h)
-            out << double(h + 1) * step << ',' << points[h].mean << ',' << points[h].lower << ','
-                << points[h].upper << '\n';
-    }
-    out.flush();
-    if (!out) {
-        err << output_path << ": cannot write the output\n";
-        return kAnalyzeBadInput;
-    }
-    return kAnalyzeOk;
+    return write_output_file(
+        output_path,
+        [&](std::ostream& out) {
+            out << "seconds_ahead,forecast,lower,upper\n";
+            for (std::size_t h = 0; h < points.size(); ++h)
+                out << double(h + 1) * step << ',' << points[h].mean << ',' << points[h].lower
+                    << ',' << points[h].upper << '\n';
+        },
+        err);
 }
 
 }  // namespace agentmon::analytics
