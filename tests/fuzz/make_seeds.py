@@ -166,6 +166,31 @@ def config_seeds():
           json.dumps({f"unknown_{i}": i for i in range(30)}))
 
 
+def web_config_seeds():
+    with open(os.path.join(SOURCE, "deploy", "web-config.yml"), "rb") as f:
+        write("fuzz_web_config", "deploy-web-config.yml", f.read())
+    hash_ = "$2b$04$fTWlLzh4p/bmAsmXULxP0.T2gHrvkHX4FQ9fiK/cap3Q3qRVz3aie"
+    write("fuzz_web_config", "tls-and-users.yml",
+          "tls_server_config:\n  cert_file: server.crt\n  key_file: /etc/agentmon/server.key\n"
+          "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n"
+          "  min_version: TLS12\n  max_version: TLS13\n"
+          f"basic_auth_users:\n  prometheus: {hash_}\n  'grafana': \"{hash_}\"\n")
+    write("fuzz_web_config", "flow-style.yml",
+          "{tls_server_config: {cert_file: a.crt, key_file: a.key}, basic_auth_users: {}}\n")
+    write("fuzz_web_config", "anchors.yml",
+          f"basic_auth_users:\n  a: &h {hash_}\n  b: *h\n")
+    write("fuzz_web_config", "bad-toolkit-keys.yml",
+          "tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n"
+          "http_server_config:\n  http2: true\n")
+    write("fuzz_web_config", "bad-versions.yml",
+          "tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS13\n"
+          "  max_version: TLS10\n  client_ca_file: c\n")
+    write("fuzz_web_config", "bad-users.yml",
+          "basic_auth_users:\n  'a:b': x\n  '': y\n  c: [1]\n  d: $2y$99$short\n  d: again\n")
+    write("fuzz_web_config", "bad-syntax.yml", "tls_server_config: [\n  cert_file: {\n")
+    write("fuzz_web_config", "bad-too-deep.yml", "a: " + "[" * 200 + "]" * 200 + "\n")
+
+
 def frame_spec_seeds():
     frames = agen_frame() + agen_frame(2, 2, (1,), b"", 1, 1) + agen_frame(3, 1, (2, 3, 4), b"z" * 100)
     write("fuzz_frame_spec", "agen-frames", b'"agen"\0' + b"".join(pad8(f) for f in [
@@ -243,6 +268,7 @@ def main():
     parser.add_argument("--agentbus", help="agentbus binary: also copy real ring images")
     args = parser.parse_args()
     config_seeds()
+    web_config_seeds()
     frame_spec_seeds()
     stream_seeds()
     ring_seeds()
