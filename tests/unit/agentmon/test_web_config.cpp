@@ -3,6 +3,7 @@
 // basic_auth_users.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "base/bcrypt.h"
@@ -51,6 +52,15 @@ TEST_CASE("web config: an empty file means plain HTTP without auth") {
     REQUIRE(config.ok());
     CHECK_FALSE(config->tls);
     CHECK(config->basic_auth_users.empty());
+}
+
+TEST_CASE("web config: a key spanning lines stays one problem line (found by fuzz_web_config)") {
+    // The fuzzer's minimised input: a scalar running over many lines, quoted as it
+    // is, printed one problem over 20 lines, past the cap.
+    const std::string yaml = ":\nu" + std::string(22, '\n') + " g";
+    const std::string message = error_of(yaml);
+    CHECK(std::count(message.begin(), message.end(), '\n') <= 20);
+    CHECK(message.find("\\n\\n") != std::string::npos);
 }
 
 TEST_CASE("web config: unknown and unsupported keys are errors naming the key") {

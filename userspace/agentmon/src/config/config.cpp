@@ -123,30 +123,6 @@ std::optional<std::string> string_field(const nlohmann::json& doc, const std::st
     return value.get<std::string>();
 }
 
-// A problem quotes the file's keys and strings as they are, and a key may hold
-// a newline or a terminal escape: shown escaped, each problem stays one line
-// (and the listing at most kMaxProblemLines + 1 lines).
-std::string one_line(std::string_view problem) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(problem.size());
-    for (const char c : problem) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 std::optional<std::string> closest_key(std::string_view unknown,

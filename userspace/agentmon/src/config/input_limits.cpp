@@ -54,4 +54,25 @@ std::optional<std::string> json_depth_problem(std::string_view text, std::size_t
     return std::nullopt;
 }
 
+std::string one_line(std::string_view problem) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(problem.size());
+    for (const char c : problem) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace agentmon

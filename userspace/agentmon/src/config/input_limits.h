@@ -28,4 +28,9 @@ Result<std::string> read_bounded_file(const std::string& path,
 std::optional<std::string> json_depth_problem(std::string_view text,
                                               std::size_t max_depth = kMaxJsonDepth);
 
+// A problem quotes the file's keys and strings as they are, and a key may hold a
+// newline or a terminal escape: shown escaped (\n, \t, \xNN), each problem stays
+// one line, so a listing is at most kMaxProblemLines + 1 lines.
+std::string one_line(std::string_view problem);
+
 }  // namespace agentmon

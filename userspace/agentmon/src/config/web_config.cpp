@@ -27,7 +27,7 @@ const std::set<std::string> kToolkitTlsKeysNotImplemented = {"cert",
 struct Problems {
     std::vector<std::string> lines;
     void add(const std::string& where, const std::string& what) {
-        lines.push_back(where + ": " + what);
+        lines.push_back(one_line(where + ": " + what));
     }
 };
 
@@ -183,7 +183,7 @@ Result<WebConfig> parse_web_config(std::string_view yaml, const std::string& bas
         root = YAML::Load(std::string(yaml));
     } catch (const YAML::Exception& e) {
         // e.what() already carries "yaml-cpp: error at line L, column C: ...".
-        return Error{name + ": not valid YAML: " + e.what()};
+        return Error{one_line(name + ": not valid YAML: " + e.what())};
     }
     WebConfig config;
     Problems problems;
