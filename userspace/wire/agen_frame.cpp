@@ -1,6 +1,7 @@
 #include "agen_frame.h"
 
 #include <cstring>
+#include <iterator>
 
 #include "crc32c.h"
 
@@ -22,23 +23,13 @@ std::optional<MsgType> parse_msg_type(std::string_view name) {
 }
 
 std::string_view header_error_name(HeaderError e) {
-    switch (e) {
-        case HeaderError::kOk:
-            return "ok";
-        case HeaderError::kTruncated:
-            return "truncated";
-        case HeaderError::kBadMagic:
-            return "bad_magic";
-        case HeaderError::kBadVersion:
-            return "bad_version";
-        case HeaderError::kBadCrc:
-            return "bad_crc";
-        case HeaderError::kPayloadTooLarge:
-            return "payload_too_large";
-        case HeaderError::kTooManyTargets:
-            return "too_many_targets";
-    }
-    return "unknown";
+    // In the enum's order, like the other name tables of agen_frame.h.
+    constexpr std::string_view kNames[] = {
+        "ok",      "truncated",         "bad_magic",       "bad_version",
+        "bad_crc", "payload_too_large", "too_many_targets"};
+    static_assert(std::size(kNames) == static_cast<size_t>(HeaderError::kTooManyTargets) + 1);
+    const auto index = static_cast<size_t>(e);
+    return index < std::size(kNames) ? kNames[index] : std::string_view("unknown");
 }
 
 uint32_t header_crc(const AgenHeader& h) { return crc32c(&h, kCrcCoverage); }

@@ -2,25 +2,17 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
+
+#include "base/enum_names.h"
 
 namespace agentmon::analytics {
 
 std::string_view agent_signal_name(AgentSignal signal) {
-    switch (signal) {
-        case AgentSignal::message_rate:
-            return "message_rate";
-        case AgentSignal::error_ratio:
-            return "error_ratio";
-        case AgentSignal::latency_p99:
-            return "latency_p99";
-        case AgentSignal::queue_depth:
-            return "queue_depth";
-        case AgentSignal::cpu:
-            return "cpu";
-        case AgentSignal::count:
-            break;
-    }
-    return "unknown";
+    constexpr std::string_view kNames[] = {"message_rate", "error_ratio", "latency_p99",
+                                           "queue_depth", "cpu"};
+    static_assert(std::size(kNames) == kAgentSignals);
+    return enum_name(signal, kNames, "unknown");
 }
 
 AgentAnomalyScores::AgentAnomalyScores(const AnomalyDetectorConfig& config)

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+
+#include "base/enum_names.h"
 
 #include "analytics/forecast_holt_winters.h"
 #include "analytics/forecast_stats.h"
@@ -10,17 +13,9 @@
 namespace agentmon::analytics {
 
 std::string priority_name(Priority p) {
-    switch (p) {
-        case Priority::kHigh:
-            return "HIGH";
-        case Priority::kMedium:
-            return "MEDIUM";
-        case Priority::kLow:
-            return "LOW";
-        case Priority::kNone:
-            break;
-    }
-    return "NONE";
+    constexpr std::string_view kNames[] = {"HIGH", "MEDIUM", "LOW", "NONE"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(Priority::kNone) + 1);
+    return std::string(enum_name(p, kNames, "NONE"));
 }
 
 namespace {

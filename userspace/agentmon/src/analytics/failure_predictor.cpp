@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+
+#include "base/enum_names.h"
 
 namespace agentmon::analytics {
 
@@ -15,28 +18,15 @@ constexpr double kMinSlopeT = 3.0;
 // over about one horizon barely moves it, a lasting benign change is learned.
 constexpr double kBaselineHorizons = 5.0;
 
-std::size_t index(FailureInput input) { return static_cast<std::size_t>(input); }
+constexpr std::size_t index(FailureInput input) { return static_cast<std::size_t>(input); }
 
 }  // namespace
 
 std::string_view failure_input_name(FailureInput input) {
-    switch (input) {
-        case FailureInput::errors:
-            return "errors";
-        case FailureInput::queue:
-            return "queue";
-        case FailureInput::latency:
-            return "latency";
-        case FailureInput::memory:
-            return "memory";
-        case FailureInput::runqueue:
-            return "runqueue";
-        case FailureInput::unanswered:
-            return "unanswered";
-        case FailureInput::count:
-            break;
-    }
-    return "unknown";
+    constexpr std::string_view kNames[] = {"errors", "queue",    "latency",
+                                           "memory", "runqueue", "unanswered"};
+    static_assert(std::size(kNames) == index(FailureInput::count));
+    return enum_name(input, kNames, "unknown");
 }
 
 double failure_threshold(FailureInput input, double baseline) {

@@ -6,7 +6,10 @@
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <nlohmann/json.hpp>
+
+#include "base/enum_names.h"
 
 namespace agentmon {
 
@@ -25,17 +28,9 @@ std::optional<LogFormat> parse_log_format(std::string_view text) {
 }
 
 std::string_view log_level_name(LogLevel level) {
-    switch (level) {
-        case LogLevel::debug:
-            return "debug";
-        case LogLevel::info:
-            return "info";
-        case LogLevel::warn:
-            return "warn";
-        case LogLevel::error:
-            return "error";
-    }
-    return "info";
+    constexpr std::string_view kNames[] = {"debug", "info", "warn", "error"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(LogLevel::error) + 1);
+    return enum_name(level, kNames, "info");
 }
 
 namespace {

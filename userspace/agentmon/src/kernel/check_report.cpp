@@ -1,21 +1,16 @@
 #include "kernel/check_report.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include "base/enum_names.h"
 
 namespace agentmon {
 
 std::string_view verdict_name(Verdict verdict) {
-    switch (verdict) {
-        case Verdict::ok:
-            return "OK";
-        case Verdict::missing:
-            return "MISSING";
-        case Verdict::degraded:
-            return "DEGRADED";
-        case Verdict::info:
-            return "INFO";
-    }
-    return "?";
+    constexpr std::string_view kNames[] = {"OK", "MISSING", "DEGRADED", "INFO"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(Verdict::info) + 1);
+    return enum_name(verdict, kNames, "?");
 }
 
 void CheckReport::add_probe(std::string group, std::string name, bool present, std::string detail,

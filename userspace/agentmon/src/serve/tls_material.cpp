@@ -3,33 +3,30 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include <iterator>
 #include <tuple>
 
+#include "base/enum_names.h"
 #include "config/input_limits.h"
 
 namespace agentmon {
 
 namespace {
 
-const char* gnutls_version_name(TlsVersion version) {
-    switch (version) {
-        case TlsVersion::tls10:
-            return "VERS-TLS1.0";
-        case TlsVersion::tls11:
-            return "VERS-TLS1.1";
-        case TlsVersion::tls12:
-            return "VERS-TLS1.2";
-        case TlsVersion::tls13:
-            break;
-    }
-    return "VERS-TLS1.3";
+std::string_view gnutls_version_name(TlsVersion version) {
+    constexpr std::string_view kNames[] = {"VERS-TLS1.0", "VERS-TLS1.1", "VERS-TLS1.2",
+                                           "VERS-TLS1.3"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(TlsVersion::tls13) + 1);
+    return enum_name(version, kNames, "VERS-TLS1.3");
 }
 
 std::string priorities_for(const TlsServerConfig& tls) {
     std::string text = "NORMAL:-VERS-ALL";
     const auto max = tls.max_version.value_or(TlsVersion::tls13);
-    for (int v = static_cast<int>(tls.min_version); v <= static_cast<int>(max); ++v)
-        text += std::string(":+") + gnutls_version_name(static_cast<TlsVersion>(v));
+    for (int v = static_cast<int>(tls.min_version); v <= static_cast<int>(max); ++v) {
+        text += ":+";
+        text += gnutls_version_name(static_cast<TlsVersion>(v));
+    }
     return text;
 }
 
