@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "config/json_fields.h"
 
 namespace agentmon {
 
@@ -30,23 +31,10 @@ void non_negative(const nlohmann::json& field, const std::string& name, double& 
 
 void apply_analytics_config(const nlohmann::json& doc, AnalyticsConfig& config,
                             std::vector<std::string>& problems) {
-    if (!doc.contains("analytics")) return;
-    const nlohmann::json& value = doc.at("analytics");
-    if (value.is_boolean()) {
-        config.enabled = value.get<bool>();
-        return;
-    }
-    if (!value.is_object()) {
-        problems.push_back("analytics: expected true, false or an object, got " + value.dump());
-        return;
-    }
-    for (const auto& [key, field] : value.items()) {
-        const std::string name = "analytics." + key;
+    const auto read_field = [&](const std::string& key, const nlohmann::json& field,
+                                const std::string& name) {
         if (key == "enabled") {
-            if (field.is_boolean())
-                config.enabled = field.get<bool>();
-            else
-                problems.push_back(name + ": expected true or false, got " + field.dump());
+            read_bool(field, name, config.enabled, problems);
         } else if (key == "prediction_horizon") {
             auto d = field.is_string() ? parse_duration(field.get<std::string>()) : std::nullopt;
             if (d)
@@ -71,7 +59,8 @@ void apply_analytics_config(const nlohmann::json& doc, AnalyticsConfig& config,
                                "expected_throughput_mps, cpu_cores, memory_bytes, "
                                "anomaly_warmup_points)");
         }
-    }
+    };
+    read_section(doc, "analytics", config.enabled, problems, read_field);
 }
 
 }  // namespace agentmon

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/input_limits.h"
+#include "config/json_fields.h"
 #include "config/pin_dir.h"
 
 namespace agentmon {
@@ -101,15 +102,6 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += sep;
-        out += item;
-    }
-    return out;
-}
-
 // Reads a string field; appends a problem naming `key` if it is not a string.
 std::optional<std::string> string_field(const nlohmann::json& doc, const std::string& key,
                                         std::string_view example,
@@ -121,6 +113,21 @@ std::optional<std::string> string_field(const nlohmann::json& doc, const std::st
         return std::nullopt;
     }
     return value.get<std::string>();
+}
+
+// A string field turned into a value by `parse`; a string that `parse` rejects is the
+// problem "<key>: \"<text>\" <rejection>".
+template <typename T, typename Parse>
+void read_parsed(const nlohmann::json& doc, const std::string& key, std::string_view example,
+                 Parse parse, T& out, std::string_view rejection,
+                 std::vector<std::string>& problems) {
+    if (!doc.contains(key)) return;
+    const auto text = string_field(doc, key, example, problems);
+    if (!text) return;
+    if (auto value = parse(*text))
+        out = *value;
+    else
+        problems.push_back(key + ": \"" + *text + "\" " + std::string(rejection));
 }
 
 }  // namespace
@@ -163,57 +170,26 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
             continue;
         std::string hint = closest_key(key, config_keys())
                                ? "did you mean \"" + *closest_key(key, config_keys()) + "\"?"
-                               : "known keys: " + join(config_keys(), ", ");
+                               : "known keys: " + join_names(config_keys());
         problems.push_back(key + ": unknown key; " + hint);
     }
-    if (doc.contains("listen")) {
-        if (auto text_value = string_field(doc, "listen", kDefaultListen, problems)) {
-            if (auto addr = parse_listen(*text_value))
-                config.listen = *addr;
-            else
-                problems.push_back("listen: \"" + *text_value +
-                                   "\" is not HOST:PORT or [IPV6]:PORT with a port 1-65535, "
-                                   "e.g. \"127.0.0.1:9465\" or \"[::1]:9465\"");
-        }
-    }
-    if (doc.contains("tick")) {
-        if (auto text_value = string_field(doc, "tick", "1s", problems)) {
-            if (auto tick = parse_duration(*text_value))
-                config.tick = *tick;
-            else
-                problems.push_back("tick: \"" + *text_value +
-                                   "\" is not a duration; use an integer with ms, s, m or h, "
-                                   "e.g. \"1s\" or \"500ms\"");
-        }
-    }
-    if (doc.contains("log_level")) {
-        if (auto text_value = string_field(doc, "log_level", "info", problems)) {
-            if (auto level = parse_log_level(*text_value))
-                config.log_level = *level;
-            else
-                problems.push_back("log_level: \"" + *text_value +
-                                   "\" is not one of debug, info, warn, error");
-        }
-    }
-    if (doc.contains("log_format")) {
-        if (auto text_value = string_field(doc, "log_format", "text", problems)) {
-            if (auto format = parse_log_format(*text_value))
-                config.log_format = *format;
-            else
-                problems.push_back("log_format: \"" + *text_value + "\" is not one of text, json");
-        }
-    }
+    read_parsed(doc, "listen", kDefaultListen, parse_listen, config.listen,
+                "is not HOST:PORT or [IPV6]:PORT with a port 1-65535, "
+                "e.g. \"127.0.0.1:9465\" or \"[::1]:9465\"",
+                problems);
+    read_parsed(doc, "tick", "1s", parse_duration, config.tick,
+                "is not a duration; use an integer with ms, s, m or h, e.g. \"1s\" or \"500ms\"",
+                problems);
+    read_parsed(doc, "log_level", "info", parse_log_level, config.log_level,
+                "is not one of debug, info, warn, error", problems);
+    read_parsed(doc, "log_format", "text", parse_log_format, config.log_format,
+                "is not one of text, json", problems);
     if (doc.contains("pin_dir")) {
         if (auto text_value = string_field(doc, "pin_dir", "/sys/fs/bpf/agentmon", problems))
             config.pin_dir = *text_value;
     }
-    if (doc.contains("agent_path")) {
-        if (doc.at("agent_path").is_boolean())
-            config.agent_path = doc.at("agent_path").get<bool>();
-        else
-            problems.push_back("agent_path: expected true or false, got " +
-                               doc.at("agent_path").dump());
-    }
+    if (doc.contains("agent_path"))
+        read_bool(doc.at("agent_path"), "agent_path", config.agent_path, problems);
     apply_socket_config(doc, config.socket, problems);
     apply_ring_config(doc, config.ring, problems);
     apply_analytics_config(doc, config.analytics, problems);

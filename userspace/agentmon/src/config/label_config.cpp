@@ -4,15 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "config/json_fields.h"
+
 namespace agentmon {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    return list;
-}
 
 const SelectableFamily* find_family(const std::string& name) {
     for (const auto& f : selectable_families())
@@ -24,11 +20,10 @@ const SelectableFamily* find_family(const std::string& name) {
 
 void read_label_selection(const nlohmann::json& labels, LabelSelection& selection,
                           std::vector<std::string>& problems) {
-    if (!labels.is_object()) {
-        problems.push_back("labels: expected {\"<family>\": [\"<label>\", ...] or \"all\"}, got " +
-                           labels.dump());
+    if (!expect_kind(labels.is_object(),
+                     "labels: expected {\"<family>\": [\"<label>\", ...] or \"all\"}", labels,
+                     problems))
         return;
-    }
     for (const auto& [name, value] : labels.items()) {
         const std::string where = "labels." + name;
         const SelectableFamily* family = find_family(name);
@@ -36,18 +31,16 @@ void read_label_selection(const nlohmann::json& labels, LabelSelection& selectio
             std::vector<std::string> known;
             for (const auto& f : selectable_families()) known.push_back(f.name);
             problems.push_back(
-                where + ": not a family whose labels can be chosen; known: " + joined(known));
+                where + ": not a family whose labels can be chosen; known: " + join_names(known));
             continue;
         }
         if (value.is_string() && value.get<std::string>() == "all") {
             selection.keep_all(name);
             continue;
         }
-        if (!value.is_array()) {
-            problems.push_back(where + ": expected a list of labels or \"all\", got " +
-                               value.dump());
+        if (!expect_kind(value.is_array(), where + ": expected a list of labels or \"all\"", value,
+                         problems))
             continue;
-        }
         std::set<std::string> kept;
         bool ok = true;
         for (const auto& label : value) {
@@ -56,7 +49,7 @@ void read_label_selection(const nlohmann::json& labels, LabelSelection& selectio
                                                label.get<std::string>()) != family->labels.end();
             if (!known) {
                 problems.push_back(where + ": " + label.dump() + " is not a label of " + name +
-                                   "; its labels: " + joined(family->labels));
+                                   "; its labels: " + join_names(family->labels));
                 ok = false;
                 continue;
             }

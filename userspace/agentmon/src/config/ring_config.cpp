@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/ring_reader.h"
+#include "config/json_fields.h"
 
 namespace agentmon {
 
@@ -19,18 +20,8 @@ std::vector<std::string> RingConfig::validate() const {
 
 void apply_ring_config(const nlohmann::json& doc, RingConfig& config,
                        std::vector<std::string>& problems) {
-    if (!doc.contains("ring_path")) return;
-    const nlohmann::json& value = doc.at("ring_path");
-    if (value.is_boolean()) {
-        config.enabled = value.get<bool>();
-        return;
-    }
-    if (!value.is_object()) {
-        problems.push_back("ring_path: expected true, false or an object, got " + value.dump());
-        return;
-    }
-    for (const auto& [key, field] : value.items()) {
-        const std::string name = "ring_path." + key;
+    const auto read_field = [&](const std::string& key, const nlohmann::json& field,
+                                const std::string& name) {
         if (key == "enabled" && field.is_boolean()) {
             config.enabled = field.get<bool>();
         } else if (key == "file_prefix" && field.is_string()) {
@@ -50,7 +41,8 @@ void apply_ring_config(const nlohmann::json& doc, RingConfig& config,
                                ": unknown key (expected enabled, file_prefix, "
                                "sample_windows)");
         }
-    }
+    };
+    read_section(doc, "ring_path", config.enabled, problems, read_field);
 }
 
 }  // namespace agentmon

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/socket_trace.h"
+#include "config/json_fields.h"
 #include "config/label_config.h"
 #include "metrics/family_table.h"
 
@@ -71,11 +72,9 @@ std::vector<double> read_buckets(const nlohmann::json& v, const std::string& key
 
 void read_series_budget(const nlohmann::json& b, SocketConfig& config,
                         std::vector<std::string>& problems) {
-    if (!b.is_object()) {
-        problems.push_back("series_budget: expected {\"default\": N, \"<family>\": N}, got " +
-                           b.dump());
+    if (!expect_kind(b.is_object(), "series_budget: expected {\"default\": N, \"<family>\": N}", b,
+                     problems))
         return;
-    }
     // The socket path's families and the agent path's per-instance ones.
     std::vector<std::string> families = budgeted_families();
     const auto& agent_families = agent_budgeted_families();
@@ -84,17 +83,13 @@ void read_series_budget(const nlohmann::json& b, SocketConfig& config,
         const std::string where = "series_budget." + family;
         if (family != "default" &&
             std::find(families.begin(), families.end(), family) == families.end()) {
-            problems.push_back(where + ": not a budgeted metric family; known: default, " + [&] {
-                std::string list;
-                for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;
-                return list;
-            }());
+            problems.push_back(where + ": not a budgeted metric family; known: default, " +
+                               join_names(families));
             continue;
         }
-        if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0) {
-            problems.push_back(where + ": expected a positive integer, got " + v.dump());
+        if (!expect_kind(v.is_number_unsigned() && v.get<std::uint64_t>() != 0,
+                         where + ": expected a positive integer", v, problems))
             continue;
-        }
         if (family == "default")
             config.series_budget_default = v.get<std::size_t>();
         else
@@ -125,11 +120,9 @@ namespace {
 // ["REQUEST", "TASK"]: names of message types whose frames expect a reply.
 void read_request_types(const nlohmann::json& value, SocketConfig& config,
                         std::vector<std::string>& problems) {
-    if (!value.is_array()) {
-        problems.push_back("request_types: expected a list of message type names, got " +
-                           value.dump());
+    if (!expect_kind(value.is_array(), "request_types: expected a list of message type names",
+                     value, problems))
         return;
-    }
     std::uint32_t mask = 0;
     for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string name = value[i].is_string() ? value[i].get<std::string>() : "";
@@ -150,13 +143,8 @@ void read_request_types(const nlohmann::json& value, SocketConfig& config,
 
 void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
                          std::vector<std::string>& problems) {
-    if (doc.contains("socket_path")) {
-        if (doc.at("socket_path").is_boolean())
-            config.enabled = doc.at("socket_path").get<bool>();
-        else
-            problems.push_back("socket_path: expected true or false, got " +
-                               doc.at("socket_path").dump());
-    }
+    if (doc.contains("socket_path"))
+        read_bool(doc.at("socket_path"), "socket_path", config.enabled, problems);
     if (doc.contains("frame_spec"))
         config.frame_spec = parse_frame_spec(doc.at("frame_spec"), problems);
     if (doc.contains("agent_rules"))
