@@ -21,6 +21,7 @@ import tempfile
 import time
 
 import harness
+import live_processes
 
 harness.require_bpf()
 checks = harness.Checks()
@@ -122,22 +123,14 @@ def unauthorized_and_flood(url):
 def socket_stall(url):
     # Agent 2 stops reading its sockets from 1 s to 3 s: its receive queues fill,
     # and its senders' sends show it before it reads again.
-    series = []
-    with tempfile.TemporaryDirectory(prefix="agentbus-stall-") as tmp:
-        bus = subprocess.Popen(
-            [harness.binary("agentbus"), "--run-dir", tmp, "--carrier", "unix", "--agents", "2",
-             "--rate", "20000", "--duration", "5", "--fault", "stall:2", "--fault-start", "1",
-             "--fault-duration", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        start = time.monotonic()
-        while bus.poll() is None:
-            samples = harness.scrape(url)
-            depth = [v for n, labels, v in samples if n == "agent_queue_depth" and
-                     labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
-            health = [v for n, labels, v in samples if n == "agent_health_score" and
-                      labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
-            series.append((time.monotonic() - start, max(depth) if depth else None,
-                           min(health) if health else None))
-            time.sleep(0.2)
+    def depth_and_health(samples):
+        depth = [v for n, labels, v in samples if n == "agent_queue_depth" and
+                 labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
+        health = [v for n, labels, v in samples if n == "agent_health_score" and
+                  labels.get("agent_type") == "PROJECT_ORCHESTRATOR"]
+        return max(depth) if depth else None, min(health) if health else None
+
+    series = live_processes.sample_through_stall(url, "unix", depth_and_health, 0.2)
     during = [d for t, d, _ in series if 1.6 <= t <= 2.9 and d is not None]
     after = [d for t, d, _ in series if 4.0 <= t <= 4.8 and d is not None]
     detail = " ".join(f"{t:.1f}s:{d}/{h}" for t, d, h in series)

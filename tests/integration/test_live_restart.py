@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import harness
+import live_processes
 
 harness.require_bpf()
 checks = harness.Checks()
@@ -30,19 +31,6 @@ FAMILIES = ("agent_transport_messages_total", "agent_transport_bytes_total")
 def run(args):
     return subprocess.run([harness.binary("agentmon")] + args, capture_output=True, text=True,
                           timeout=60)
-
-
-def start(config, port):
-    proc = subprocess.Popen([harness.binary("agentmon"), "run", "--config", config, "--listen",
-                             f"127.0.0.1:{port}", "--tick", "200ms"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    ready = harness.wait_for(lambda: harness.http_get(url + "/readyz")[0] == 200, timeout=30)
-    if not ready:
-        proc.kill()
-        raise RuntimeError("agentmon did not become ready: " + proc.communicate()[1][-2000:])
-    return proc, url
 
 
 def counters(url):
@@ -85,12 +73,9 @@ with tempfile.TemporaryDirectory(prefix="agentmon-restart-") as tmp:
     checks.check(made.returncode == 0, "planted a frames map of another layout", made.stderr)
 
     port = harness.free_port()
-    first, url = start(config, port)
-    truth_path = os.path.join(tmp, "truth.json")
-    bus = subprocess.Popen([harness.binary("agentbus"), "--agents", "4", "--carrier", "unix",
-                            "--rate", "20000", "--duration", "16", "--run-dir", tmp, "--truth",
-                            truth_path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)
+    first, url = live_processes.start_agentmon(config, port)
+    bus, truth_path = live_processes.start_agentbus(
+        tmp, ["--agents", "4", "--carrier", "unix", "--rate", "20000", "--duration", "16"])
     try:
         # Second instance on the same pin directory: refused, naming the first.
         second = run(["run", "--config", config, "--listen", f"127.0.0.1:{harness.free_port()}"])
@@ -121,15 +106,14 @@ with tempfile.TemporaryDirectory(prefix="agentmon-restart-") as tmp:
             checks.check(failed.returncode != 0 and pins() == pinned,
                          f"{name}: a failed start keeps every pin", failed.stderr[-300:])
             time.sleep(max(0.0, 3.0 - 0.5))
-            first, url = start(config, port)
+            first, url = live_processes.start_agentmon(config, port)
             after = counters(url)
             checks.check(not backwards(before, after),
                          f"{name}: no transport counter went backwards across the restart",
                          str(backwards(before, after)[:3]))
         bus.wait(timeout=60)
         checks.equal(bus.returncode, 0, "agentbus ran to the end")
-        with open(truth_path) as f:
-            truth = json.load(f)["by_carrier"]["unix"]
+        truth = live_processes.carrier_truth(truth_path, "unix")
         got = totals(counters(url))
         checks.check(truth["sent"] > 200000, f"bus sent {truth['sent']} frames")
         checks.equal(got.get("sent"), truth["sent"], "frames sent equal the truth over 2 restarts")

@@ -12,10 +12,10 @@ keeps serving and keeps counting the healthy rings exactly.
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 import harness
+import live_processes
 
 harness.require_bpf()
 checks = harness.Checks()
@@ -61,25 +61,13 @@ def exact_run(url):
 def stall(url):
     # Agent 2 (PROJECT_ORCHESTRATOR) stops reading from 1 s to 3 s; agent 1 keeps
     # writing into their ring.
-    series = []
-    with tempfile.TemporaryDirectory(prefix="agentbus-stall-") as tmp:
-        bus = subprocess.Popen(
-            [harness.binary("agentbus"), "--run-dir", tmp, "--carrier", "ring", "--agents", "2",
-             "--rate", "20000", "--duration", "5", "--fault", "stall:2", "--fault-start", "1",
-             "--fault-duration", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True)
-        start = time.monotonic()
-        while bus.poll() is None:
-            samples = harness.scrape(url)
-            series.append((time.monotonic() - start,
-                           ring_gauge(samples, "agent_transport_queue_depth",
-                                      "PROJECT_ORCHESTRATOR"),
-                           ring_gauge(samples, "agent_ring_head_of_line_age_seconds",
-                                      "PROJECT_ORCHESTRATOR"),
-                           ring_gauge(samples, "agent_queue_depth", "PROJECT_ORCHESTRATOR",
-                                      "agent_type")))
-            time.sleep(TICK)
-        bus.communicate()
+    def depth_age_and_agent_queue(samples):
+        return (ring_gauge(samples, "agent_transport_queue_depth", "PROJECT_ORCHESTRATOR"),
+                ring_gauge(samples, "agent_ring_head_of_line_age_seconds",
+                           "PROJECT_ORCHESTRATOR"),
+                ring_gauge(samples, "agent_queue_depth", "PROJECT_ORCHESTRATOR", "agent_type"))
+
+    series = live_processes.sample_through_stall(url, "ring", depth_age_and_agent_queue, TICK)
     during = [(t, d, a) for t, d, a, _ in series if 1.6 <= t <= 2.9 and d is not None]
     after = [(t, d, a) for t, d, a, _ in series if 4.0 <= t <= 4.8 and d is not None]
     detail = " ".join(f"{t:.1f}s:{d:.0f}/{a:.3f}" for t, d, a, _ in series if d is not None)

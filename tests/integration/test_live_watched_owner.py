@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import harness
+import live_processes
 
 harness.require_bpf()
 checks = harness.Checks()
@@ -26,18 +27,6 @@ checks = harness.Checks()
 PIN_DIR = "/sys/fs/bpf/agentmon-test-watched-owner"
 SOCKET_TASK_HOOKS = {"on_task_rename", "on_process_fork", "on_process_exit"}
 AGENT_TASK_HOOKS = {"agent_rename", "agent_fork", "agent_exit"}
-
-
-def start(config, port):
-    proc = subprocess.Popen([harness.binary("agentmon"), "run", "--config", config, "--listen",
-                             f"127.0.0.1:{port}", "--tick", "200ms"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    if not harness.wait_for(lambda: harness.http_get(url + "/readyz")[0] == 200, timeout=30):
-        proc.kill()
-        raise RuntimeError("agentmon did not become ready: " + proc.communicate()[1][-2000:])
-    return proc, url
 
 
 def stop(proc):
@@ -72,12 +61,9 @@ with tempfile.TemporaryDirectory(prefix="agentmon-watched-owner-") as tmp:
     write_config(config, False)
     harness.detach(config)
     port = harness.free_port()
-    agentmon, url = start(config, port)
-    truth_path = os.path.join(tmp, "truth.json")
-    bus = subprocess.Popen([harness.binary("agentbus"), "--agents", "4", "--carrier", "unix",
-                            "--rate", "20000", "--duration", "10", "--run-dir", tmp, "--truth",
-                            truth_path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)
+    agentmon, url = live_processes.start_agentmon(config, port)
+    bus, truth_path = live_processes.start_agentbus(
+        tmp, ["--agents", "4", "--carrier", "unix", "--rate", "20000", "--duration", "10"])
     try:
         time.sleep(3)
         checks.check(SOCKET_TASK_HOOKS <= linked("socket_trace") and not linked("agent_state"),
@@ -87,7 +73,7 @@ with tempfile.TemporaryDirectory(prefix="agentmon-watched-owner-") as tmp:
         stop(agentmon)
 
         write_config(config, True)
-        agentmon, url = start(config, port)
+        agentmon, url = live_processes.start_agentmon(config, port)
         after_id, after_entries = watched_map()
         checks.equal(after_id, before_id, "the agent state object reuses the pinned watched map")
         checks.check(after_entries >= 4, f"its entries are kept ({after_entries})")
@@ -103,8 +89,7 @@ with tempfile.TemporaryDirectory(prefix="agentmon-watched-owner-") as tmp:
         log = stop(agentmon)
         checks.check("this start leaves unloaded" in log,
                      "a log line names each removed task-hook link", log[-500:])
-        with open(truth_path) as f:
-            truth = json.load(f)["by_carrier"]["unix"]
+        truth = live_processes.carrier_truth(truth_path, "unix")
         checks.check(truth["sent"] > 100000, f"bus sent {truth['sent']} frames")
         checks.equal(got.get("sent"), truth["sent"], "frames sent equal the truth")
         checks.equal(got.get("received"), truth["received"], "frames received equal the truth")
