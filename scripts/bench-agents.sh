@@ -5,8 +5,4 @@
 # (scripts/bench_agents.py). Builds first. Needs root.
 # Environment: SECONDS_PER_PHASE (default 10), RATE (bus frames/s, default 2000),
 # ROUNDS (alternating read rounds, default 201).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/build.sh >/dev/null
-export AGENTMON_BIN_DIR=${AGENTMON_BUILD_DIR:-build}/bin
-exec python3 -u scripts/bench_agents.py
+exec "$(dirname "$0")/run-built.sh" scripts/bench_agents.py

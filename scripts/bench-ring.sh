@@ -4,9 +4,4 @@
 # scripts/bench_ring.py. Needs root.
 # Environment: PAIRS (A/B pairs, default 7), DURATION (seconds per run, default 3),
 # COST_SECONDS (default 20).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh >/dev/null
-export AGENTMON_BIN_DIR=${AGENTMON_BUILD_DIR:-build}/bin
-exec python3 -u scripts/bench_ring.py
+exec "$(dirname "$0")/run-built.sh" --deps scripts/bench_ring.py

@@ -4,9 +4,4 @@
 # config under the demo's load: builds, then runs scripts/bench_scale.py. Needs root.
 # Environment: DURATION (seconds, default 300), RATE (frames/s, default 100000),
 # CONCURRENCY (default 10), SCRAPES (per scraper, default 20), CONFIG.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh >/dev/null
-export AGENTMON_BIN_DIR=${AGENTMON_BUILD_DIR:-build}/bin
-exec python3 -u scripts/bench_scale.py
+exec "$(dirname "$0")/run-built.sh" --deps scripts/bench_scale.py
