@@ -17,6 +17,16 @@ function(agentmon_require_package NAME PACKAGE)
   endif()
 endfunction()
 
+# A pkg-config module as the imported target PkgConfig::PREFIX. A macro, so that the
+# PREFIX_* variables pkg_check_modules sets stay visible to the caller.
+macro(agentmon_require_module PREFIX MODULE PACKAGE)
+  pkg_check_modules(${PREFIX} QUIET IMPORTED_TARGET ${MODULE})
+  if(NOT ${PREFIX}_FOUND)
+    message(FATAL_ERROR "${MODULE} not found: install the Debian package '${PACKAGE}' "
+                        "(apt-get install ${PACKAGE}), or run scripts/install-deps.sh")
+  endif()
+endmacro()
+
 agentmon_require_program(CLANG_EXE clang clang)
 agentmon_require_program(BPFTOOL_EXE bpftool bpftool)
 
@@ -24,29 +34,14 @@ find_package(PkgConfig QUIET)
 if(NOT PkgConfig_FOUND)
   message(FATAL_ERROR "pkg-config not found: install the Debian package 'pkg-config'")
 endif()
-pkg_check_modules(LIBBPF QUIET IMPORTED_TARGET libbpf)
-if(NOT LIBBPF_FOUND)
-  message(FATAL_ERROR "libbpf not found: install the Debian package 'libbpf-dev'")
-endif()
-pkg_check_modules(LIBELF QUIET IMPORTED_TARGET libelf)
-if(NOT LIBELF_FOUND)
-  message(FATAL_ERROR "libelf not found: install the Debian package 'libelf-dev'")
-endif()
-pkg_check_modules(ZLIB QUIET IMPORTED_TARGET zlib)
-if(NOT ZLIB_FOUND)
-  message(FATAL_ERROR "zlib not found: install the Debian package 'zlib1g-dev'")
-endif()
+agentmon_require_module(LIBBPF libbpf libbpf-dev)
+agentmon_require_module(LIBELF libelf libelf-dev)
+agentmon_require_module(ZLIB zlib zlib1g-dev)
 
 # The HTTP(S) server: libmicrohttpd, and GnuTLS (its TLS library) for checking
 # certificates and client certificates.
-pkg_check_modules(MICROHTTPD QUIET IMPORTED_TARGET libmicrohttpd)
-if(NOT MICROHTTPD_FOUND)
-  message(FATAL_ERROR "libmicrohttpd not found: install the Debian package 'libmicrohttpd-dev'")
-endif()
-pkg_check_modules(GNUTLS QUIET IMPORTED_TARGET gnutls)
-if(NOT GNUTLS_FOUND)
-  message(FATAL_ERROR "gnutls not found: install the Debian package 'libgnutls28-dev'")
-endif()
+agentmon_require_module(MICROHTTPD libmicrohttpd libmicrohttpd-dev)
+agentmon_require_module(GNUTLS gnutls libgnutls28-dev)
 
 agentmon_require_package(CLI11 libcli11-dev)
 agentmon_require_package(nlohmann_json nlohmann-json3-dev)
