@@ -9,28 +9,11 @@
 
 #include "config/socket_config.h"
 #include "metrics/agent_metrics.h"
+#include "snapshot_lookup.h"
 
 using namespace agentmon;
 
 namespace {
-
-const prometheus::MetricFamily* find(const Snapshot& s, const std::string& name) {
-    for (const auto& f : s.families)
-        if (f.name == name) return &f;
-    return nullptr;
-}
-
-std::optional<double> value(const Snapshot& s, const std::string& name, const LabelSet& labels) {
-    const auto* f = find(s, name);
-    if (!f) return std::nullopt;
-    for (const auto& m : f->metric) {
-        LabelSet got;
-        for (const auto& l : m.label) got[l.name] = l.value;
-        if (got != labels) continue;
-        return f->type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
-    }
-    return std::nullopt;
-}
 
 AgentTick two_monitors_and_a_director() {
     AgentTick t;
@@ -83,8 +66,8 @@ TEST_CASE("system_active_agents has all 28 types, zeros included") {
     AgentTracker tracker{AgentRegistry{}};
     tracker.update(two_monitors_and_a_director());
     auto s = build(tracker);
-    REQUIRE(find(s, "system_active_agents"));
-    CHECK(find(s, "system_active_agents")->metric.size() == 28);
+    REQUIRE(family(s, "system_active_agents"));
+    CHECK(family(s, "system_active_agents")->metric.size() == 28);
     CHECK(value(s, "system_active_agents", {{"agent_type", "MONITOR"}}) == 2);
     CHECK(value(s, "system_active_agents", {{"agent_type", "DIRECTOR"}}) == 1);
     CHECK(value(s, "system_active_agents", {{"agent_type", "ARCHITECT"}}) == 0);
@@ -94,7 +77,7 @@ TEST_CASE("run-queue histogram per type: cumulative buckets, +Inf = count, sum i
     AgentTracker tracker{AgentRegistry{}};
     tracker.update(two_monitors_and_a_director());
     auto s = build(tracker);
-    const auto* f = find(s, "agent_runqueue_delay_seconds");
+    const auto* f = family(s, "agent_runqueue_delay_seconds");
     REQUIRE(f);
     const prometheus::ClientMetric* monitor = nullptr;
     for (const auto& m : f->metric)
@@ -137,13 +120,13 @@ TEST_CASE("a budget of two per family folds the third instance into overflow and
     AgentTracker tracker{AgentRegistry{}};
     tracker.update(two_monitors_and_a_director());
     auto s = build(tracker, SeriesBudget({}, 2));
-    CHECK(find(s, "agent_status")->metric.size() == 3);  // two kept + overflow
+    CHECK(family(s, "agent_status")->metric.size() == 3);  // two kept + overflow
     CHECK(value(s, "agent_status", {{"agent_type", "overflow"}, {"agent_id", "overflow"}}) ==
           1);  // the fold of one running instance
     CHECK(value(s, "agentmon_series_dropped_total", {{"family", "agent_status"}}) == 1);
     CHECK(value(s, "agentmon_series_dropped_total", {{"family", "agent_health_score"}}) == 1);
     // Per-type families are bounded by construction and not budgeted.
-    CHECK(find(s, "system_active_agents")->metric.size() == 28);
+    CHECK(family(s, "system_active_agents")->metric.size() == 28);
 }
 
 TEST_CASE("the config's series_budget accepts every budgeted agent family") {

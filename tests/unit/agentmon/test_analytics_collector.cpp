@@ -8,16 +8,11 @@
 
 #include "collect/analytics_collector.h"
 #include "collect/system_usage.h"
+#include "snapshot_lookup.h"
 
 using namespace agentmon;
 
 namespace {
-
-const prometheus::MetricFamily* find(const Snapshot& s, const std::string& name) {
-    for (const auto& f : s.families)
-        if (f.name == name) return &f;
-    return nullptr;
-}
 
 std::string label(const prometheus::ClientMetric& m, const std::string& key) {
     for (const auto& l : m.label)
@@ -57,23 +52,23 @@ TEST_CASE("analytics collector: scores per agent and signal, gone with the proce
     const std::uint32_t a = 1, b = 2;
     Snapshot s;
     for (int t = 0; t < 5; ++t) s = tick(collector, *context, t, {{a, 100}, {b, 200}});
-    const auto* anomaly = find(s, "anomaly_detection_score");
+    const auto* anomaly = family(s, "anomaly_detection_score");
     REQUIRE(anomaly);
     std::set<std::string> signals;
     for (const auto& m : anomaly->metric) signals.insert(label(m, "signal"));
     CHECK(signals == std::set<std::string>{"message_rate", "error_ratio", "latency_p99",
                                            "queue_depth", "cpu", "system"});
-    const auto* prediction = find(s, "failure_prediction_score");
+    const auto* prediction = family(s, "failure_prediction_score");
     REQUIRE(prediction);
     CHECK(prediction->metric.size() == 2);
     CHECK(label(prediction->metric[0], "agent_id") == context->registry.instance_name(a));
-    CHECK(find(s, "failure_prediction_evidence")->metric.size() == 6);
-    CHECK(find(s, "performance_bottlenecks"));
+    CHECK(family(s, "failure_prediction_evidence")->metric.size() == 6);
+    CHECK(family(s, "performance_bottlenecks"));
 
     // b's process ends: its series go; the error counter stays.
     s = tick(collector, *context, 5, {{a, 100}});
-    CHECK(find(s, "failure_prediction_score")->metric.size() == 1);
-    for (const auto& m : find(s, "anomaly_detection_score")->metric)
+    CHECK(family(s, "failure_prediction_score")->metric.size() == 1);
+    for (const auto& m : family(s, "anomaly_detection_score")->metric)
         CHECK(label(m, "agent_id") != context->registry.instance_name(b));
 }
 
@@ -92,7 +87,7 @@ TEST_CASE("analytics collector: agent_errors_total grows by the increase, never 
         SnapshotBuilder out;
         collector.collect_at(t, out);
         const auto s = std::move(out).build();
-        const auto* errors = find(s, "agent_errors_total");
+        const auto* errors = family(s, "agent_errors_total");
         REQUIRE(errors);
         double replies = -1;
         for (const auto& m : errors->metric)
@@ -167,7 +162,7 @@ TEST_CASE("analytics collector: socket_buffer severity from the tick's refused s
         SnapshotBuilder out;
         collector.collect_at(t, out);
         const auto s = std::move(out).build();
-        if (const auto* f = find(s, "performance_bottlenecks"))
+        if (const auto* f = family(s, "performance_bottlenecks"))
             for (const auto& m : f->metric)
                 if (label(m, "resource") == "socket_buffer") severity = m.gauge.value;
     }

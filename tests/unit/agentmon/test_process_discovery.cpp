@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/process_discovery.h"
+#include "temp_dir.h"
 
 using namespace agentmon;
 namespace fs = std::filesystem;
@@ -18,18 +19,13 @@ namespace {
 // A temporary directory laid out like /proc, removed at the end of the test.
 class FakeProc {
   public:
-    FakeProc() {
-        char tmpl[] = "/tmp/agentmon-proc-XXXXXX";
-        root_ = mkdtemp(tmpl);
-    }
-    ~FakeProc() { fs::remove_all(root_); }
-    const std::string& root() const { return root_; }
+    const std::string& root() const { return dir_.path(); }
 
     // A process with its main thread; more threads with add_thread.
     void add_process(std::uint32_t pid, const std::string& comm, const std::string& cmdline = "",
                      const std::string& cgroup = "0::/user.slice", const std::string& environ = "",
                      const std::string& exe = "") {
-        std::string dir = root_ + "/" + std::to_string(pid);
+        std::string dir = root() + "/" + std::to_string(pid);
         fs::create_directories(dir + "/task");
         write(dir + "/comm", comm + "\n");
         write(dir + "/cmdline", cmdline);
@@ -39,17 +35,17 @@ class FakeProc {
         add_thread(pid, pid, comm);
     }
     void add_thread(std::uint32_t pid, std::uint32_t tid, const std::string& comm) {
-        std::string dir = root_ + "/" + std::to_string(pid) + "/task/" + std::to_string(tid);
+        std::string dir = root() + "/" + std::to_string(pid) + "/task/" + std::to_string(tid);
         fs::create_directories(dir);
         write(dir + "/comm", comm + "\n");
     }
-    void remove(const std::string& relative) { fs::remove_all(root_ + "/" + relative); }
+    void remove(const std::string& relative) { fs::remove_all(root() + "/" + relative); }
 
   private:
     static void write(const std::string& path, const std::string& text) {
         std::ofstream(path, std::ios::binary) << text;
     }
-    std::string root_;
+    TempDir dir_{"agentmon-proc"};
 };
 
 std::vector<AgentRule> rules_of(const std::string& json) {

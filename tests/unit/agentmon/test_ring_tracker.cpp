@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "collect/ring_tracker.h"
+#include "temp_dir.h"
 
 using namespace agentmon;
 namespace fs = std::filesystem;
@@ -22,17 +23,10 @@ namespace {
 // /dev/shm holds the ring files; its maps list each at a page-aligned range.
 class FakeProc {
   public:
-    FakeProc() {
-        char tmpl[] = "/tmp/agentmon-ringtracker-XXXXXX";
-        root_ = mkdtemp(tmpl);
-        fs::create_directories(shm());
-    }
-    ~FakeProc() { fs::remove_all(root_); }
-    FakeProc(const FakeProc&) = delete;
-    FakeProc& operator=(const FakeProc&) = delete;
+    FakeProc() { fs::create_directories(shm()); }
 
-    std::string proc_root() const { return root_; }
-    fs::path shm() const { return fs::path(root_) / "4242" / "root" / "dev" / "shm"; }
+    std::string proc_root() const { return dir_.path(); }
+    fs::path shm() const { return fs::path(dir_.path()) / "4242" / "root" / "dev" / "shm"; }
 
     void map_rings(int count) {
         std::ostringstream maps;
@@ -48,11 +42,11 @@ class FakeProc {
                           start, start + 0x2000, std::uint64_t(st.st_ino), name.c_str());
             maps << line;
         }
-        std::ofstream(fs::path(root_) / "4242" / "maps") << maps.str();
+        std::ofstream(fs::path(dir_.path()) / "4242" / "maps") << maps.str();
     }
 
   private:
-    std::string root_;
+    TempDir dir_{"agentmon-ringtracker"};
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // The socket and ring paths' metrics with what the tick context gives them (one
 // series budget, one transport sink), one tick built the way the collection loop
-// builds it, and lookups into the snapshot it makes.
+// builds it, and checks of the snapshot it makes (lookups: snapshot_lookup.h).
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -12,6 +12,7 @@
 #include "metrics/default_buckets.h"
 #include "metrics/ring_metrics.h"
 #include "metrics/socket_metrics.h"
+#include "snapshot_lookup.h"
 
 using namespace agentmon;
 
@@ -63,36 +64,6 @@ inline Snapshot build(RingPath& path, const std::vector<RingObservation>& rings,
     return std::move(out).build();
 }
 
-inline const prometheus::MetricFamily* family(const Snapshot& s, const std::string& name) {
-    for (const auto& f : s.families)
-        if (f.name == name) return &f;
-    return nullptr;
-}
-
-inline LabelSet labels_of(const prometheus::ClientMetric& m) {
-    LabelSet labels;
-    for (const auto& l : m.label) labels[l.name] = l.value;
-    return labels;
-}
-
-inline const prometheus::ClientMetric* sample(const Snapshot& s, const std::string& name,
-                                              const LabelSet& labels) {
-    const auto* f = family(s, name);
-    if (!f) return nullptr;
-    for (const auto& m : f->metric)
-        if (labels_of(m) == labels) return &m;
-    return nullptr;
-}
-
-// The value of a counter or gauge sample; nullopt when the sample is absent.
-inline std::optional<double> value(const Snapshot& s, const std::string& name,
-                                   const LabelSet& labels) {
-    const auto* f = family(s, name);
-    const auto* m = sample(s, name, labels);
-    if (!f || !m) return std::nullopt;
-    return f->type == prometheus::MetricType::Gauge ? m->gauge.value : m->counter.value;
-}
-
 const char* const kMessages = "agent_transport_messages_total";
 const char* const kBytes = "agent_transport_bytes_total";
 
@@ -101,11 +72,6 @@ inline void check_counts(const Snapshot& s, const LabelSet& labels, double frame
     CAPTURE(labels.at("source_agent") + " -> " + labels.at("target_agent"));
     CHECK(value(s, kMessages, labels) == std::optional<double>(frames));
     CHECK(value(s, kBytes, labels) == std::optional<double>(bytes));
-}
-
-inline std::size_t samples(const Snapshot& s, const std::string& name) {
-    const auto* f = family(s, name);
-    return f ? f->metric.size() : 0;
 }
 
 }  // namespace
