@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kernel/bpf_handles.h"
 #include "kernel/bpf_map_read.h"
 // After agent_state.h: the skeleton embeds its types.
 #include "agent_state.skel.h"
@@ -112,21 +113,8 @@ void AgentStateMaps::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
     std::erase_if(marked_, [&](std::uint32_t tid) { return !now.count(tid); });
 }
 
-Status AgentStateMaps::run_iterator() {
-    int fd = bpf_iter_create(bpf_link__fd(iterator_));
-    if (fd < 0) return errno_error("bpf_iter_create (agent state)", errno);
-    char buf[64];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
-    }
-    const int err = errno;
-    ::close(fd);
-    if (n < 0) return errno_error("run the agent state iterator", err);
-    return Status::success();
-}
-
 Result<AgentStateReading> AgentStateMaps::read() {
-    if (Status st = run_iterator(); !st) return st.error();
+    if (Status st = run_iterator(iterator_, "agent state"); !st) return st.error();
     AgentStateReading reading;
     reading.procs_capacity = bpf_map__max_entries(skel_->maps.agent_procs);
     std::map<std::uint32_t, agent_usage> usage;

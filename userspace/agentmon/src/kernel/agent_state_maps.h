@@ -81,7 +81,6 @@ class AgentStateMaps {
 
     AgentStateMaps(Skel skel, Logger& log);
     void track_process(std::uint32_t tgid, const std::string& comm);
-    Status run_iterator();
     bool mark_task(std::uint32_t tid, std::uint32_t tgid);
 
     Skel skel_;

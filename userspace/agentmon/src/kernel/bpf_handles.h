@@ -1,6 +1,7 @@
 #pragma once
 // RAII owner of a bpf_link: destroying the Link closes it, which detaches its
-// program unless the link is pinned. (Skeletons are owned by BpfSkeleton.)
+// program unless the link is pinned (skeletons are owned by BpfSkeleton); and one
+// run of an iterator link.
 #include <bpf/libbpf.h>
 
 #include <memory>
@@ -42,5 +43,10 @@ class Link {
   private:
     bpf_link* link_ = nullptr;
 };
+
+// Runs an attached iterator program once: reading its iterator fd to the end runs the
+// program over every task (or socket, ...); what it writes is discarded. `what` names the
+// iterator in errors: "agent state" gives "run the agent state iterator: ...".
+Status run_iterator(bpf_link* link, const std::string& what);
 
 }  // namespace agentmon

@@ -110,18 +110,6 @@ std::uint64_t read_hits(const features& skel, feature_hit slot) {
     return sum;
 }
 
-// Runs the iterator once: reading the iterator fd runs the program per task.
-Status run_iterator(const Link& link) {
-    Fd iter(bpf_iter_create(bpf_link__fd(link.get())));
-    if (!iter.valid()) return errno_error("bpf_iter_create", errno);
-    char buf[256];
-    ssize_t n;
-    while ((n = read(iter.get(), buf, sizeof(buf))) > 0) {
-    }
-    if (n < 0) return errno_error("reading the task iterator", errno);
-    return Status::success();
-}
-
 // Ring buffer records of the syscall tracepoint; `expected_fd` is the fd the
 // trigger passed to sendmsg, so a match also proves the CO-RE relocation of
 // trace_event_raw_sys_enter.args.
@@ -183,7 +171,7 @@ Outcome probe_one(const FeatureProgram& fp, const std::string& cgroup_path, Logg
     trigger(&sendmsg_fd);
     std::string extra;
     if (fp.slot == FEATURE_HIT_TASK_ITER) {
-        if (Status st = run_iterator(*link); !st)
+        if (Status st = run_iterator(link->get(), "task"); !st)
             return {false, "loaded, attached; " + st.error().message};
         const auto& result = skel->bss->iter_result;
         if (result.err != 0 || result.value != kIterMagic)

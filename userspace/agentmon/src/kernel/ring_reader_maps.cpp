@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kernel/bpf_handles.h"
 #include "kernel/ring_records.h"
 #include "ring_reader.skel.h"
 
@@ -86,19 +87,6 @@ Status RingReaderMaps::configure(const std::vector<RingTarget>& targets) {
     return Status::success();
 }
 
-Status RingReaderMaps::run_iterator() {
-    int fd = bpf_iter_create(bpf_link__fd(iterator_));
-    if (fd < 0) return errno_error("bpf_iter_create (ring reader)", errno);
-    char buf[256];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) {
-    }
-    const int err = errno;
-    close(fd);
-    if (n < 0) return errno_error("run the ring reader iterator", err);
-    return Status::success();
-}
-
 int RingReaderMaps::on_record(void* self_ptr, void* data, std::size_t size) {
     auto* self = static_cast<RingReaderMaps*>(self_ptr);
     if (self->collecting_)
@@ -114,7 +102,7 @@ Result<std::map<std::uint32_t, RingRead>> RingReaderMaps::read(
     // Records left from a tick that failed half-way belong to no one now.
     collecting_ = nullptr;
     ring_buffer__consume(reads_);
-    if (Status st = run_iterator(); !st) return st.error();
+    if (Status st = run_iterator(iterator_, "ring reader"); !st) return st.error();
     collecting_ = &reads;
     const int consumed = ring_buffer__consume(reads_);
     collecting_ = nullptr;

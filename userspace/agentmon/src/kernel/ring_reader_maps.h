@@ -50,7 +50,6 @@ class RingReaderMaps {
 
     explicit RingReaderMaps(Skel skel) : skel_(std::move(skel)) {}
     Status configure(const std::vector<RingTarget>& targets);
-    Status run_iterator();
 
     Skel skel_;
     bpf_link* iterator_ = nullptr;  // owned by skel_
