@@ -53,9 +53,7 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
         Skel::open({agent_state__open, agent_state__load, agent_state__destroy}, std::move(plan));
     if (!opened) return opened.error();
     Skel skel = std::move(opened).value();
-    char prefix[16] = {};
-    std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
-    std::memcpy(const_cast<char*>(skel->rodata->comm_prefix), prefix, sizeof(prefix));
+    set_rodata_string(skel->rodata->comm_prefix, options.comm_prefix);
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
@@ -139,12 +137,7 @@ Result<AgentStateReading> AgentStateMaps::read() {
         reading.procs.push_back(r);
     }
 
-    st = read_percpu_u64(skel_->maps.agent_events, ncpus_,
-                         [&](const void* key, const std::uint64_t* w) {
-                             std::uint32_t slot = 0;
-                             std::memcpy(&slot, key, sizeof(slot));
-                             if (slot < AGENT_EV_COUNT) reading.events[slot] = w[0];
-                         });
+    st = read_percpu_counters(skel_->maps.agent_events, ncpus_, reading.events);
     if (!st) return st.error();
     return reading;
 }

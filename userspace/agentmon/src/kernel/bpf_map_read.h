@@ -4,7 +4,9 @@
 #include <bpf/libbpf.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -63,6 +65,17 @@ Status read_percpu_u64(const bpf_map* map, int ncpus, Visit visit) {
         if (bpf_map_lookup_elem(fd, key.data(), values.data()) == 0) emit(1);
     }
     return Status::success();
+}
+
+// A per-CPU array of single u64 counters indexed by a u32 slot (an object's event
+// counters) into `out`, each summed over CPUs; slots from N on are ignored.
+template <std::size_t N>
+Status read_percpu_counters(const bpf_map* map, int ncpus, std::array<std::uint64_t, N>& out) {
+    return read_percpu_u64(map, ncpus, [&](const void* key, const std::uint64_t* words) {
+        std::uint32_t slot = 0;
+        std::memcpy(&slot, key, sizeof(slot));
+        if (slot < N) out[slot] = words[0];
+    });
 }
 
 }  // namespace agentmon

@@ -11,6 +11,8 @@
 // (the thin owners' headers); open/load/attach are used where the .skel.h is
 // included.
 #include <cerrno>
+#include <cstddef>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,5 +89,15 @@ class BpfSkeleton {
     Skel* skel_ = nullptr;
     BpfLifecycle lifecycle_;
 };
+
+// Sets a `const volatile char name[N]` of an object's rodata to `text` (cut to N - 1
+// characters, zero-padded), between open and load: the comm prefixes that make the
+// kernel's task hooks mark a task by its name.
+template <std::size_t N>
+void set_rodata_string(const volatile char (&field)[N], const std::string& text) {
+    char padded[N] = {};
+    std::strncpy(padded, text.c_str(), N - 1);
+    std::memcpy(const_cast<char*>(field), padded, N);
+}
 
 }  // namespace agentmon

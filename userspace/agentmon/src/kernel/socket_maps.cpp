@@ -98,9 +98,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     ro->size_bound_count = static_cast<std::uint32_t>(options.size_bounds_bytes.size());
     ro->request_type_mask = options.request_type_mask;
     ro->spec_tracks_requests = options.spec.sequence.width != 0 && options.spec.reply_mask != 0;
-    char prefix[16] = {};
-    std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
-    std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
+    set_rodata_string(ro->comm_prefix, options.comm_prefix);
 
     if (options.shared_watched_fd >= 0) {
         if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))
@@ -253,12 +251,7 @@ Result<SocketReading> SocketMaps::read() const {
         reading.intruders.push_back(e);
     }
 
-    st = read_percpu_u64(skel_->maps.walk_events, ncpus_,
-                         [&](const void* key, const std::uint64_t* w) {
-                             std::uint32_t slot = 0;
-                             std::memcpy(&slot, key, sizeof(slot));
-                             if (slot < WALK_EVENT_COUNT) reading.walk_events[slot] = w[0];
-                         });
+    st = read_percpu_counters(skel_->maps.walk_events, ncpus_, reading.walk_events);
     if (!st) return st.error();
     return reading;
 }
