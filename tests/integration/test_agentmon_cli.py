@@ -43,21 +43,19 @@ def main():
     checks.check(result.stdout.startswith("agentmon 0."), "--version prints 'agentmon <version>'",
                  result.stdout)
 
-    checks.equal(agentmon("--no-such-flag").returncode, 2, "an unknown flag exits 2")
-    checks.equal(agentmon().returncode, 2, "no subcommand exits 2")
-    checks.equal(agentmon("run", "--tick", "soon").returncode, 2, "run --tick soon exits 2")
-    checks.equal(agentmon("run", "--tick", "10ms").returncode, 2,
-                 "run --tick below the 100ms minimum exits 2")
-    checks.equal(agentmon("--log-format", "xml", "check").returncode, 2,
-                 "--log-format xml exits 2")
-    checks.equal(agentmon("run", "--config", "/nonexistent/agentmon.json").returncode, 2,
-                 "run --config with a missing file exits 2")
-    checks.equal(agentmon("run", "--web.listen-address", "nowhere").returncode, 2,
-                 "run --web.listen-address nowhere exits 2")
-    checks.equal(agentmon("run", "--web.telemetry-path", "metrics").returncode, 2,
-                 "run --web.telemetry-path without a leading / exits 2")
-    checks.equal(agentmon("run", "--web.telemetry-path", "/healthz").returncode, 2,
-                 "run --web.telemetry-path /healthz (taken) exits 2")
+    usage_errors = {
+        "an unknown flag": ["--no-such-flag"],
+        "no subcommand": [],
+        "run --tick soon": ["run", "--tick", "soon"],
+        "run --tick below the 100ms minimum": ["run", "--tick", "10ms"],
+        "--log-format xml": ["--log-format", "xml", "check"],
+        "run --config with a missing file": ["run", "--config", "/nonexistent/agentmon.json"],
+        "run --web.listen-address nowhere": ["run", "--web.listen-address", "nowhere"],
+        "run --web.telemetry-path without a leading /": ["run", "--web.telemetry-path", "metrics"],
+        "run --web.telemetry-path /healthz (taken)": ["run", "--web.telemetry-path", "/healthz"],
+    }
+    for what, args in usage_errors.items():
+        checks.equal(agentmon(*args).returncode, 2, f"{what} exits 2")
     result = agentmon("run", "--listen", "nowhere")
     checks.equal(result.returncode, 2, "run --listen nowhere exits 2")
     checks.check("--listen" in result.stderr, "the --listen usage error names the flag",

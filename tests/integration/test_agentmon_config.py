@@ -18,6 +18,16 @@ def check_config(path):
                           text=True, timeout=30)
 
 
+def check_config_doc(doc):
+    """--check-config on `doc` written as a JSON file; the result and all it printed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "agentmon.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        result = check_config(path)
+    return result, result.stdout + result.stderr
+
+
 result = check_config(shipped)
 checks.equal(result.returncode, 0, "deploy/agentmon.json passes --check-config")
 hardened = os.path.join(os.path.dirname(shipped), "agentmon-hardened.json")
@@ -44,15 +54,10 @@ broken = {
         "series_budget": {"agent_transport_mesages_total": 10}},
     "size_buckets_bytes[0]": {"size_buckets_bytes": [0.5, 64]},
 }
-with tempfile.TemporaryDirectory() as tmp:
-    for field, doc in broken.items():
-        path = os.path.join(tmp, "bad.json")
-        with open(path, "w") as f:
-            json.dump(doc, f)
-        result = check_config(path)
-        checks.check(result.returncode == 1 and field in (result.stdout + result.stderr),
-                     f"a bad {field} fails and is named",
-                     f"exit {result.returncode}: {(result.stdout + result.stderr)[-300:]}")
+for field, doc in broken.items():
+    result, printed = check_config_doc(doc)
+    checks.check(result.returncode == 1 and field in printed, f"a bad {field} fails and is named",
+                 f"exit {result.returncode}: {printed[-300:]}")
 
 # Working alternatives to the shipped config pass too: the UFP v3 preset, a full
 # frame description, rules on every kind of condition, a registry, budgets.
@@ -73,14 +78,10 @@ good = {
         "agents": [{"id": 57, "type": "DIRECTOR", "name": "director-eu"}],
         "series_budget": {"default": 60000, "message_flow_matrix": 900}},
 }
-with tempfile.TemporaryDirectory() as tmp:
-    for what, doc in good.items():
-        path = os.path.join(tmp, "good.json")
-        with open(path, "w") as f:
-            json.dump(doc, f)
-        result = check_config(path)
-        checks.check(result.returncode == 0, f"{what} passes --check-config",
-                     f"exit {result.returncode}: {(result.stdout + result.stderr)[-300:]}")
+for what, doc in good.items():
+    result, printed = check_config_doc(doc)
+    checks.check(result.returncode == 0, f"{what} passes --check-config",
+                 f"exit {result.returncode}: {printed[-300:]}")
 
 # Bounds: each refused with exit 1 and a message naming the limit, never a crash
 # or an endless read; a missing file is a usage error (2) for run and check alike.
