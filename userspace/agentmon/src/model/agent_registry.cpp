@@ -1,12 +1,14 @@
 #include "model/agent_registry.h"
 
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "abi/socket_trace.h"
 #include "agent_types.h"
+#include "base/enum_names.h"
 
 namespace agentmon {
 
@@ -58,17 +60,11 @@ std::string priority_name(std::uint32_t priority) {
 }
 
 std::string_view carrier_name(std::uint32_t carrier) {
-    switch (carrier) {
-        case CARRIER_UNIX:
-            return "unix";
-        case CARRIER_DGRAM:
-            return "dgram";
-        case CARRIER_TCP:
-            return "tcp";
-        case CARRIER_RING:
-            return "ring";
-    }
-    return "other";
+    // In the order of bpf/abi/socket_trace.h's CARRIER_* values.
+    constexpr std::string_view kNames[] = {"unix", "dgram", "tcp", "ring"};
+    static_assert(std::size(kNames) == CARRIER_COUNT && CARRIER_UNIX == 0 && CARRIER_DGRAM == 1 &&
+                  CARRIER_TCP == 2 && CARRIER_RING == 3);
+    return enum_name(carrier, kNames, "other");
 }
 
 std::string_view direction_name(std::uint32_t direction) {
