@@ -35,9 +35,7 @@ bool Agent::listen_all() {
         const std::string p = stream_socket_path(dir_, id_);
         unlink(p.c_str());
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        snprintf(a.sun_path, sizeof a.sun_path, "%s", p.c_str());
+        sockaddr_un a = unix_address(p);
         if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) || listen(fd, 1024)) {
             fprintf(stderr, "agentbus: %s: cannot listen on %s: %s\n",
                     agen::agent_name(id_).c_str(), p.c_str(), strerror(errno));
@@ -64,9 +62,7 @@ bool Agent::listen_all() {
         const std::string p = dgram_socket_path(dir_, id_);
         unlink(p.c_str());
         int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        snprintf(a.sun_path, sizeof a.sun_path, "%s", p.c_str());
+        sockaddr_un a = unix_address(p);
         if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a)) {
             fprintf(stderr, "agentbus: %s: cannot bind %s: %s\n", agen::agent_name(id_).c_str(),
                     p.c_str(), strerror(errno));
@@ -138,11 +134,8 @@ void Agent::connect_link(Link& l) {
             AF_UNIX,
             (l.carrier == Carrier::kUnix ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
             0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        const std::string p = l.carrier == Carrier::kUnix ? stream_socket_path(dir_, pid)
-                                                          : dgram_socket_path(dir_, pid);
-        snprintf(a.sun_path, sizeof a.sun_path, "%s", p.c_str());
+        sockaddr_un a = unix_address(l.carrier == Carrier::kUnix ? stream_socket_path(dir_, pid)
+                                                                 : dgram_socket_path(dir_, pid));
         if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
             close(fd);
             fd = -1;

@@ -51,9 +51,7 @@ pid_t fork_intruder(const Options& o, SharedBlock* shm, uint32_t target, const s
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     signal(SIGINT, SIG_IGN);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    snprintf(a.sun_path, sizeof a.sun_path, "%s", stream_socket_path(dir, target).c_str());
+    sockaddr_un a = unix_address(stream_socket_path(dir, target));
     if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) _exit(1);
     std::vector<uint8_t> frame;
     uint8_t payload[64] = {};

@@ -4,8 +4,12 @@
 // (56 MiB at the default size) rather than 756.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,14 @@ inline std::string stream_socket_path(const std::string& dir, uint32_t id) {
 }
 inline std::string dgram_socket_path(const std::string& dir, uint32_t id) {
     return dir + "/agent_" + agen::agent_name(id) + ".dgram";
+}
+// The address of the unix socket at `path` (bus.cpp checks the run directory leaves
+// room for the longest name).
+inline sockaddr_un unix_address(const std::string& path) {
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+    return a;
 }
 inline std::string agent_comm(uint32_t id) {
     // The kernel keeps 15 bytes of comm: AG_PROJECT_ORCHESTRATOR reads AG_PROJECT_ORCH.
