@@ -20,6 +20,20 @@ std::string label(const prometheus::ClientMetric& m, const std::string& key) {
     return "";
 }
 
+// An analytics collector over the tick context of a default config.
+struct CollectorOnDefaults {
+    Config config;
+    std::shared_ptr<TickContext> context = std::make_shared<TickContext>(config);
+    AnalyticsCollector collector{config, context};
+};
+
+// The snapshot of one collection at `t` seconds, from what the board holds now.
+Snapshot collected_at(AnalyticsCollector& collector, double t) {
+    SnapshotBuilder out;
+    collector.collect_at(t, out);
+    return std::move(out).build();
+}
+
 // One tick of a board with the given agents (id -> tgid), each sending 1000 frames
 // a second of which 30 are ERROR frames.
 Snapshot tick(AnalyticsCollector& collector, TickContext& context, double t,
@@ -38,17 +52,13 @@ Snapshot tick(AnalyticsCollector& collector, TickContext& context, double t,
         a.latency_p99_seconds = 0.001;
         context.signals->by_agent[id].queue_depth = 2;
     }
-    SnapshotBuilder out;
-    collector.collect_at(t, out);
-    return std::move(out).build();
+    return collected_at(collector, t);
 }
 
 }  // namespace
 
-TEST_CASE("analytics collector: scores per agent and signal, gone with the process") {
-    Config config;
-    auto context = std::make_shared<TickContext>(config);
-    AnalyticsCollector collector(config, context);
+TEST_CASE_FIXTURE(CollectorOnDefaults,
+                  "analytics collector: scores per agent and signal, gone with the process") {
     const std::uint32_t a = 1, b = 2;
     Snapshot s;
     for (int t = 0; t < 5; ++t) s = tick(collector, *context, t, {{a, 100}, {b, 200}});
@@ -72,10 +82,9 @@ TEST_CASE("analytics collector: scores per agent and signal, gone with the proce
         CHECK(label(m, "agent_id") != context->registry.instance_name(b));
 }
 
-TEST_CASE("analytics collector: agent_errors_total grows by the increase, never backwards") {
-    Config config;
-    auto context = std::make_shared<TickContext>(config);
-    AnalyticsCollector collector(config, context);
+TEST_CASE_FIXTURE(
+    CollectorOnDefaults,
+    "analytics collector: agent_errors_total grows by the increase, never backwards") {
     double last = -1;
     for (int t = 1; t < 6; ++t) {
         // At t = 4 the kernel's counts restart from a small number (a recreated map).
@@ -84,9 +93,7 @@ TEST_CASE("analytics collector: agent_errors_total grows by the increase, never 
         AgentActivity& act = context->signals->activity[1];
         act.frames_sent = 1000;
         act.error_frames_sent = offset + static_cast<std::uint64_t>(t);
-        SnapshotBuilder out;
-        collector.collect_at(t, out);
-        const auto s = std::move(out).build();
+        const auto s = collected_at(collector, t);
         const auto* errors = family(s, "agent_errors_total");
         REQUIRE(errors);
         double replies = -1;
@@ -150,18 +157,14 @@ TEST_CASE("bottleneck severities: 0 below saturation, 1 at the health score's to
     CHECK(socket_buffer_severity(3, 0) == 1);
 }
 
-TEST_CASE("analytics collector: socket_buffer severity from the tick's refused sends") {
-    Config config;
-    auto context = std::make_shared<TickContext>(config);
-    AnalyticsCollector collector(config, context);
+TEST_CASE_FIXTURE(CollectorOnDefaults,
+                  "analytics collector: socket_buffer severity from the tick's refused sends") {
     double severity = -1;
     for (int t = 0; t < 3; ++t) {
         context->begin_tick();
         // 1000 frames a tick, 20 refused sends a tick on unix.
         context->signals->sends_by_carrier["unix"] = {1000u * t, 20u * t};
-        SnapshotBuilder out;
-        collector.collect_at(t, out);
-        const auto s = std::move(out).build();
+        const auto s = collected_at(collector, t);
         if (const auto* f = family(s, "performance_bottlenecks"))
             for (const auto& m : f->metric)
                 if (label(m, "resource") == "socket_buffer") severity = m.gauge.value;
