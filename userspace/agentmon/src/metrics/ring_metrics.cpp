@@ -129,11 +129,19 @@ void RingMetrics::apportion_histogram(const std::vector<SampledFrame>& sample, s
     }
 }
 
-void RingMetrics::account_latency(const RingObservation& o) {
+void RingMetrics::account_latency(const RingObservation& o, const ReplyTimes& replies) {
     // A ring's first read has no earlier read to bound its frames' read times.
     if (!o.tick.latency_estimated) return;
+    // Requests whose replies were sampled carry their consumer's own clock: their
+    // latency stands for the ring's frames. Without any, the ring's last measured
+    // ones do; a ring never measured (a format without replies) keeps the estimate
+    // from the tail's progress.
+    std::vector<SampledFrame>& last = last_measured_[o.ring];
+    if (auto measured = replies.measured(o.tick.read_sample, o.consumer, o.tick); !measured.empty())
+        last = std::move(measured);
     apportion_histogram(
-        o.tick.read_sample, o.tick.read_frames, sink_->bounds().latency_seconds, 1e-9,
+        last.empty() ? o.tick.read_sample : last, o.tick.read_frames,
+        sink_->bounds().latency_seconds, 1e-9,
         [this](const SampledFrame& f) {
             return pair_of(registry_.type_of(f.source), registry_.type_of(f.target));
         },
@@ -155,13 +163,19 @@ void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t directio
 void RingMetrics::build(const std::vector<RingObservation>& rings, double now_seconds,
                         SnapshotBuilder& out) {
     read_by_pair_.clear();
+    ReplyTimes replies;
+    for (const auto& o : rings) {
+        if (!o.tick.error.empty()) continue;
+        replies.add(o.tick.written_sample);
+        replies.add(o.tick.read_sample);
+    }
     for (const auto& o : rings) {
         for (const auto& e : o.new_errors) errors_[e] += 1;
         errors_["RING_BAD_RECORD"] += o.tick.bad_records;
         if (!o.tick.error.empty()) continue;
         account_direction(o, DIR_SENT);
         account_direction(o, DIR_RECEIVED);
-        account_latency(o);
+        account_latency(o, replies);
         account_sizes(o, DIR_SENT);
         account_sizes(o, DIR_RECEIVED);
     }
