@@ -124,3 +124,34 @@ TEST_CASE("ring metrics: measured requests stand for the ring's latency, also th
     CHECK(f2->metric[0].histogram.sample_count == 30);
     CHECK(f2->metric[0].histogram.bucket[0].cumulative_count == 30);
 }
+
+TEST_CASE(
+    "ring decode: a frame claiming another source than the ring's producer is the producer's") {
+    TestRing ring(1 << 16, /*producer=*/1, /*consumer=*/3);
+    ring.push({.source = 1, .timestamp = 5'000});
+    ring.push({.source = 29, .timestamp = 6'000});  // DIRECTOR_1: same type, another id
+    ring.push({.source = 5, .timestamp = 7'000});   // TESTBED
+    const RingTick t =
+        decode_ring(read_of(ring, 10'000, end_to_end(ring, 0, ring.head())), {}, kSpec);
+    REQUIRE(t.written_sample.size() == 3);
+    for (const auto& f : t.written_sample) CHECK(f.source == 1);
+    CHECK_FALSE(t.written_sample[0].spoofed);
+    CHECK(t.written_sample[1].spoofed);
+    CHECK(t.written_sample[2].spoofed);
+}
+
+TEST_CASE("ring metrics: spoofed frames counted as SPOOFED_SOURCE, in proportion to the sample") {
+    auto m = metrics();
+    RingObservation o = observation();
+    o.tick.written_frames = 10;
+    o.tick.written_bytes = 10 * 200;
+    SampledFrame spoofed = frame(kDirector, kSecurity, kRequest, kNormal, 200);
+    spoofed.spoofed = true;
+    o.tick.written_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 200), spoofed};
+    const Snapshot s = build(m, {o}, 1.0);
+    CHECK(value(s, "agent_transport_errors_total",
+                {{"carrier", "ring"}, {"direction", "all"}, {"error_type", "SPOOFED_SOURCE"}}) ==
+          std::optional<double>(5));
+    // Every frame is the producer's: none is exported under another source.
+    CHECK(sum(s, kMessages, {{"source_agent", "DIRECTOR"}, {"direction", "sent"}}) == 10);
+}

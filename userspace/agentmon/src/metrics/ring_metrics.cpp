@@ -43,9 +43,9 @@ std::vector<std::uint64_t> apportion(std::uint64_t total, const std::vector<doub
 }
 
 const std::vector<std::string>& ring_error_types() {
-    static const std::vector<std::string> types = {"RING_BAD_RECORD",         "RING_BAD_SIZE",
-                                                   "RING_COUNTERS_BACKWARDS", "RING_TAIL_AHEAD",
-                                                   "RING_TRUNCATED",          "RING_UNREADABLE"};
+    static const std::vector<std::string> types = {
+        "RING_BAD_RECORD", "RING_BAD_SIZE",   "RING_COUNTERS_BACKWARDS", "RING_TAIL_AHEAD",
+        "RING_TRUNCATED",  "RING_UNREADABLE", "SPOOFED_SOURCE"};
     return types;
 }
 
@@ -68,6 +68,14 @@ void RingMetrics::account_direction(const RingObservation& o, std::uint32_t dire
                                  f.msg_type, f.priority, CARRIER_RING, direction)];
             n += 1;
             b += double(f.bytes);
+        }
+        if (sent) {
+            // The share of the frames written whose header claimed another source.
+            double spoofed = 0;
+            for (const auto& f : sample) spoofed += f.spoofed ? 1.0 : 0.0;
+            if (spoofed > 0)
+                errors_["SPOOFED_SOURCE"] +=
+                    apportion(frames, {spoofed, double(sample.size()) - spoofed})[0];
         }
         mix = {};
         for (const auto& [key, nb] : by_key) {

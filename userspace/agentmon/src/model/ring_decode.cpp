@@ -217,6 +217,14 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
     std::vector<SampledFrame> frames;
     SampleWalker walker(spec, c, before.tail);
     for (const RingWindow& w : stretches) walker.walk(w, frames, tick.bad_records);
+    // Only the ring's producer writes into it: a frame claiming another source is
+    // counted as the producer's (and as SPOOFED_SOURCE), never as the claimed agent's.
+    for (auto& f : frames) {
+        if (c.producer != 0 && f.source != c.producer) {
+            f.spoofed = true;
+            f.source = c.producer;
+        }
+    }
 
     // A frame read since the last tick was consumed somewhere in (t_before, t_now];
     // the tail's progress says roughly when: frames are consumed in order, so a frame

@@ -64,6 +64,9 @@ struct SampledFrame {
     std::uint64_t sent_ns = 0;     // the header's timestamp
     std::uint64_t sequence = 0;    // 0 when the frame spec has no sequence
     std::uint8_t role = FRAME_UNTRACKED;
+    // The header named another source than the ring's producer: `source` is the
+    // producer's id, not the claimed one (SPOOFED_SOURCE).
+    bool spoofed = false;
 };
 
 struct RingTick {
