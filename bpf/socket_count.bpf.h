@@ -81,19 +81,18 @@ __noinline int flush_size_run(struct pending_slot *s)
 }
 
 /*
- * The frames map's value for a key, inserting it when the current process has
- * label quota left. Only a key's first frame pays the quota lookup. NULL when the
- * key cannot be stored; *event then says why (MAP_FULL or LABEL_QUOTA).
+ * The frames map's value for a key, inserting it when process `tgid` (the frames'
+ * sender where known) has label quota left. Only a key's first frame pays the
+ * quota lookup. NULL when the key cannot be stored; *event then says why (MAP_FULL
+ * or LABEL_QUOTA).
  */
-static __always_inline struct frame_counts *frame_counts_of(const struct frame_key *key,
+static __always_inline struct frame_counts *frame_counts_of(const struct frame_key *key, __u32 tgid,
 							    __u32 *event)
 {
 	struct frame_counts *counts = bpf_map_lookup_elem(&frames, key);
 
 	if (counts)
 		return counts;
-	/* The send and receive hooks run in the task that moved the bytes. */
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 *used = bpf_map_lookup_elem(&label_quota, &tgid);
 
 	if (used && *used >= LABEL_QUOTA) {
@@ -113,13 +112,14 @@ static __always_inline struct frame_counts *frame_counts_of(const struct frame_k
 	return counts;
 }
 
-/* Moves a slot's sums into the frames and sizes maps and empties it. */
-__noinline int flush_slot(struct pending_slot *s)
+/* Moves a slot's sums into the frames and sizes maps and empties it; a new label
+ * set is charged to `quota_tgid`. */
+__noinline int flush_slot(struct pending_slot *s, __u32 quota_tgid)
 {
 	if (!s)
 		return 0;
 	__u32 event = 0;
-	struct frame_counts *counts = frame_counts_of(&s->key, &event);
+	struct frame_counts *counts = frame_counts_of(&s->key, quota_tgid, &event);
 
 	if (!counts) {
 		/* Never uncounted: the carrier and direction's overflow key takes them. */
@@ -149,7 +149,7 @@ static __always_inline void flush_pending(struct pending *p)
 {
 	for (int i = 0; i < PENDING_SLOTS; i++)
 		if (p->slot[i].frames)
-			flush_slot(&p->slot[i]);
+			flush_slot(&p->slot[i], p->quota_tgid);
 }
 
 static __always_inline int same_key(const struct frame_key *a, const struct frame_key *b)
@@ -193,7 +193,7 @@ static __always_inline void count_frame(struct pending *p, const struct frame_ke
 	    &p->slot[(key->msg_type + key->target * 3 + key->source * 5) & (PENDING_SLOTS - 1)];
 
 	if (s->frames && !same_key(&s->key, key))
-		flush_slot(s);
+		flush_slot(s, p->quota_tgid);
 	if (!s->frames)
 		s->key = *key;
 	s->frames += 1;

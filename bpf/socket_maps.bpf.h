@@ -82,6 +82,10 @@ struct pending_slot {
 
 struct pending {
 	struct pending_slot slot[PENDING_SLOTS];
+	/* The process a new label set is charged to (LABEL_QUOTA): the sender's, also on
+	 * the receiving side when the socket knows it (Unix stream), else the caller's. */
+	__u32 quota_tgid;
+	__u32 pad;
 };
 
 struct {

@@ -45,7 +45,7 @@ struct conn_state {
 	__u64 peer_checked_ns;
 	__u32 intruder_tgid; /* 0: the peer is an agent, or not known */
 	__u32 owner_tgid;    /* the agent process that receives on this socket */
-	__u32 pad;
+	__u32 peer_tgid;     /* the process at the other end (Unix stream), 0 if not known */
 };
 
 /* The peer is looked up again this often: a peer that becomes an agent (renamed,
@@ -62,6 +62,7 @@ static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, s
 		__u32 tgid = peer ? BPF_CORE_READ(peer, numbers[0].nr) : 0;
 
 		cs->peer_checked_ns = c->now;
+		cs->peer_tgid = tgid;
 		cs->intruder_tgid = 0;
 		if (tgid && !bpf_map_lookup_elem(&watched, &tgid)) {
 			cs->intruder_tgid = tgid;
@@ -252,8 +253,13 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	c.st = &cs->dir[direction & 1];
 	if (c.self_id)
 		c.self_type = agent_type(c.self_id);
-	if (direction == DIR_RECEIVED && carrier == CARRIER_UNIX)
+	c.pending->quota_tgid = c.tgid;
+	if (direction == DIR_RECEIVED && carrier == CARRIER_UNIX) {
 		check_peer(sk, cs, &c);
+		/* A sender's new label sets use its own quota, not its receiver's. */
+		if (cs->peer_tgid)
+			c.pending->quota_tgid = cs->peer_tgid;
+	}
 	if (carrier == CARRIER_DGRAM)
 		__builtin_memset(c.st, 0, sizeof(struct walk_state) - sizeof(c.st->hdr));
 	if (direction == DIR_RECEIVED) {

@@ -3,10 +3,15 @@ AG_* name (as any unprivileged process can) and write AGEN frames, real or forge
 over a Unix stream socket to a sink that reads everything.
 
 Each helper runs as its own process: `python3 hostile_agents.py ROLE ARGS...`.
-Roles: `sink PATH` (a non-agent reader; prints "ready"), `real COMM PATH N FAKES`
+Roles: `sink PATH [COMM]` (a reader, no agent unless COMM is an AG_* name;
+prints "ready"; a line `send PATH KEYS BASE` on stdin makes it write KEYS frames
+of its own, source SECURITY, each a new label set, to PATH and print "sent"), `real COMM PATH N FAKES`
 (N valid frames with FAKES forged headers spread among them: a good magic, a bad
 CRC and payload_len 1 MiB), `flood COMM PATH KEYS BASE` (KEYS frames, each with
-a label set never seen before: target ids BASE.., so every frame is a new key).
+a label set never seen before: target ids BASE.., so every frame is a new key),
+`ring_spoof COMM PRODUCER CLAIMED N` (maps a ring file whose control block names
+agent PRODUCER as its producer and writes N frames into it claiming source
+CLAIMED; prints "ready", keeps the ring until stdin closes).
 """
 
 import ctypes
@@ -53,8 +58,8 @@ def take_name(comm):
     ctypes.CDLL(None).prctl(15, comm.encode(), 0, 0, 0)
 
 
-def sink(path):
-    take_name("not_an_agent")
+def sink(path, comm="not_an_agent"):
+    take_name(comm)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(64)
@@ -68,8 +73,11 @@ def sink(path):
     while True:
         for key, _ in sel.select():
             if key.fileobj is sys.stdin:
-                if not sys.stdin.readline():
+                line = sys.stdin.readline()
+                if not line:
                     return
+                if line.startswith("send "):
+                    send_keys(*line.split()[1:])
             elif key.fileobj is server:
                 conn, _ = server.accept()
                 conns.append(conn)
@@ -106,6 +114,17 @@ def real(comm, path, count, fakes):
     print("done", flush=True)
 
 
+def send_keys(path, keys, base):
+    """The sink's own frames (source SECURITY): KEYS new label sets to PATH."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    frames = [frame(3, int(base) + i, i + 1, good_crc=False) for i in range(int(keys))]
+    for i in range(0, len(frames), 64):
+        s.sendall(b"".join(frames[i:i + 64]))
+    s.close()
+    print("sent", flush=True)
+
+
 def flood(comm, path, keys, base):
     s = connect(comm, path)
     source = int(os.environ.get("SOURCE_ID", "5"))
@@ -122,11 +141,34 @@ def flood(comm, path, keys, base):
     print("done", flush=True)
 
 
+def ring_spoof(comm, producer, claimed, count):
+    import mmap
+    take_name(comm)
+    size = 1 << 16
+    path = f"/dev/shm/agent_ring_hostile_{os.getpid()}_0"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.ftruncate(fd, 4096 + size)
+    m = mmap.mmap(fd, 4096 + size)
+    os.close(fd)
+    struct.pack_into("<IIII", m, 128, size, size - 1, producer, 3)  # consumer SECURITY
+    for i in range(count):
+        m[4096 + i * HEADER:4096 + (i + 1) * HEADER] = frame(claimed, 3, i + 1)
+    struct.pack_into("<QQ", m, 192, count, count * HEADER)  # msgs and bytes written
+    struct.pack_into("<Q", m, 0, count * HEADER)  # head: published last
+    print("ready", flush=True)
+    try:
+        sys.stdin.read()
+    finally:
+        os.unlink(path)
+
+
 if __name__ == "__main__":
     role, args = sys.argv[1], sys.argv[2:]
     if role == "sink":
-        sink(args[0])
+        sink(*args)
     elif role == "real":
         real(args[0], args[1], int(args[2]), int(args[3]))
     elif role == "flood":
         flood(args[0], args[1], int(args[2]), int(args[3]))
+    elif role == "ring_spoof":
+        ring_spoof(args[0], int(args[1]), int(args[2]), int(args[3]))

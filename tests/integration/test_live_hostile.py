@@ -7,11 +7,18 @@ frames over Unix stream sockets (tests/integration/hostile_agents.py):
 2. one process writing 20000 frames, each with a label set never seen before;
 3. 17 such processes at once, 9000 label sets each: more than the frames map
    holds (131072);
-then an agentbus run of 100000 frames on the full map.
+then an agentbus run of 100000 frames on the full map;
+4. a TESTBED process whose ring claims DIRECTOR as the source of its 40 frames;
+5. a flooder sending 20000 new label sets to a real agent (AG_SECURITY), which
+   then sends 1000 label sets of its own.
 Expects: 1. every valid frame counted, the forged headers as MALFORMED;
 2. the process stops adding label sets at its quota (LABEL_QUOTA), every frame
 counted; 3. the map full (FRAMES_MAP_FULL) and still every frame counted;
-afterwards agentbus's frames all counted. Prints the figures.
+afterwards agentbus's frames all counted; 4. the 40 frames counted as
+SPOOFED_SOURCE on the ring carrier and as TESTBED's, none as DIRECTOR's;
+5. the flood charged to the flooder's quota: the agent's own 1000 label sets
+all counted under SECURITY, none over a quota.
+Prints the figures.
 """
 
 import os
@@ -76,11 +83,66 @@ def flood(url, path, processes, keys):
     return before, after
 
 
+def ring_spoof(url):
+    def ring_sent(samples, source):
+        return harness.metric_sum(samples, "agent_transport_messages_total", carrier="ring",
+                                  direction="sent", source_agent=source)
+
+    def spoofed(samples):
+        return harness.metric_sum(samples, "agent_transport_errors_total", carrier="ring",
+                                  error_type="SPOOFED_SOURCE")
+
+    before = harness.scrape(url)
+    # TESTBED (id 5) is the ring's producer; its frames claim DIRECTOR (id 1).
+    fake = helper("ring_spoof", "AG_TESTBED", 5, 1, 40)
+    try:
+        checks.check(fake.stdout.readline().strip() == "ready", "the spoofing ring is written")
+        time.sleep(3.0)  # discovery, then the ring's first read
+        after = harness.scrape(url)
+    finally:
+        fake.stdin.close()
+        fake.wait(timeout=10)
+    checks.equal(spoofed(after) - spoofed(before), 40,
+                 "ring: every frame claiming another source counted as SPOOFED_SOURCE")
+    checks.equal(ring_sent(after, "DIRECTOR") - ring_sent(before, "DIRECTOR"), 0,
+                 "ring: no frame exported as the claimed agent's traffic")
+    checks.equal(ring_sent(after, "TESTBED") - ring_sent(before, "TESTBED"), 40,
+                 "ring: the frames are the producer's")
+
+
+def quota_of_sender(url, tmp):
+    agent_path = os.path.join(tmp, "agent.sock")
+    agent = helper("sink", agent_path, "AG_SECURITY")
+    try:
+        checks.check(agent.stdout.readline().strip() == "ready", "the receiving agent listens")
+        time.sleep(2.0)  # discovery identifies it as an agent before the flood
+        flooder = helper("flood", "AG_TESTBED", agent_path, 20000, 300000)
+        checks.check(flooder.stdout.readline().strip() == "done", "the flooder wrote its frames")
+        flooder.wait(timeout=120)
+        time.sleep(1.0)
+        before = harness.scrape(url)
+        agent.stdin.write(f"send {os.path.join(tmp, 'sink.sock')} 1000 400000\n")
+        agent.stdin.flush()
+        checks.check(agent.stdout.readline().strip() == "sent", "the agent sent its frames")
+        after = settled(url)
+    finally:
+        agent.stdin.close()
+        agent.wait(timeout=10)
+    own = sent(after, source_agent="SECURITY") - sent(before, source_agent="SECURITY")
+    over = event(after, "LABEL_QUOTA") - event(before, "LABEL_QUOTA")
+    print(f"figure: after a flood of 20000 label sets received, the receiver's own 1000: "
+          f"{own:.0f} counted under SECURITY, {over:.0f} over a quota")
+    checks.equal(own, 1000, "the flood received used the sender's quota, not the receiver's")
+    checks.equal(over, 0, "the receiver's own label sets are not over its quota")
+
+
 with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "sink.sock")
     sink = helper("sink", path)
     try:
         checks.check(sink.stdout.readline().strip() == "ready", "the sink listens")
+        ring_spoof(url)
+        quota_of_sender(url, tmp)
         fake_headers(url, path)
 
         before, after = flood(url, path, 1, 20000)

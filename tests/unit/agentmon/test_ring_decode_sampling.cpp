@@ -35,7 +35,7 @@ TEST_CASE("ring decode: windows laid end to end from the last tail sample every 
 }
 
 TEST_CASE("ring decode: every record is sampled across a pad and the wrap") {
-    TestRing ring(4096);
+    TestRing ring(4096, /*producer=*/2);
     for (int i = 0; i < 8; ++i) ring.push({.payload = 232});
     ring.pop(8);
     const RingTick first = decode_ring(read_of(ring, 1000, {}), RingCursor{}, kSpec);

@@ -44,7 +44,7 @@ void check_same(const RingTick& a, const RingTick& b) {
 }  // namespace
 
 TEST_CASE("ring file read: the same counts and samples as the iterator's read") {
-    TestRing ring(1 << 14);
+    TestRing ring(1 << 14, /*producer=*/5);
     for (int i = 0; i < 12; ++i) ring.push({.timestamp = 10, .payload = 232});
     ring.pop(10);
     const RingTick first = decode_ring(read_of(ring, 1000, {}), RingCursor{}, kSpec);

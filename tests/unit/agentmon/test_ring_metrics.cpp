@@ -47,12 +47,13 @@ TEST_CASE("ring apportion: the sum is exact and the result stable for many weigh
 }
 
 TEST_CASE("ring metrics: every ring error type is exported, at 0 until seen") {
-    CHECK(ring_error_types() ==
-          std::vector<std::string>{"RING_BAD_RECORD", "RING_BAD_SIZE", "RING_COUNTERS_BACKWARDS",
-                                   "RING_TAIL_AHEAD", "RING_TRUNCATED", "RING_UNREADABLE"});
+    CHECK(ring_error_types() == std::vector<std::string>{"RING_BAD_RECORD", "RING_BAD_SIZE",
+                                                         "RING_COUNTERS_BACKWARDS",
+                                                         "RING_TAIL_AHEAD", "RING_TRUNCATED",
+                                                         "RING_UNREADABLE", "SPOOFED_SOURCE"});
     auto m = metrics();
     const Snapshot s = build(m, {}, 1.0);
-    CHECK(samples(s, "agent_transport_errors_total") == 6);
+    CHECK(samples(s, "agent_transport_errors_total") == 7);
     for (const auto& type : ring_error_types()) {
         CAPTURE(type);
         CHECK(value(s, "agent_transport_errors_total",

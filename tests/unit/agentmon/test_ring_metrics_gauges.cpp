@@ -72,7 +72,7 @@ TEST_CASE("ring metrics: new error states and bad records are counted by type") 
     CHECK(errors(s, "RING_TAIL_AHEAD") == std::optional<double>(0));
     CHECK(errors(s, "RING_COUNTERS_BACKWARDS") == std::optional<double>(0));
     CHECK(errors(s, "RING_UNREADABLE") == std::optional<double>(0));
-    CHECK(samples(s, "agent_transport_errors_total") == 6);
+    CHECK(samples(s, "agent_transport_errors_total") == 7);
     CHECK(family(s, "agent_transport_errors_total")->type == prometheus::MetricType::Counter);
 
     // Still in the error state (not new), more bad records, another ring enters one.

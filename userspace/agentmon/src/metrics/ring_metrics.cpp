@@ -43,9 +43,9 @@ std::vector<std::uint64_t> apportion(std::uint64_t total, const std::vector<doub
 }
 
 const std::vector<std::string>& ring_error_types() {
-    static const std::vector<std::string> types = {"RING_BAD_RECORD",         "RING_BAD_SIZE",
-                                                   "RING_COUNTERS_BACKWARDS", "RING_TAIL_AHEAD",
-                                                   "RING_TRUNCATED",          "RING_UNREADABLE"};
+    static const std::vector<std::string> types = {
+        "RING_BAD_RECORD", "RING_BAD_SIZE",   "RING_COUNTERS_BACKWARDS", "RING_TAIL_AHEAD",
+        "RING_TRUNCATED",  "RING_UNREADABLE", "SPOOFED_SOURCE"};
     return types;
 }
 
@@ -68,6 +68,14 @@ void RingMetrics::account_direction(const RingObservation& o, std::uint32_t dire
                                  f.msg_type, f.priority, CARRIER_RING, direction)];
             n += 1;
             b += double(f.bytes);
+        }
+        if (sent) {
+            // The share of the frames written whose header claimed another source.
+            double spoofed = 0;
+            for (const auto& f : sample) spoofed += f.spoofed ? 1.0 : 0.0;
+            if (spoofed > 0)
+                errors_["SPOOFED_SOURCE"] +=
+                    apportion(frames, {spoofed, double(sample.size()) - spoofed})[0];
         }
         mix = {};
         for (const auto& [key, nb] : by_key) {
@@ -129,11 +137,19 @@ void RingMetrics::apportion_histogram(const std::vector<SampledFrame>& sample, s
     }
 }
 
-void RingMetrics::account_latency(const RingObservation& o) {
+void RingMetrics::account_latency(const RingObservation& o, const ReplyTimes& replies) {
     // A ring's first read has no earlier read to bound its frames' read times.
     if (!o.tick.latency_estimated) return;
+    // Requests whose replies were sampled carry their consumer's own clock: their
+    // latency stands for the ring's frames. Without any, the ring's last measured
+    // ones do; a ring never measured (a format without replies) keeps the estimate
+    // from the tail's progress.
+    std::vector<SampledFrame>& last = last_measured_[o.ring];
+    if (auto measured = replies.measured(o.tick.read_sample, o.consumer, o.tick); !measured.empty())
+        last = std::move(measured);
     apportion_histogram(
-        o.tick.read_sample, o.tick.read_frames, sink_->bounds().latency_seconds, 1e-9,
+        last.empty() ? o.tick.read_sample : last, o.tick.read_frames,
+        sink_->bounds().latency_seconds, 1e-9,
         [this](const SampledFrame& f) {
             return pair_of(registry_.type_of(f.source), registry_.type_of(f.target));
         },
@@ -155,13 +171,19 @@ void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t directio
 void RingMetrics::build(const std::vector<RingObservation>& rings, double now_seconds,
                         SnapshotBuilder& out) {
     read_by_pair_.clear();
+    ReplyTimes replies;
+    for (const auto& o : rings) {
+        if (!o.tick.error.empty()) continue;
+        replies.add(o.tick.written_sample);
+        replies.add(o.tick.read_sample);
+    }
     for (const auto& o : rings) {
         for (const auto& e : o.new_errors) errors_[e] += 1;
         errors_["RING_BAD_RECORD"] += o.tick.bad_records;
         if (!o.tick.error.empty()) continue;
         account_direction(o, DIR_SENT);
         account_direction(o, DIR_RECEIVED);
-        account_latency(o);
+        account_latency(o, replies);
         account_sizes(o, DIR_SENT);
         account_sizes(o, DIR_RECEIVED);
     }

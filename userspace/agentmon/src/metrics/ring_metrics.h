@@ -17,6 +17,7 @@
 #include "metrics/transport_sink.h"
 #include "model/agent_registry.h"
 #include "model/ring_decode.h"
+#include "model/ring_reply_latency.h"
 
 namespace agentmon {
 
@@ -52,7 +53,7 @@ class RingMetrics {
         std::vector<double> frames, bytes;
     };
     void account_direction(const RingObservation& o, std::uint32_t direction);
-    void account_latency(const RingObservation& o);
+    void account_latency(const RingObservation& o, const ReplyTimes& replies);
     void account_sizes(const RingObservation& o, std::uint32_t direction);
     // Groups a sample by (group_of(frame), bucket of value_of(frame) * scale in
     // `bounds`) and gives the exact `frames` out over the groups in proportion,
@@ -73,6 +74,8 @@ class RingMetrics {
     std::map<std::uint32_t, HistogramReading> latency_;  // by source type << 8 | target type
     std::map<std::string, std::uint64_t> errors_;
     std::map<std::pair<std::string, std::uint32_t>, Mix> last_mix_;  // by (ring, direction)
+    // A ring's last requests with a measured latency, for a tick that measured none.
+    std::map<std::string, std::vector<SampledFrame>> last_measured_;
     std::map<std::uint32_t, std::uint64_t> read_by_pair_;  // this tick, for the flow gauge
     std::optional<double> previous_seconds_;
 };

@@ -54,8 +54,11 @@ SampledFrame sample_of(const std::uint8_t* p, std::size_t avail, const FrameSpec
     f.priority = static_cast<std::uint32_t>(field(p, avail, spec.priority));
     f.bytes = bytes;
     f.position = position;
-    // Borrow latency_ns for the timestamp until the caller turns it into a latency.
-    f.latency_ns = field(p, avail, spec.timestamp) * spec.timestamp_unit_ns;
+    f.sent_ns = field(p, avail, spec.timestamp) * spec.timestamp_unit_ns;
+    if (spec.sequence.width != 0 && spec.flags.width != 0 && spec.reply_mask != 0) {
+        f.sequence = field(p, avail, spec.sequence);
+        f.role = (field(p, avail, spec.flags) & spec.reply_mask) != 0 ? FRAME_REPLY : FRAME_REQUEST;
+    }
     return f;
 }
 
@@ -184,7 +187,7 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
         } else {
             const SampledFrame hol =
                 sample_of(read.hol.data(), read.hol.size(), spec, *bytes, *read.hol_position);
-            tick.hol_age_ns = read.read_ns > hol.latency_ns ? read.read_ns - hol.latency_ns : 0;
+            tick.hol_age_ns = read.read_ns > hol.sent_ns ? read.read_ns - hol.sent_ns : 0;
         }
     }
 
@@ -214,6 +217,14 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
     std::vector<SampledFrame> frames;
     SampleWalker walker(spec, c, before.tail);
     for (const RingWindow& w : stretches) walker.walk(w, frames, tick.bad_records);
+    // Only the ring's producer writes into it: a frame claiming another source is
+    // counted as the producer's (and as SPOOFED_SOURCE), never as the claimed agent's.
+    for (auto& f : frames) {
+        if (c.producer != 0 && f.source != c.producer) {
+            f.spoofed = true;
+            f.source = c.producer;
+        }
+    }
 
     // A frame read since the last tick was consumed somewhere in (t_before, t_now];
     // the tail's progress says roughly when: frames are consumed in order, so a frame
@@ -229,17 +240,19 @@ RingTick decode_ring(const RingRead& read, const RingCursor& before, const Frame
         std::uint64_t newest_sent = 0;
         for (const auto& f : frames)
             if (f.position >= before.tail && f.position < c.tail)
-                newest_sent = std::max(newest_sent, f.latency_ns);
+                newest_sent = std::max(newest_sent, f.sent_ns);
         if (newest_sent > before.read_ns && newest_sent < t_now) t_now = newest_sent;
     }
     std::uint64_t t_before = before.read_ns;
+    tick.consumed_after_ns = before.read_ns;
+    tick.consumed_by_ns = read.read_ns;
     tick.latency_estimated = t_before != 0 && t_before <= t_now;
     if (t_before == 0 || t_before > t_now) {
         t_before = t_now;
-        for (const auto& f : frames) t_before = std::min(t_before, f.latency_ns);
+        for (const auto& f : frames) t_before = std::min(t_before, f.sent_ns);
     }
     for (auto& f : frames) {
-        const std::uint64_t sent_ns = f.latency_ns;
+        const std::uint64_t sent_ns = f.sent_ns;
         const bool was_read = f.position >= before.tail && f.position < c.tail;
         const bool was_written = f.position >= before.head && f.position < c.head;
         if (was_written) {

@@ -52,11 +52,21 @@ struct RingCursor {
     std::uint64_t read_ns = 0;  // 0: never read
 };
 
+// What a sampled frame is to request/reply matching: untracked when the frame
+// spec has no sequence or no reply flag.
+enum : std::uint8_t { FRAME_UNTRACKED = 0, FRAME_REQUEST = 1, FRAME_REPLY = 2 };
+
 struct SampledFrame {
     std::uint32_t source = 0, target = 0, msg_type = 0, priority = 0;
     std::uint64_t bytes = 0;       // header and payload
     std::uint64_t position = 0;    // ring position
     std::uint64_t latency_ns = 0;  // read sample only: estimated, see docs/ring-path.md
+    std::uint64_t sent_ns = 0;     // the header's timestamp
+    std::uint64_t sequence = 0;    // 0 when the frame spec has no sequence
+    std::uint8_t role = FRAME_UNTRACKED;
+    // The header named another source than the ring's producer: `source` is the
+    // producer's id, not the claimed one (SPOOFED_SOURCE).
+    bool spoofed = false;
 };
 
 struct RingTick {
@@ -75,6 +85,9 @@ struct RingTick {
     // place its frames' consumption in, so their latency estimates are guesses
     // (up to the ring's whole history) and stay out of the latency histogram.
     bool latency_estimated = true;
+    // What bounds the consumption of the frames read this tick: after the previous
+    // read (0: none) and by this one (CLOCK_MONOTONIC ns).
+    std::uint64_t consumed_after_ns = 0, consumed_by_ns = 0;
 };
 
 RingTick decode_ring(const RingRead& read, const RingCursor& before, const FrameSpec& spec);

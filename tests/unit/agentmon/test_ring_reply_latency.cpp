@@ -1,0 +1,157 @@
+// Ring latency from replies: a request whose reply was sampled in the same tick is
+// measured by the reply's timestamp (its consumer's clock), inside the tick's
+// bounds; the ring's histogram then follows the measured requests.
+#include "model/ring_reply_latency.h"
+
+#include "ring_decode_fixture.h"
+#include "ring_metrics_fixture.h"
+
+namespace {
+
+SampledFrame tracked(std::uint32_t source, std::uint32_t target, std::uint8_t role,
+                     std::uint64_t sequence, std::uint64_t sent_ns) {
+    SampledFrame f = frame(source, target, role == FRAME_REPLY ? kResponse : kRequest, kNormal, 232,
+                           777'000'000);  // the estimate from the tail's progress
+    f.role = role;
+    f.sequence = sequence;
+    f.sent_ns = sent_ns;
+    return f;
+}
+
+RingTick bounded(std::uint64_t after_ns, std::uint64_t by_ns) {
+    RingTick t;
+    t.consumed_after_ns = after_ns;
+    t.consumed_by_ns = by_ns;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("ring decode: sequence and request or reply role from the frame spec") {
+    TestRing ring(1 << 16);
+    ring.push({.timestamp = 5'000});
+    const std::uint64_t reply = ring.push({.msg_type = 2, .timestamp = 6'000});
+    put<std::uint16_t>(ring.at(reply) + 6, 1);  // the REPLY flag
+    ring.pop(2);
+    const RingTick t =
+        decode_ring(read_of(ring, 10'000, end_to_end(ring, 0, ring.head())), {}, kSpec);
+    REQUIRE(t.read_sample.size() == 2);
+    CHECK(t.read_sample[0].role == FRAME_REQUEST);
+    CHECK(t.read_sample[0].sequence == 1);
+    CHECK(t.read_sample[0].sent_ns == 5'000);
+    CHECK(t.read_sample[1].role == FRAME_REPLY);
+    CHECK(t.read_sample[1].sequence == 2);
+    CHECK(t.consumed_by_ns == 10'000);
+
+    FrameSpec untracked = kSpec;
+    untracked.reply_mask = 0;
+    const RingTick u =
+        decode_ring(read_of(ring, 10'000, end_to_end(ring, 0, ring.head())), {}, untracked);
+    REQUIRE(u.read_sample.size() == 2);
+    CHECK(u.read_sample[1].role == FRAME_UNTRACKED);
+}
+
+TEST_CASE("ring reply latency: the reply's send time, from the request's consumer to its sender") {
+    ReplyTimes replies;
+    // SECURITY answered DIRECTOR's request 7 at 1.000040 s; TESTBED's reply with
+    // the same sequence answers someone else.
+    replies.add({tracked(kSecurity, kDirector, FRAME_REPLY, 7, 1'000'040'000),
+                 tracked(kTestbed, kDirector, FRAME_REPLY, 8, 1'000'100'000)});
+    const RingTick tick = bounded(500'000'000, 1'500'000'000);
+    const SampledFrame request = tracked(kDirector, kSecurity, FRAME_REQUEST, 7, 1'000'000'000);
+    CHECK(replies.latency_of(request, kSecurity, tick) == std::optional<std::uint64_t>(40'000));
+    // Another consumer, another sequence, a reply or an untracked frame: nothing.
+    CHECK_FALSE(replies.latency_of(request, kTestbed, tick));
+    CHECK_FALSE(replies.latency_of(tracked(kDirector, kSecurity, FRAME_REQUEST, 9, 1'000'000'000),
+                                   kSecurity, tick));
+    CHECK_FALSE(replies.latency_of(tracked(kDirector, kSecurity, FRAME_REPLY, 7, 1'000'000'000),
+                                   kSecurity, tick));
+    CHECK_FALSE(replies.latency_of(tracked(kDirector, kSecurity, FRAME_UNTRACKED, 7, 1'000'000'000),
+                                   kSecurity, tick));
+    // A reply older than the request answers an earlier one with that sequence.
+    CHECK_FALSE(replies.latency_of(tracked(kDirector, kSecurity, FRAME_REQUEST, 7, 1'000'050'000),
+                                   kSecurity, tick));
+}
+
+TEST_CASE("ring reply latency: kept inside what the tick's two reads allow") {
+    ReplyTimes replies;
+    replies.add({tracked(kSecurity, kDirector, FRAME_REPLY, 1, 2'000'000'000)});
+    const SampledFrame request = tracked(kDirector, kSecurity, FRAME_REQUEST, 1, 1'000'000'000);
+    // Read at 1.2 s: consumed by then, whatever the (slow) reply says.
+    CHECK(replies.latency_of(request, kSecurity, bounded(900'000'000, 1'200'000'000)) ==
+          std::optional<std::uint64_t>(200'000'000));
+    ReplyTimes fast;
+    fast.add({tracked(kSecurity, kDirector, FRAME_REPLY, 1, 1'000'010'000)});
+    // Still in the ring at the previous read at 1.1 s: waited at least 100 ms.
+    CHECK(fast.latency_of(request, kSecurity, bounded(1'100'000'000, 2'000'000'000)) ==
+          std::optional<std::uint64_t>(100'000'000));
+}
+
+TEST_CASE("ring metrics: measured requests stand for the ring's latency, also the next tick") {
+    auto m = metrics();
+    // 20 frames read; two requests of the sample have replies on the reverse ring,
+    // 30 and 40 us after them; the other frames' estimates (777 ms) are not used.
+    RingObservation forward =
+        with_reads(observation("agent_ring_f", kDirector, kSecurity), 20, 20 * 232);
+    forward.tick.read_sample = {tracked(kDirector, kSecurity, FRAME_REQUEST, 1, 1'000'000'000),
+                                tracked(kDirector, kSecurity, FRAME_REQUEST, 2, 1'000'100'000),
+                                tracked(kDirector, kSecurity, FRAME_REQUEST, 3, 1'000'200'000),
+                                tracked(kDirector, kSecurity, FRAME_UNTRACKED, 0, 1'000'300'000)};
+    forward.tick.consumed_after_ns = 500'000'000;
+    forward.tick.consumed_by_ns = 1'500'000'000;
+    RingObservation reverse = observation("agent_ring_r", kSecurity, kDirector);
+    reverse.tick.written_frames = 2;
+    reverse.tick.written_sample = {tracked(kSecurity, kDirector, FRAME_REPLY, 1, 1'000'030'000),
+                                   tracked(kSecurity, kDirector, FRAME_REPLY, 2, 1'000'140'000)};
+    const Snapshot s = build(m, {forward, reverse}, 1.0);
+    const auto* f = family(s, "agent_transport_latency_seconds");
+    REQUIRE(f != nullptr);
+    REQUIRE(f->metric.size() == 1);
+    const auto& h = f->metric[0].histogram;
+    CHECK(h.sample_count == 20);
+    // Every frame is placed at or under 100 ms (the fixture's bounds: 1 ms, 10 ms,
+    // 100 ms): the measured 30 and 40 us, not the 777 ms estimates.
+    REQUIRE(h.bucket.size() == 4);
+    CHECK(h.bucket[0].cumulative_count == 20);
+
+    // The next tick samples no reply: the ring's last measured requests stand for it.
+    RingObservation next =
+        with_reads(observation("agent_ring_f", kDirector, kSecurity), 10, 10 * 232);
+    next.tick.read_sample = {tracked(kDirector, kSecurity, FRAME_REQUEST, 4, 2'000'000'000)};
+    const Snapshot s2 = build(m, {next}, 2.0);
+    const auto* f2 = family(s2, "agent_transport_latency_seconds");
+    REQUIRE(f2 != nullptr);
+    CHECK(f2->metric[0].histogram.sample_count == 30);
+    CHECK(f2->metric[0].histogram.bucket[0].cumulative_count == 30);
+}
+
+TEST_CASE(
+    "ring decode: a frame claiming another source than the ring's producer is the producer's") {
+    TestRing ring(1 << 16, /*producer=*/1, /*consumer=*/3);
+    ring.push({.source = 1, .timestamp = 5'000});
+    ring.push({.source = 29, .timestamp = 6'000});  // DIRECTOR_1: same type, another id
+    ring.push({.source = 5, .timestamp = 7'000});   // TESTBED
+    const RingTick t =
+        decode_ring(read_of(ring, 10'000, end_to_end(ring, 0, ring.head())), {}, kSpec);
+    REQUIRE(t.written_sample.size() == 3);
+    for (const auto& f : t.written_sample) CHECK(f.source == 1);
+    CHECK_FALSE(t.written_sample[0].spoofed);
+    CHECK(t.written_sample[1].spoofed);
+    CHECK(t.written_sample[2].spoofed);
+}
+
+TEST_CASE("ring metrics: spoofed frames counted as SPOOFED_SOURCE, in proportion to the sample") {
+    auto m = metrics();
+    RingObservation o = observation();
+    o.tick.written_frames = 10;
+    o.tick.written_bytes = 10 * 200;
+    SampledFrame spoofed = frame(kDirector, kSecurity, kRequest, kNormal, 200);
+    spoofed.spoofed = true;
+    o.tick.written_sample = {frame(kDirector, kSecurity, kRequest, kNormal, 200), spoofed};
+    const Snapshot s = build(m, {o}, 1.0);
+    CHECK(value(s, "agent_transport_errors_total",
+                {{"carrier", "ring"}, {"direction", "all"}, {"error_type", "SPOOFED_SOURCE"}}) ==
+          std::optional<double>(5));
+    // Every frame is the producer's: none is exported under another source.
+    CHECK(sum(s, kMessages, {{"source_agent", "DIRECTOR"}, {"direction", "sent"}}) == 10);
+}

@@ -1,0 +1,51 @@
+#pragma once
+// Ring latency measured by the consumer's own clock. A ring keeps only when a frame
+// was sent; when it was consumed happened between two of agentmon's reads, a tick
+// apart, while a ring's latency is often tens of microseconds. A reply is stamped
+// by the agent that consumed the request right after it consumed it, so a request
+// whose reply is in some ring's sample of the same tick (the reply's source is the
+// request's consumer, its target the requester, its sequence the request's) was
+// consumed at most the reply's timestamp after it was sent (docs/ring-path.md
+// "Latency"). Pure: unit tests feed hand-built samples.
+#include <cstdint>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "model/ring_decode.h"
+
+namespace agentmon {
+
+class ReplyTimes {
+  public:
+    // Indexes the replies of one ring's sample (its written or read frames).
+    void add(const std::vector<SampledFrame>& sample);
+    // The latency of `request`, read from a ring whose consumer is `consumer` in
+    // `tick`: its reply's send time minus its own, kept inside what the tick's
+    // reads allow (consumed after the previous read, by this one). Nothing when
+    // it is no request or its reply was not sampled.
+    std::optional<std::uint64_t> latency_of(const SampledFrame& request, std::uint32_t consumer,
+                                            const RingTick& tick) const;
+    // The requests of `sample` (read from a ring whose consumer is `consumer`)
+    // with a sampled reply, each with latency_ns set to its measured latency.
+    std::vector<SampledFrame> measured(const std::vector<SampledFrame>& sample,
+                                       std::uint32_t consumer, const RingTick& tick) const;
+    bool empty() const { return sent_.empty(); }
+
+  private:
+    struct Key {
+        std::uint32_t responder, requester;
+        std::uint64_t sequence;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            return std::size_t((k.sequence ^ (std::uint64_t{k.responder} << 32 | k.requester)) *
+                               0x9E3779B97F4A7C15ull);
+        }
+    };
+    std::unordered_map<Key, std::uint64_t, KeyHash> sent_;  // the earliest reply's send time
+};
+
+}  // namespace agentmon
