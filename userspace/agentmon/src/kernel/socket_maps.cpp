@@ -101,6 +101,8 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     char prefix[16] = {};
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
+    ro->scope_pidns_inum = options.scope.pidns_inode;
+    ro->scope_cgroup_id = options.scope.cgroup_id;
 
     if (options.shared_watched_fd >= 0) {
         if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))
