@@ -145,7 +145,7 @@ def run_case(layout, when):
                 monitor, url = start_agentmon(inside, agentmon_args)
             if layout == "sidecar":
                 # Another bus on the node, outside the pod, from agentmon's start on.
-                decoy, _ = start_bus([], tmp, "decoy", ["--ns", "decoybus"])
+                decoy, _ = start_bus([], tmp, "decoy", ["--namespace", "decoybus"])
             time.sleep(0.6)
             before = totals(url)
             if when == "before":
@@ -157,7 +157,9 @@ def run_case(layout, when):
             want = finish_bus(bus, truth, what)
             bus = None
             if decoy:
-                decoy.communicate(timeout=120)
+                _, err = decoy.communicate(timeout=120)
+                checks.check(decoy.returncode == 0, f"{what}: the host's bus ran meanwhile",
+                             err[-500:])
                 decoy = None
             time.sleep(1.0)  # the last tick's frames and the rings' final reads
             after = totals(url)
