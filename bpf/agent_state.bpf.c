@@ -22,6 +22,7 @@
 #include <bpf/bpf_core_read.h>
 #include "abi/agent_state.h"
 #include "lib/comm_prefix.bpf.h"
+#include "lib/task_scope.bpf.h"
 #include "lib/watched_tasks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -114,7 +115,7 @@ int BPF_PROG(agent_rename, struct task_struct *task, const char *comm)
 {
 	char name[16] = {};
 
-	if (!comm_has_prefix(comm, comm_prefix, name))
+	if (!comm_has_prefix(comm, comm_prefix, name) || !task_in_scope(task))
 		return 0;
 	if (watched_on_agent_rename(task->pid))
 		count_event(AGENT_EV_WATCHED_FULL);

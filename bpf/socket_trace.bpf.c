@@ -19,6 +19,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "lib/comm_prefix.bpf.h"
+#include "lib/task_scope.bpf.h"
 #include "frame_walk.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -303,7 +304,8 @@ int BPF_PROG(on_task_rename, struct task_struct *task, const char *comm)
 {
 	char name[16] = {};
 
-	if (comm_has_prefix(comm, comm_prefix, name) && watched_on_agent_rename(task->pid))
+	if (comm_has_prefix(comm, comm_prefix, name) && task_in_scope(task) &&
+	    watched_on_agent_rename(task->pid))
 		count_walk_event(WALK_WATCHED_FULL, 1);
 	return 0;
 }

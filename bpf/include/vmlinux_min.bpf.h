@@ -34,10 +34,16 @@
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
+struct pid;
+struct css_set;
+
 struct task_struct {
 	int pid;  /* thread id */
 	int tgid; /* process id */
 	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	struct pid *thread_pid; /* the thread's numbers in each pid namespace */
+	struct css_set *cgroups;
 };
 
 /* arch/x86/include/asm/ptrace.h: the user registers saved at syscall entry, from
@@ -60,13 +66,45 @@ struct sock_common {
 	unsigned short skc_family;
 };
 
-/* include/linux/pid.h: a pid's number in each namespace; [0] is the initial one. */
+/* include/linux/ns_common.h, include/linux/pid_namespace.h: inum is the inode
+ * number /proc/<pid>/ns/pid shows. */
+struct ns_common {
+	unsigned int inum;
+};
+
+struct pid_namespace {
+	struct ns_common ns;
+};
+
+/* include/linux/pid.h: a pid's number in each namespace; [0] is the initial one,
+ * [level] the task's own. */
 struct upid {
 	int nr;
+	struct pid_namespace *ns;
 };
 
 struct pid {
+	unsigned int level;
 	struct upid numbers[1];
+};
+
+/* include/linux/kernfs.h, include/linux/cgroup-defs.h: a cgroup v2 directory and
+ * its id (the directory's inode number); self.parent is the parent cgroup's. */
+struct kernfs_node {
+	__u64 id;
+};
+
+struct cgroup_subsys_state {
+	struct cgroup_subsys_state *parent;
+};
+
+struct cgroup {
+	struct cgroup_subsys_state self;
+	struct kernfs_node *kn;
+};
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
 };
 
 typedef struct {

@@ -127,6 +127,9 @@ sidecar = render("deploy/k8s/sidecar")
 spec = sidecar.get(("Deployment", "agent-bus"), {}).get("spec", {}).get("template", {}).get("spec", {})
 init = {c["name"]: c for c in spec.get("initContainers", [])}
 checks.equal(spec.get("shareProcessNamespace"), True, "sidecar: shares the pod's process namespace")
+sidecar_args = init.get("agentmon", {}).get("args", [])
+checks.check("--scope" in sidecar_args and sidecar_args[sidecar_args.index("--scope") + 1:][:1] == ["pod"],
+             "sidecar: agentmon counts its own pod's agents only (--scope pod)", str(sidecar_args))
 checks.equal(init.get("agentmon", {}).get("restartPolicy"), "Always",
              "sidecar: agentmon is a native sidecar, ready before the bus starts")
 checks.equal(sorted(init.get("agentmon", {}).get("securityContext", {}).get("capabilities", {}).get("add", [])),

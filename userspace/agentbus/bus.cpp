@@ -215,6 +215,20 @@ int run_bus(const Options& o) {
             usleep(1000);
         }
     }
+    if (!failed && !o.start_file.empty()) {
+        // A test starts its observer at a moment of its choosing: the agents exist
+        // (named, connected) but no frame has been sent yet.
+        if (FILE* w = fopen((o.start_file + ".waiting").c_str(), "w")) fclose(w);
+        while (access(o.start_file.c_str(), F_OK) != 0 && !g_signals) {
+            reap(false);
+            if (run.unexpected_exits) {
+                failed = true;
+                break;
+            }
+            usleep(10000);
+        }
+        if (g_signals) failed = true;
+    }
     start = mono_ns();
     shm->start_ns.store(start);
     shm->go.store(1, std::memory_order_release);

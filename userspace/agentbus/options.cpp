@@ -161,6 +161,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
                    "Seconds to wait for in-flight frames after origination ends")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--truth", o.truth, "Write the ground-truth JSON here at exit");
+    app.add_option("--start-file", o.start_file,
+                   "After set-up (every agent named and connected) create FILE.waiting and "
+                   "wait until FILE exists before the first frame");
     app.add_option("--run-dir", o.run_dir, "Directory for sockets (default: a fresh temp dir)");
     app.add_option("--status-interval", o.status_interval, "Seconds between status lines on stderr")
         ->check(CLI::NonNegativeNumber);

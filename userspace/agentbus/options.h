@@ -59,6 +59,7 @@ struct Options {
     double drain_timeout = 5.0;
     std::string truth;
     std::string run_dir;
+    std::string start_file;  // "": start at once; else wait for it after set-up
     double status_interval = 0;
     uint64_t seed = 1;
     std::string ns = "agentbus";

@@ -26,7 +26,8 @@ AgentTick two_monitors_and_a_director() {
     a.runq.buckets[RUNQ_SLOTS - 1] = 1;  // one above every bound
     a.runq.sum_ns = 40'000'000'000;
     t.procs = {a, b, c};
-    t.identities = {{100, {10, 10, "", ""}}, {200, {10, 10, "", ""}}, {300, {1, 1, "abc", "p"}}};
+    t.identities = {
+        {100, {10, 10, "", "", ""}}, {200, {10, 10, "", "", ""}}, {300, {1, 1, "abc", "p", "ns"}}};
     return t;
 }
 
@@ -56,7 +57,8 @@ TEST_CASE("instances are labelled by type and instance name") {
                 {{"agent_type", "DIRECTOR"},
                  {"agent_id", "DIRECTOR"},
                  {"container", "abc"},
-                 {"pod", "p"}}) == 1);
+                 {"pod", "p"},
+                 {"namespace", "ns"}}) == 1);
     LabelSet memory = monitor;
     memory["resource"] = "memory";
     CHECK(value(s, "agent_resource_usage", memory) == 0);

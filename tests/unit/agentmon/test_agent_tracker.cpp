@@ -25,7 +25,7 @@ ProcSample ended(ProcSample s, std::int32_t wait_status) {
     return s;
 }
 
-ProcIdentity monitor() { return ProcIdentity{kMonitor, kMonitor, "", ""}; }
+ProcIdentity monitor() { return ProcIdentity{kMonitor, kMonitor, "", "", ""}; }
 
 struct Ticker {
     AgentTracker tracker{AgentRegistry{}};

@@ -102,7 +102,7 @@ Snapshot every_builder() {
     process.tgid = 100;
     process.start_ns = 1;
     tick.procs = {process};
-    tick.identities = {{100, {10, 10, "", ""}}};
+    tick.identities = {{100, {10, 10, "", "", ""}}};
     tracker.update(tick);
     AgentMetrics(SeriesBudget()).build(tracker, AgentSignalBoard{}, AgentPathStats{}, out);
     REQUIRE(add_standard_process_families(out).ok());

@@ -157,6 +157,21 @@ TEST_CASE("the cgroup path gives container and pod ids") {
         {"/kubepods/besteffort/pod1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/" + hex, hex,
          "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
         {"/machine.slice/libpod-" + id + ".scope/container", id, ""},
+        // containerd, cgroupfs driver: the bare id under the pod.
+        {"/kubepods/burstable/pod1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/" + id, id,
+         "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
+        // CRI-O, systemd driver (its default): crio-<id>.scope in the pod's slice.
+        {"/kubepods.slice/kubepods-besteffort.slice/"
+         "kubepods-besteffort-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/crio-" +
+             id + ".scope",
+         id, "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
+        // CRI-O, cgroupfs driver.
+        {"/kubepods/pod1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/crio-" + id, id,
+         "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
+        // Guaranteed pods sit right under kubepods.slice (systemd driver).
+        {"/kubepods.slice/kubepods-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/cri-containerd-" +
+             id + ".scope",
+         id, "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"},
         {"/user.slice/user-0.slice/session-3.scope", "", ""},
         {"/system.slice/docker-abc.scope", "", ""},  // not a 64-hex id
         {"/", "", ""},
@@ -215,4 +230,30 @@ TEST_CASE("the real /proc scans without error and finds this test when named lik
     auto self = static_cast<std::uint32_t>(getpid());
     REQUIRE(agents.count(self));
     CHECK(agents[self].agent_type == 5);
+}
+
+TEST_CASE("a pod's namespace comes from its service account volume") {
+    FakeProc proc;
+    const std::string id(64, 'c');
+    const std::string pod =
+        "0::/kubepods.slice/kubepods-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d."
+        "slice/cri-containerd-" +
+        id + ".scope";
+    proc.add_process(100, "AG_TUI", "", pod);
+    proc.add_process(200, "AG_DIRECTOR", "", pod);
+    proc.add_process(300, "AG_SECURITY", "", pod);
+    const fs::path sa = "root/var/run/secrets/kubernetes.io/serviceaccount";
+    fs::create_directories(fs::path(proc.root()) / "100" / sa);
+    std::ofstream(fs::path(proc.root()) / "100" / sa / "namespace") << "bus-prod";
+    fs::create_directories(fs::path(proc.root()) / "300" / sa);
+    std::ofstream(fs::path(proc.root()) / "300" / sa / "namespace") << "Not/A label";
+    auto agents = ProcessDiscovery(default_agent_rules(), proc.root()).scan();
+    CHECK(agents[100].pod == "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
+    CHECK(agents[100].pod_namespace == "bus-prod");
+    CHECK(agents[200].pod_namespace == "");  // automountServiceAccountToken: false
+    CHECK(agents[300].pod_namespace == "");  // not a namespace name: not a label value
+    CHECK(agents[100].cgroup == pod.substr(3));
+    // Outside a namespace of its own, the three numberings are the scanned one.
+    CHECK(agents[100].host_tid == 100);
+    CHECK(agents[100].own_pid == 100);
 }

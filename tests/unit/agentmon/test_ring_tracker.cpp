@@ -59,7 +59,7 @@ TEST_CASE("rings over the per-process limit add to an unread total every tick") 
     RingTracker tracker("/dev/shm/agent_ring_", 4, log, proc.proc_root());
     std::uint64_t last = 0;
     for (int tick = 1; tick <= 3; ++tick) {
-        const auto targets = tracker.discover({4242});
+        const auto targets = tracker.discover({{4242, 4242}});
         CHECK(targets.size() == RING_PER_PROC_MAX);
         CHECK(tracker.unread_total() == std::uint64_t(2 * tick));
         CHECK(tracker.unread_total() >= last);  // a counter: never backwards
@@ -73,7 +73,7 @@ TEST_CASE("a ring's file is opened through /proc/<pid>/root, the process's own /
     std::ostringstream sink;
     Logger log(LogLevel::info, LogFormat::text, sink);
     RingTracker tracker("/dev/shm/agent_ring_", 4, log, proc.proc_root());
-    tracker.discover({4242});
+    tracker.discover({{4242, 4242}});
     REQUIRE(tracker.rings().size() == 1);
     // No map_files in the fake /proc and no such file in this /dev/shm: only the
     // process's root has it.
@@ -91,7 +91,23 @@ TEST_CASE("a file of the same name that is not the mapped one is not read") {
     std::ostringstream sink;
     Logger log(LogLevel::info, LogFormat::text, sink);
     RingTracker tracker("/dev/shm/agent_ring_", 4, log, proc.proc_root());
-    tracker.discover({4242});
+    tracker.discover({{4242, 4242}});
     REQUIRE(tracker.rings().size() == 1);
     CHECK_FALSE(tracker.rings().begin()->second.file.valid());
+}
+
+TEST_CASE("/proc is read with the scanned root's pid, the kernel is given the host pid") {
+    // A sidecar: agentmon's /proc numbers the process 4242, the host 91234. The maps
+    // and the ring file are found under 4242; the iterator's target names 91234.
+    FakeProc proc;
+    proc.map_rings(1);
+    std::ostringstream sink;
+    Logger log(LogLevel::info, LogFormat::text, sink);
+    RingTracker tracker("/dev/shm/agent_ring_", 4, log, proc.proc_root());
+    const auto targets = tracker.discover({{4242, 91234}});
+    REQUIRE(targets.size() == 1);
+    CHECK(targets[0].tgid == 91234);
+    REQUIRE(tracker.rings().size() == 1);
+    CHECK(tracker.rings().begin()->second.file.valid());
+    CHECK(tracker.rings().begin()->second.mappers.count(4242) == 1);
 }

@@ -43,6 +43,17 @@ CLI::Validator listen_validator() {
         "ADDR:PORT");
 }
 
+CLI::Validator scope_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            return parse_scope(text) ? ""
+                                     : "\"" + text +
+                                           "\" is not node, pod or cgroup:<absolute cgroup v2 "
+                                           "path>";
+        },
+        "SCOPE");
+}
+
 CLI::Validator telemetry_path_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -138,6 +149,14 @@ int run_cli(int argc, char** argv) {
     run->add_option("--config", config_path, "JSON config file")->check(CLI::ExistingFile);
     run->add_option("--tick", tick_flag, "Collection interval, e.g. 1s or 500ms (default 1s)")
         ->check(duration_validator());
+    std::optional<std::string> scope_flag, host_proc_flag;
+    run->add_option("--scope", scope_flag,
+                    "Which agents to count: node (default), pod (agentmon's own pid namespace "
+                    "or pod cgroup) or cgroup:<path>")
+        ->check(scope_validator());
+    run->add_option("--host-proc", host_proc_flag,
+                    "The host's /proc mounted here, for agentmon in a pid namespace of its own "
+                    "(default: /host/proc when it is one)");
     bool allow_degraded = false;
     run->add_flag("--allow-degraded", allow_degraded,
                   "Keep running when no kernel-path collector (socket, ring, agents) can attach, "
@@ -230,6 +249,8 @@ int run_cli(int argc, char** argv) {
 
     if (listen_flag) config.listen = *parse_listen(*listen_flag);
     if (tick_flag) config.tick = *parse_duration(*tick_flag);
+    if (scope_flag) config.scope = *parse_scope(*scope_flag);
+    if (host_proc_flag) config.host_proc = *host_proc_flag;
     RunOptions options{config, config_path, {}, telemetry_path, {}, allow_degraded};
     if (web_config_path) {
         auto web = load_web_config(*web_config_path);

@@ -31,6 +31,7 @@ Result<std::unique_ptr<AgentCollector>> AgentCollector::create(
     AgentStateOptions options;
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
     options.pin_dir = config.pin_dir;
+    options.scope = tasks->kernel_scope;
     auto maps = AgentStateMaps::create(options, log);
     if (!maps) return maps.error();
     log.info("agent state path attached", {{"kernel_comm_prefix", options.comm_prefix}});
@@ -44,10 +45,11 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
     AgentTick tick;
     tick.seconds = monotonic_seconds();
     // Discovery's identity of each process: its main thread's, else any thread's.
+    // Keyed like the kernel's readings, by host tgid.
     for (const auto& [tid, task] : tasks_->tasks) {
-        if (tick.identities.count(task.pid) && tid != task.pid) continue;
-        tick.identities[task.pid] =
-            ProcIdentity{task.agent_type, task.agent_id, task.container, task.pod};
+        if (!task.host_pid || (tick.identities.count(task.host_pid) && tid != task.pid)) continue;
+        tick.identities[task.host_pid] = ProcIdentity{task.agent_type, task.agent_id,
+                                                      task.container, task.pod, task.pod_namespace};
     }
     for (const auto& r : reading.procs) {
         ProcSample s;
@@ -64,7 +66,8 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
         if (!tick.identities.count(r.tgid)) {
             std::string comm(r.proc.comm, strnlen(r.proc.comm, sizeof(r.proc.comm)));
             if (auto match = match_comm_only(rules_, comm))
-                tick.identities[r.tgid] = ProcIdentity{match->agent_type, match->agent_id, {}, {}};
+                tick.identities[r.tgid] =
+                    ProcIdentity{match->agent_type, match->agent_id, {}, {}, {}};
         }
         // Sampled by this tick's iterator run (not yet: marked after it ran).
         if (!s.exited && r.proc.sampled)
@@ -74,9 +77,7 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
 }
 
 Status AgentCollector::collect(SnapshotBuilder& out) {
-    // Thread ids from a /proc of another pid namespace name other tasks in the kernel;
-    // then the kernel's rename and fork hooks alone mark agents.
-    if (tasks_->host_pids) maps_->mark(tasks_->tasks);
+    maps_->mark(tasks_->tasks);
     auto reading = maps_->read();
     if (!reading) return reading.error();
     maps_->forget(tracker_.update(tick_from(*reading)));

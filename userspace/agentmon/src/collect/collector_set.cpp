@@ -31,10 +31,10 @@ Result<CollectorStart> create_collectors(const Config& config,
     auto& set = start.set;
     set->push_back(std::make_unique<ProcessCollector>());
     // First of the BPF-path collectors: they read its scan in the same tick.
-    auto discovery =
-        std::make_unique<DiscoveryCollector>(ProcessDiscovery(config.socket.agent_rules));
-    context->tasks = discovery->view();
-    set->push_back(std::move(discovery));
+    auto discovery = DiscoveryCollector::create(config, log);
+    if (!discovery) return discovery.error();
+    context->tasks = (*discovery)->view();
+    set->push_back(std::move(discovery).value());
     // A kernel without what the socket path needs degrades to a collector without
     // it, saying why, instead of refusing to start.
     // Loaded first: its task rename/fork/exit hooks keep the socket path's watched

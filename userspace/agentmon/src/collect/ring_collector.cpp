@@ -24,7 +24,8 @@ Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& confi
     auto maps = RingReaderMaps::create(config.pin_dir, log);
     if (!maps) return maps.error();
     RingMetrics metrics(context->registry, context->transport);
-    RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log);
+    RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log,
+                        context->tasks->proc_root);
     log.info("ring path attached",
              {{"file_prefix", config.ring.file_prefix},
               {"sample_windows", std::to_string(config.ring.sample_windows)}});
@@ -65,9 +66,12 @@ RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) 
 }
 
 Status RingCollector::collect(SnapshotBuilder& out) {
-    std::set<std::uint32_t> pids;
-    for (const auto& [tid, task] : context_->tasks->tasks) pids.insert(task.pid);
-    const auto targets = tracker_.discover(pids);
+    // /proc is read with the scanned root's pids, the kernel is told host pids; a
+    // process without a known host pid is not read this tick.
+    std::map<std::uint32_t, std::uint32_t> host_pid_of;
+    for (const auto& [tid, task] : context_->tasks->tasks)
+        if (task.host_pid) host_pid_of[task.pid] = task.host_pid;
+    const auto targets = tracker_.discover(host_pid_of);
     auto reads = maps_->read(targets);
     if (!reads) return reads.error();
 

@@ -47,10 +47,11 @@ Fd RingTracker::open_file(std::uint32_t pid, const RingMapping& m) const {
     return fd;
 }
 
-std::vector<RingTarget> RingTracker::discover(const std::set<std::uint32_t>& pids) {
+std::vector<RingTarget> RingTracker::discover(
+    const std::map<std::uint32_t, std::uint32_t>& host_pid_of) {
     for (auto& [key, ring] : rings_) ring.mappers.clear();
     std::string text;
-    for (std::uint32_t pid : pids) {
+    for (const auto& [pid, host_pid] : host_pid_of) {
         if (!read_small_file(proc_root_ + "/" + std::to_string(pid) + "/maps", text, kMapsMax))
             continue;
         for (auto& m : parse_ring_mappings(text, file_prefix_)) {
@@ -90,8 +91,8 @@ std::vector<RingTarget> RingTracker::discover(const std::set<std::uint32_t>& pid
             continue;
         }
         const RingMapping& m = ring.mappers.at(ring.reader);
-        targets.push_back({ring.slot, ring.reader, m.start, m.end - m.start, ring.cursor.tail,
-                           windows_, ring.generation});
+        targets.push_back({ring.slot, host_pid_of.at(ring.reader), m.start, m.end - m.start,
+                           ring.cursor.tail, windows_, ring.generation});
     }
     return targets;
 }

@@ -28,8 +28,8 @@ struct TrackedRing {
     std::uint64_t device = 0, inode = 0;
     std::uint32_t slot = 0, generation = 0;
     RingCursor cursor;
-    std::map<std::uint32_t, RingMapping> mappers;  // by pid, as of this tick
-    std::uint32_t reader = 0;                      // pid read through
+    std::map<std::uint32_t, RingMapping> mappers;  // by proc_root pid, as of this tick
+    std::uint32_t reader = 0;                      // proc_root pid read through
     std::uint32_t producer = 0, consumer = 0;      // from the control block, once read
     Fd file;                                       // for the final read
     std::string error;                             // the error state last reported
@@ -44,8 +44,11 @@ class RingTracker {
           log_(log),
           proc_root_(std::move(proc_root)) {}
 
-    // Rescans the maps of `pids`; returns this tick's targets for the iterator.
-    std::vector<RingTarget> discover(const std::set<std::uint32_t>& pids);
+    // Rescans the maps of the processes in `host_pid_of` (by pid as proc_root numbers
+    // them, to their host pid); returns this tick's targets for the iterator. The
+    // proc_root pid reads /proc; the host pid, which the kernel's iterator matches,
+    // goes into the targets only.
+    std::vector<RingTarget> discover(const std::map<std::uint32_t, std::uint32_t>& host_pid_of);
 
     // Rings no process maps any more: read once through the held file, then
     // forgotten by forget_closed(). Keys of rings_.

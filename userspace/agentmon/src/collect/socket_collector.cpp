@@ -18,6 +18,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.pin_dir = config.pin_dir;
     options.request_type_mask = sc.request_type_mask;
     options.shared_watched_fd = shared_watched_fd;
+    options.scope = context->tasks->kernel_scope;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 
@@ -35,10 +36,10 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
 Status SocketCollector::collect(SnapshotBuilder& out) {
     const AgentTaskView& tasks = *context_->tasks;
     std::map<std::uint32_t, std::uint32_t> watched;
-    // Discovery's ids are handed to the kernel only when they are host tids; else the
-    // kernel's rename and fork hooks alone keep the watched set.
-    if (tasks.host_pids)
-        for (const auto& [tid, task] : tasks.tasks) watched[tid] = task.agent_id;
+    // Only host tids reach the kernel; a task whose host id is not known (yet) is
+    // left to the kernel's rename and fork hooks.
+    for (const auto& [tid, task] : tasks.tasks)
+        if (task.host_tid) watched[task.host_tid] = task.agent_id;
     auto kernel_watched = maps_->sync_watched(watched);
     if (!kernel_watched) return kernel_watched.error();
     if (Status st = maps_->expire_requests(request_timeout_ns_, unanswered_); !st) return st;
@@ -48,8 +49,8 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     std::map<std::uint32_t, std::uint32_t> agent_of_process;
     std::set<std::uint32_t> processes;
     for (const auto& [tid, task] : tasks.tasks) {
-        processes.insert(task.pid);
-        if (tid == task.pid) agent_of_process[task.pid] = task.agent_id;
+        if (task.host_pid) processes.insert(task.host_pid);
+        if (tid == task.pid && task.host_pid) agent_of_process[task.host_pid] = task.agent_id;
         reading->backlog_by_agent.try_emplace(task.agent_id, 0);
     }
     for (const auto& [tgid, b] : maps_->read_backlog(processes)) {

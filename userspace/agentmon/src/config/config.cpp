@@ -78,7 +78,8 @@ std::vector<std::string> Config::validate() const {
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = [] {
         std::vector<std::string> k = {"listen",  "tick",      "log_level",  "log_format",
-                                      "pin_dir", "ring_path", "agent_path", "analytics"};
+                                      "pin_dir", "ring_path", "agent_path", "analytics",
+                                      "scope",   "host_proc"};
         k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
         return k;
     }();
@@ -187,6 +188,24 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     if (doc.contains("pin_dir")) {
         if (auto text_value = string_field(doc, "pin_dir", "/sys/fs/bpf/agentmon", problems))
             config.pin_dir = *text_value;
+    }
+    if (doc.contains("scope")) {
+        if (auto text_value = string_field(doc, "scope", "pod", problems)) {
+            if (auto scope = parse_scope(*text_value))
+                config.scope = *scope;
+            else
+                problems.push_back("scope: \"" + *text_value +
+                                   "\" is not node, pod or cgroup:<absolute cgroup v2 path>");
+        }
+    }
+    if (doc.contains("host_proc")) {
+        if (auto text_value = string_field(doc, "host_proc", "/host/proc", problems)) {
+            if (!text_value->empty() && text_value->front() == '/')
+                config.host_proc = *text_value;
+            else
+                problems.push_back("host_proc: \"" + *text_value +
+                                   "\" is not an absolute path (e.g. \"/host/proc\")");
+        }
     }
     if (doc.contains("agent_path"))
         read_bool(doc.at("agent_path"), "agent_path", config.agent_path, problems);

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "config/analytics_config.h"
 #include "config/ring_config.h"
+#include "config/scope_config.h"
 #include "config/socket_config.h"
 
 namespace agentmon {
@@ -53,6 +54,13 @@ struct Config {
     // "agent_path": false runs without the agent state path (its scheduler hooks):
     // the transport paths' cost can then be measured on their own.
     bool agent_path = true;
+    // Which agents this agentmon counts (config/scope_config.h).
+    ScopeSetting scope;
+    // A mount of the host's /proc (e.g. "/host/proc") for an agentmon in a pid
+    // namespace of its own that must see the host's agents (a DaemonSet without
+    // hostPID). Empty: "/proc", and "/host/proc" when /proc is not the host's and
+    // that shows host pids.
+    std::string host_proc;
 
     // Semantic checks; each message starts with the field name ("tick: ...").
     std::vector<std::string> validate() const;

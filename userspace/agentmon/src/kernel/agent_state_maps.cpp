@@ -54,6 +54,8 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
     if (!opened) return opened.error();
     Skel skel = std::move(opened).value();
     set_rodata_string(skel->rodata->comm_prefix, options.comm_prefix);
+    skel->rodata->scope_pidns_inum = options.scope.pidns_inode;
+    skel->rodata->scope_cgroup_id = options.scope.cgroup_id;
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<AgentStateMaps> maps(new AgentStateMaps(std::move(skel), log));
@@ -101,11 +103,14 @@ bool AgentStateMaps::mark_task(std::uint32_t tid, std::uint32_t tgid) {
 
 void AgentStateMaps::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
     std::set<std::uint32_t> now;
+    // The kernel's maps take host ids; pidfd_open takes agentmon's own. A task
+    // missing either is left to the kernel's rename and fork hooks.
     for (const auto& [tid, task] : tasks) {
-        now.insert(tid);
-        if (marked_.count(tid)) continue;
-        track_process(task.pid, task.comm);
-        if (mark_task(tid, task.pid)) marked_.insert(tid);
+        if (!task.host_tid) continue;
+        now.insert(task.host_tid);
+        if (marked_.count(task.host_tid)) continue;
+        track_process(task.host_pid, task.comm);
+        if (task.own_tid && mark_task(task.own_tid, task.own_pid)) marked_.insert(task.host_tid);
     }
     // Forget tids that left discovery, so a reused tid is marked again.
     std::erase_if(marked_, [&](std::uint32_t tid) { return !now.count(tid); });

@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "kernel/bpf_program_ref.h"
 #include "kernel/bpf_skeleton.h"
+#include "kernel/kernel_scope.h"
 #include "model/process_discovery.h"
 
 struct agent_state;
@@ -48,6 +49,7 @@ struct AgentStateOptions {
     // "" = do not pin; else maps at <pin_dir>/<map> (watched included), links at
     // <pin_dir>/links/agent_state/<program> (the iterator as agent_sample).
     std::string pin_dir;
+    KernelScope scope;  // which tasks the rename hook may mark and watch
 };
 
 class AgentStateMaps {
@@ -86,7 +88,7 @@ class AgentStateMaps {
     Skel skel_;
     Logger& log_;
     bpf_link* iterator_ = nullptr;    // agent_sample, owned by skel_
-    std::set<std::uint32_t> marked_;  // tids marked by this side (or found marked)
+    std::set<std::uint32_t> marked_;  // host tids marked by this side (or found marked)
     int ncpus_ = 1;
     bool thread_pidfds_ = true;  // PIDFD_THREAD (6.9+); without it only leaders are marked
 };

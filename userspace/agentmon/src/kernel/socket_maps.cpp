@@ -99,6 +99,8 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     ro->request_type_mask = options.request_type_mask;
     ro->spec_tracks_requests = options.spec.sequence.width != 0 && options.spec.reply_mask != 0;
     set_rodata_string(ro->comm_prefix, options.comm_prefix);
+    ro->scope_pidns_inum = options.scope.pidns_inode;
+    ro->scope_cgroup_id = options.scope.cgroup_id;
 
     if (options.shared_watched_fd >= 0) {
         if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))

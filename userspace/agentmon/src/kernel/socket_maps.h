@@ -16,6 +16,7 @@
 #include "base/result.h"
 #include "kernel/bpf_program_ref.h"
 #include "kernel/bpf_skeleton.h"
+#include "kernel/kernel_scope.h"
 #include "kernel/request_table.h"
 #include "kernel/socket_reading.h"
 
@@ -37,6 +38,7 @@ struct SocketProgramOptions {
     // set, this object uses that map and leaves its own task rename/fork/exit
     // hooks unloaded: the agent state object runs the same hook bodies for both.
     int shared_watched_fd = -1;
+    KernelScope scope;  // which tasks the rename hook may watch
 };
 
 class SocketMaps {

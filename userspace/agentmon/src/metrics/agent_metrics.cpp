@@ -59,6 +59,7 @@ void AgentMetrics::build(const AgentTracker& tracker, const AgentSignalBoard& si
         with = labels;
         with["container"] = inst.container;
         with["pod"] = inst.pod;
+        with["namespace"] = inst.pod_namespace;
         info.add(with, 1);
         if (inst.alive()) active[type] += 1;
         runq[type] += inst.runq;

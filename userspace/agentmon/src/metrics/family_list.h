@@ -21,8 +21,9 @@
     X(agent_health_score, gauge, agent, "0..100", "agent_type agent_id", \
       "0..100 from error rate, queue depth, run-queue delay, CPU saturation, unanswered " \
       "requests and silence (docs/metrics.md).") \
-    X(agent_info, gauge, agent, "", "agent_type agent_id container pod", \
-      "Always 1: the agent instance and the container and pod it runs in (empty outside them).") \
+    X(agent_info, gauge, agent, "", "agent_type agent_id container pod namespace", \
+      "Always 1: the agent instance and the container, pod and namespace it runs in (empty outside "\
+      "them).") \
     X(agent_last_exit_code, gauge, agent, "", "agent_type agent_id", \
       "Exit status of the agent's last process that ended; 128 + signal when a signal killed it.") \
     X(agent_last_exit_signal, gauge, agent, "", "agent_type agent_id", \

@@ -54,6 +54,7 @@ void AgentTracker::adopt(const ProcSample& s, const ProcIdentity& who) {
     inst.status = AgentStatus::running;
     inst.container = who.container;
     inst.pod = who.pod;
+    inst.pod_namespace = who.pod_namespace;
     procs_[s.tgid] = Proc{id, s.cpu_ns, s.runq, false, true};
 }
 

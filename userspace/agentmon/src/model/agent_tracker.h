@@ -45,7 +45,7 @@ struct ProcSample {
 struct ProcIdentity {
     std::uint32_t agent_type = 0;  // 1..28
     std::uint32_t agent_id = 0;    // the rule's id or the type's base id
-    std::string container, pod;
+    std::string container, pod, pod_namespace;
 };
 
 struct AgentTick {
@@ -70,7 +70,7 @@ struct AgentInstance {
     std::optional<double> runq_delay_seconds;  // mean wait over the last tick, if any
     std::uint64_t resident_bytes = 0;
     RunqHistogram runq;  // over all its processes
-    std::string container, pod;
+    std::string container, pod, pod_namespace;
 
     bool alive() const { return tgid != 0; }
 };

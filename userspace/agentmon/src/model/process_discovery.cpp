@@ -1,5 +1,4 @@
 #include "model/process_discovery.h"
-#include "model/pid_namespace.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -158,7 +157,18 @@ CgroupIds cgroup_ids(std::string_view path) {
     return ids;
 }
 
-bool ProcessDiscovery::shows_host_pids() const { return proc_root_shows_host_pids(proc_root_); }
+std::string pod_namespace_of(const std::string& proc_dir) {
+    std::string name;
+    if (!read_small_file(proc_dir + "/root/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+                         name, 256))
+        return "";
+    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+    // A DNS label (RFC 1123), as Kubernetes requires of namespace names.
+    if (name.size() > 63 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+        return "";
+    return name;
+}
 
 ProcessDiscovery::ProcessDiscovery(std::vector<AgentRule> rules, std::string proc_root)
     : rules_(std::move(rules)), proc_root_(std::move(proc_root)) {}
@@ -184,15 +194,23 @@ std::map<std::uint32_t, AgentTask> ProcessDiscovery::scan() const {
             if (tid == pid) leader = match;
             if (!match) match = leader;
             if (!match) continue;
-            agents[tid] = AgentTask{tid, pid, *comm, match->agent_type, match->agent_id, {}, {}};
+            AgentTask& task = agents[tid];
+            task.tid = task.host_tid = task.own_tid = tid;
+            task.pid = task.host_pid = task.own_pid = pid;
+            task.comm = *comm;
+            task.agent_type = match->agent_type;
+            task.agent_id = match->agent_id;
             found.push_back(tid);
         }
         if (found.empty()) continue;
         // Only agents' cgroups are read: container ids are labels for them alone.
         CgroupIds ids = cgroup_ids(facts.cgroup());
+        const std::string pod_namespace = ids.pod.empty() ? "" : pod_namespace_of(pdir);
         for (std::uint32_t tid : found) {
             agents[tid].container = ids.container;
             agents[tid].pod = ids.pod;
+            agents[tid].pod_namespace = pod_namespace;
+            agents[tid].cgroup = facts.cgroup();
         }
     }
     return agents;
