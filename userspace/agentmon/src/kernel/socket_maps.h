@@ -37,6 +37,9 @@ struct SocketProgramOptions {
     // set, this object uses that map and leaves its own task rename/fork/exit
     // hooks unloaded: the agent state object runs the same hook bodies for both.
     int shared_watched_fd = -1;
+    // The header fields the frames map keys by (KEEP_* bits of abi/socket_trace.h):
+    // what the labels of the frame counters keep. The map is sized to match.
+    std::uint32_t frame_key_keep = KEEP_ALL;
 };
 
 class SocketMaps {
@@ -78,6 +81,8 @@ class SocketMaps {
     Skel skel_;
     std::optional<RequestTable> requests_;
     int ncpus_ = 1;
+    std::uint32_t frame_key_keep_ = KEEP_ALL;
+    mutable std::size_t frames_seen_ = 0;  // keys in the last read: the next one's reserve
 };
 
 }  // namespace agentmon
