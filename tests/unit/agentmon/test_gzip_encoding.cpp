@@ -68,7 +68,7 @@ TEST_CASE("gzip_around: a fresh head before a tail deflated once is one gzip mem
     const auto deflated = deflate_final(tail);
     REQUIRE(deflated);
     CHECK(deflated->size == tail.size());
-    for (const std::string head :
+    for (const std::string& head :
          {std::string(), std::string("agentmon_build_info 1\n"), std::string(70000, 'x') + "\n"}) {
         CAPTURE(head.size());
         const auto pieces = gzip_around(head, *deflated);
