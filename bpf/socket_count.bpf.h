@@ -126,7 +126,7 @@ static __always_inline void series_key_of(const struct frame_key *k, __u32 sourc
 	out->source_type = keep & KEEP_SOURCE ? source_type : 0;
 	out->target_type = keep & KEEP_TARGET ? target_type : 0;
 	out->msg_type = keep & KEEP_MSG_TYPE && k->msg_type < MSG_TYPE_SLOTS ? k->msg_type : 0;
-	out->priority = !(keep & KEEP_PRIORITY) ? 0
+	out->priority = !(keep & KEEP_PRIORITY)	      ? 0
 			: k->priority <= PRIORITY_MAX ? k->priority
 						      : PRIORITY_MAX + 1;
 	out->carrier = k->carrier;

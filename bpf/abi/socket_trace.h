@@ -109,7 +109,8 @@ struct frame_series_key {
 static inline __u32 frame_series_slots(__u32 keep)
 {
 	return (keep & KEEP_SOURCE ? AGENT_TYPE_SLOTS : 1) *
-	       (keep & KEEP_TARGET ? AGENT_TYPE_SLOTS : 1) * (keep & KEEP_MSG_TYPE ? MSG_TYPE_SLOTS : 1) *
+	       (keep & KEEP_TARGET ? AGENT_TYPE_SLOTS : 1) *
+	       (keep & KEEP_MSG_TYPE ? MSG_TYPE_SLOTS : 1) *
 	       (keep & KEEP_PRIORITY ? PRIORITY_MAX + 2 : 1) * CARRIER_COUNT * DIR_COUNT;
 }
 
@@ -120,8 +121,7 @@ static inline __u32 frame_series_slots(__u32 keep)
  */
 #define PAIR_SLOTS (AGENT_TYPE_SLOTS * AGENT_TYPE_SLOTS * CARRIER_COUNT * DIR_COUNT)
 
-static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carrier,
-			       __u32 direction)
+static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carrier, __u32 direction)
 {
 	return ((source_type * AGENT_TYPE_SLOTS + target_type) * CARRIER_COUNT + carrier) *
 		   DIR_COUNT +

@@ -85,8 +85,8 @@ struct IntruderEntry {
 };
 
 struct SocketReading {
-    std::vector<FrameCountEntry> frames;            // only keys present in the map
-    std::vector<PairCountEntry> pairs;              // only pairs with frames
+    std::vector<FrameCountEntry> frames;  // only keys present in the map
+    std::vector<PairCountEntry> pairs;    // only pairs with frames
     // Frames each agent id sent (and ERROR frames among them), since it started.
     std::map<std::uint32_t, agent_sends> sent_by_agent;
     std::vector<LatencyEntry> latency;              // only slots with a non-zero count
