@@ -35,7 +35,11 @@ static __always_inline __u32 agent_type(__u32 id)
 	if (id < AGENT_ID_TYPE_MAX) {
 		__u32 *type = bpf_map_lookup_elem(&agent_type_of, &id);
 
-		return type && *type < AGENT_TYPE_SLOTS ? *type : 0;
+		/* 0 until user space has written the registry's types: the rule. */
+		if (type && *type && *type < AGENT_TYPE_SLOTS)
+			return *type;
+		if (!id)
+			return 0;
 	}
 	return (id - 1) % 28 + 1;
 }
@@ -86,7 +90,8 @@ __noinline int flush_size_run(struct pending_slot *s)
  * quota lookup. NULL when the key cannot be stored; *event then says why (MAP_FULL
  * or LABEL_QUOTA).
  */
-static __always_inline struct frame_counts *frame_counts_of(const struct frame_key *key, __u32 tgid,
+static __always_inline struct frame_counts *frame_counts_of(const struct frame_series_key *key,
+							    __u32 tgid,
 							    __u32 *event)
 {
 	struct frame_counts *counts = bpf_map_lookup_elem(&frames, key);
@@ -112,14 +117,66 @@ static __always_inline struct frame_counts *frame_counts_of(const struct frame_k
 	return counts;
 }
 
-/* Moves a slot's sums into the frames and sizes maps and empties it; a new label
- * set is charged to `quota_tgid`. */
+/* The frames map's key of a raw frame key: types, and only the kept fields. */
+static __always_inline void series_key_of(const struct frame_key *k, __u32 source_type,
+					  __u32 target_type, struct frame_series_key *out)
+{
+	__u32 keep = frame_key_keep;
+
+	out->source_type = keep & KEEP_SOURCE ? source_type : 0;
+	out->target_type = keep & KEEP_TARGET ? target_type : 0;
+	out->msg_type = keep & KEEP_MSG_TYPE && k->msg_type < MSG_TYPE_SLOTS ? k->msg_type : 0;
+	out->priority = !(keep & KEEP_PRIORITY)	      ? 0
+			: k->priority <= PRIORITY_MAX ? k->priority
+						      : PRIORITY_MAX + 1;
+	out->carrier = k->carrier;
+	out->direction = k->direction;
+	out->pad[0] = 0;
+	out->pad[1] = 0;
+}
+
+/* The pair array and, for sent frames, the sender's own counts. */
+static __always_inline void count_pair_and_sender(const struct pending_slot *s, __u32 source_type,
+						  __u32 target_type)
+{
+	__u32 pair = pair_index(source_type, target_type, s->key.carrier & 3, s->key.direction & 1);
+	struct frame_counts *p = bpf_map_lookup_elem(&frame_pairs, &pair);
+
+	if (p) {
+		p->frames += s->frames;
+		p->bytes += s->bytes;
+	}
+	if (s->key.direction != DIR_SENT)
+		return;
+	__u32 id = s->key.source;
+	struct agent_sends *a = bpf_map_lookup_elem(&agent_sends, &id);
+
+	if (!a) {
+		struct agent_sends zero = {};
+
+		bpf_map_update_elem(&agent_sends, &id, &zero, BPF_NOEXIST);
+		a = bpf_map_lookup_elem(&agent_sends, &id);
+	}
+	if (a) {
+		a->frames += s->frames;
+		if (s->key.msg_type == MSG_TYPE_ERROR)
+			a->error_frames += s->frames;
+	}
+}
+
+/* Moves a slot's sums into the frames, pairs, senders and sizes maps and empties it;
+ * a new label set is charged to `quota_tgid`. */
 __noinline int flush_slot(struct pending_slot *s, __u32 quota_tgid)
 {
 	if (!s)
 		return 0;
 	__u32 event = 0;
-	struct frame_counts *counts = frame_counts_of(&s->key, quota_tgid, &event);
+	__u32 source_type = agent_type(s->key.source), target_type = agent_type(s->key.target);
+	struct frame_series_key key;
+
+	series_key_of(&s->key, source_type, target_type, &key);
+	count_pair_and_sender(s, source_type, target_type);
+	struct frame_counts *counts = frame_counts_of(&key, quota_tgid, &event);
 
 	if (!counts) {
 		/* Never uncounted: the carrier and direction's overflow key takes them. */

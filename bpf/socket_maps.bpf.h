@@ -25,19 +25,42 @@ const volatile __u32 spec_tracks_requests = 0;
 /* The watched set (thread ids): shared with the agent state path's object. */
 #include "lib/watched_tasks.bpf.h"
 
+/* Which header fields the frames map keys by (KEEP_* bits): the labels the
+ * config's "labels" keeps for agent_transport_messages_total and
+ * agent_transport_bytes_total together. */
+const volatile __u32 frame_key_keep = KEEP_ALL;
+
 /*
- * Frames and bytes by raw header labels. A 28-type full mesh with its type and
- * priority mix needs about 28*27*2 pairs x ~12 (type, priority) combinations x 2
- * directions per carrier: ~36k keys on one carrier. 131072 leaves room for all
- * four; a frame whose key does not fit is counted in WALK_FRAMES_MAP_FULL.
+ * Frames and bytes by agent types and the kept header fields (frame_series_key).
+ * User space sizes the map before load to frame_series_slots(frame_key_keep),
+ * every key there can be, at most FRAMES_MAX: a 28-type full mesh keeps about
+ * 28*27*2 pairs x ~12 (type, priority) combinations x 2 directions per carrier
+ * with every label kept (~36k keys a carrier), and 26k keys at most with the
+ * shipped labels (no target). A frame whose key does not fit is counted in
+ * WALK_FRAMES_MAP_FULL.
  */
-#define FRAMES_MAX 131072
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, FRAMES_MAX);
-	__type(key, struct frame_key);
+	__type(key, struct frame_series_key);
 	__type(value, struct frame_counts);
 } frames SEC(".maps");
+
+/* Frames by agent type pair, carrier and direction (pair_index()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PAIR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct frame_counts);
+} frame_pairs SEC(".maps");
+
+/* Frames sent by agent id (struct agent_sends). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, AGENT_SENDS_MAX);
+	__type(key, __u32);
+	__type(value, struct agent_sends);
+} agent_sends SEC(".maps");
 
 /* Frames the frames map could not key (see frames_overflow in the ABI header). */
 struct {

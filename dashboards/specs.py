@@ -33,7 +33,7 @@ def overview():
              "1 - error ratio over 30 days; SLO 99.9 %.", thresholds=[(None, "red"), (0.999, "green")], decimals=3),
         stat("Agent types talking", [q('count(sum by (source_agent) (rate(agent_transport_messages_total{direction="sent"}[5m])) > 0)', "types")],
              COUNT, "Agent types that sent frames in the last 5 m."),
-        stat("Collectors up", [q('sum(max by (instance) (up{job=~"agentmon|agentmon-transport"}))', "up")], COUNT,
+        stat("Collectors up", [q('sum(max by (instance) (up{job="agentmon"}))', "up")], COUNT,
              "agentmon instances Prometheus reaches.", thresholds=[(None, "red"), (1, "green")]),
         timeseries("Throughput by carrier", [q(f"sum by (carrier) (rate({RX}}}[$__rate_interval]))", "{{carrier}}"),
                                              q("vector(4e6)", "target")], MSGS,

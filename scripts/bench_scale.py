@@ -155,6 +155,13 @@ def main():
     print(f"{verdict(p99 <= 0.050)} scrape with {CONCURRENCY} concurrent scrapers x {SCRAPES}: "
           f"p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms, max {latencies[-1] * 1e3:.1f} ms "
           f"(target p99 <= 50 ms)")
+    # The server's own time per scrape (render and compress, not the send), which
+    # the clients' latency above includes along with their own and the network's.
+    served = harness.metric_sum(samples, "agentmon_scrape_duration_seconds_count")
+    if served:
+        mean = harness.metric_sum(samples, "agentmon_scrape_duration_seconds_sum") / served
+        print(f"       server time per scrape (agentmon_scrape_duration_seconds): mean "
+              f"{mean * 1e3:.2f} ms over {served:.0f} scrapes")
     share = (cpu1 - cpu0) / wall
     print(f"{verdict(share <= 0.02)} agentmon CPU: {share * 100:.2f} % of a core "
           f"(collection threads' own accounting {collector_cpu:.1f} s in all; target <= 2 %)")

@@ -79,6 +79,67 @@ struct frame_counts {
 };
 
 /*
+ * What the frames map is keyed by: agent types, not ids (labels carry types, so
+ * instances of a type share a key), and only the header fields the configured
+ * labels keep (rodata frame_key_keep, KEEP_* bits); a field not kept is 0, so the
+ * kernel sums what user space would sum anyway. msg_type values above 15 are 0
+ * and priorities above PRIORITY_MAX are PRIORITY_MAX + 1, as the exported labels
+ * have them, so the key space is bounded: frame_series_slots() keys at most.
+ */
+struct frame_series_key {
+	__u8 source_type; /* 0..28 */
+	__u8 target_type;
+	__u8 msg_type; /* 0..15 */
+	__u8 priority; /* 0..PRIORITY_MAX + 1 */
+	__u8 carrier;
+	__u8 direction;
+	__u8 pad[2];
+};
+
+#define KEEP_SOURCE   1
+#define KEEP_TARGET   2
+#define KEEP_MSG_TYPE 4
+#define KEEP_PRIORITY 8
+#define KEEP_ALL      (KEEP_SOURCE | KEEP_TARGET | KEEP_MSG_TYPE | KEEP_PRIORITY)
+#define PRIORITY_MAX  5
+/* The frames map's largest size (every label kept; see bpf/socket_maps.bpf.h). */
+#define FRAMES_MAX    131072
+
+/* Distinct frame_series_key values under `keep`. */
+static inline __u32 frame_series_slots(__u32 keep)
+{
+	return (keep & KEEP_SOURCE ? AGENT_TYPE_SLOTS : 1) *
+	       (keep & KEEP_TARGET ? AGENT_TYPE_SLOTS : 1) *
+	       (keep & KEEP_MSG_TYPE ? MSG_TYPE_SLOTS : 1) *
+	       (keep & KEEP_PRIORITY ? PRIORITY_MAX + 2 : 1) * CARRIER_COUNT * DIR_COUNT;
+}
+
+/*
+ * Frames and bytes by agent type pair, carrier and direction, whatever the labels
+ * keep: the flow matrix, the per-type received counts and the throughput. A per-CPU
+ * array indexed by pair_index().
+ */
+#define PAIR_SLOTS (AGENT_TYPE_SLOTS * AGENT_TYPE_SLOTS * CARRIER_COUNT * DIR_COUNT)
+
+static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carrier, __u32 direction)
+{
+	return ((source_type * AGENT_TYPE_SLOTS + target_type) * CARRIER_COUNT + carrier) *
+		   DIR_COUNT +
+	       direction;
+}
+
+/* Frames each agent id sent, and how many were ERROR frames (msg_type
+ * MSG_TYPE_ERROR): the health score's per-instance inputs. Hash `agent_sends`,
+ * AGENT_SENDS_MAX ids; an id that does not fit is left out of them only. */
+#define MSG_TYPE_ERROR	6
+#define AGENT_SENDS_MAX 16384
+
+struct agent_sends {
+	__u64 frames;
+	__u64 error_frames;
+};
+
+/*
  * Frames whose key the frames map could not take (full: WALK_FRAMES_MAP_FULL; the
  * process's label quota used: WALK_LABEL_QUOTA) are still counted, in the per-CPU
  * array `frames_overflow` indexed by overflow_index(carrier, direction), so the

@@ -107,7 +107,7 @@ checks.check(pod_labels and service.get("spec", {}).get("selector", {}).items() 
 endpoints = monitor.get("endpoints", [])
 checks.check(endpoints and all(e.get("port") in port_names for e in endpoints), "ServiceMonitor scrapes the metrics port")
 jobs = sorted(r.get("replacement") for e in endpoints for r in e.get("relabelings", []) if r.get("targetLabel") == "job")
-checks.equal(jobs, ["agentmon", "agentmon-transport"], "ServiceMonitor sets the job names the rules use")
+checks.equal(jobs, ["agentmon"], "ServiceMonitor: one endpoint, with the job name the rules use")
 checks.equal(container.get("ports", [{}])[0].get("containerPort"), 9465, "agentmon listens on 9465")
 
 # The PrometheusRule objects carry the rule files unchanged, and the committed

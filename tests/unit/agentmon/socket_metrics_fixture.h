@@ -18,10 +18,10 @@ namespace {
 constexpr std::uint32_t kRequest = 1, kResponse = 2;
 constexpr std::uint32_t kHigh = 1, kNormal = 2;
 
-inline FrameCountEntry frames(std::uint32_t source, std::uint32_t target, std::uint32_t msg_type,
-                              std::uint32_t priority, std::uint32_t carrier,
-                              std::uint32_t direction, std::uint64_t count, std::uint64_t bytes) {
-    FrameCountEntry e;
+inline RawFrames frames(std::uint32_t source, std::uint32_t target, std::uint32_t msg_type,
+                        std::uint32_t priority, std::uint32_t carrier, std::uint32_t direction,
+                        std::uint64_t count, std::uint64_t bytes) {
+    RawFrames e;
     e.key.source = source;
     e.key.target = target;
     e.key.msg_type = static_cast<__u16>(msg_type);
@@ -43,15 +43,16 @@ inline LabelSet transport(const char* source, const char* target, const char* ms
 inline SocketReading first_reading() {
     SocketReading r;
     r.monotonic_seconds = 10;
-    r.frames = {
-        frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),
-        // Instance 1 of DIRECTOR (id 29 = 1 + 28): same label set as id 1, so it adds up.
-        frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840),
-        frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 15, 2520),
-        frames(3, 1, kResponse, kHigh, CARRIER_UNIX, DIR_RECEIVED, 7, 1176),
-        // Values without a name: target 0, msg_type 99, priority 9.
-        frames(2, 0, 99, 9, CARRIER_TCP, DIR_SENT, 1, 200),
-    };
+    set_raw_frames(
+        r, {
+               frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),
+               // Instance 1 of DIRECTOR (id 29 = 1 + 28): same label set as id 1, so it adds up.
+               frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840),
+               frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 15, 2520),
+               frames(3, 1, kResponse, kHigh, CARRIER_UNIX, DIR_RECEIVED, 7, 1176),
+               // Values without a name: target 0, msg_type 99, priority 9.
+               frames(2, 0, 99, 9, CARRIER_TCP, DIR_SENT, 1, 200),
+           });
 
     LatencyEntry latency;
     latency.source_type = 1;
@@ -90,14 +91,14 @@ inline SocketReading first_reading() {
 inline SocketReading second_reading() {
     SocketReading r = first_reading();
     r.monotonic_seconds = 12;
-    r.frames = {
-        frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 25, 4200),
-        frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 6, 1008),
-        frames(3, 1, kResponse, kHigh, CARRIER_UNIX, DIR_RECEIVED, 17, 2856),
-        frames(2, 5, kRequest, kNormal, CARRIER_TCP, DIR_RECEIVED, 4, 672),
-        // Sent frames never count towards the received rates.
-        frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 1000, 168000),
-    };
+    set_raw_frames(r, {
+                          frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 25, 4200),
+                          frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_RECEIVED, 6, 1008),
+                          frames(3, 1, kResponse, kHigh, CARRIER_UNIX, DIR_RECEIVED, 17, 2856),
+                          frames(2, 5, kRequest, kNormal, CARRIER_TCP, DIR_RECEIVED, 4, 672),
+                          // Sent frames never count towards the received rates.
+                          frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 1000, 168000),
+                      });
     return r;
 }
 

@@ -9,8 +9,8 @@
 
 namespace {
 
-FrameCountEntry unix_frames(std::uint32_t source, std::uint32_t target, std::uint64_t frames) {
-    FrameCountEntry e{};
+RawFrames unix_frames(std::uint32_t source, std::uint32_t target, std::uint64_t frames) {
+    RawFrames e{};
     e.key.source = source;
     e.key.target = target;
     e.key.msg_type = 1;
@@ -64,8 +64,10 @@ TEST_CASE("socket and ring overflow in one sink: every exported series is unique
     for (int tick = 1; tick <= 2; ++tick) {  // the second tick has rates: the flow matrix
         SocketReading reading;
         reading.monotonic_seconds = tick;
+        std::vector<RawFrames> raw;
         for (std::uint32_t source = 1; source <= 6; ++source)
-            reading.frames.push_back(unix_frames(source, source + 1, 10 * source * tick));
+            raw.push_back(unix_frames(source, source + 1, 10 * source * tick));
+        set_raw_frames(reading, raw);
         for (auto& o : observed) o.tick.read_sample = {};
         SnapshotBuilder out;
         socket.build(reading, out);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "serve/exporter.h"
 #include "serve/gzip_encoding.h"
 
 using namespace agentmon;
@@ -57,4 +58,40 @@ TEST_CASE("gzip_compress: a gzip member that inflates to the same text, much sma
     auto empty = gzip_compress("");
     REQUIRE(empty);
     CHECK(gunzip(*empty).empty());
+}
+
+TEST_CASE("gzip_around: a fresh head before a tail deflated once is one gzip member of both") {
+    std::string tail;
+    for (int i = 0; i < 3000; ++i)
+        tail += "message_flow_matrix{source_agent=\"A" + std::to_string(i % 28) + "\"} " +
+                std::to_string(i) + "\n";
+    const auto deflated = deflate_final(tail);
+    REQUIRE(deflated);
+    CHECK(deflated->size == tail.size());
+    for (const std::string& head :
+         {std::string(), std::string("agentmon_build_info 1\n"), std::string(70000, 'x') + "\n"}) {
+        CAPTURE(head.size());
+        const auto pieces = gzip_around(head, *deflated);
+        REQUIRE(pieces);
+        CHECK(gunzip(pieces->prefix + deflated->deflated + pieces->suffix) == head + tail);
+    }
+}
+
+TEST_CASE("the exporter's gzip body inflates to its plain text; the snapshot is deflated once") {
+    Exporter exporter(BuildInfo{"1.0", "abc", "1.1", "6.18"});
+    SnapshotBuilder builder;
+    for (int i = 0; i < 200; ++i)
+        builder.add(Family::agentmon_bpf_map_entries, i, {{"map", "m" + std::to_string(i)}});
+    exporter.publish(std::move(builder).build(), 0.01);
+    const MetricsBody zipped = exporter.metrics_body(true);
+    REQUIRE(zipped.gzip);
+    const MetricsBody again = exporter.metrics_body(true);
+    CHECK(again.shared.get() == zipped.shared.get());  // one compression per snapshot
+    const std::string text = gunzip(zipped.joined());
+    CHECK(text.find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
+    // agentmon's own families first, then the snapshot's.
+    CHECK(text.find("agentmon_build_info{") < text.find("agentmon_bpf_map_entries{"));
+    const MetricsBody plain = exporter.metrics_body(false);
+    CHECK_FALSE(plain.gzip);
+    CHECK(plain.shared->find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
 }

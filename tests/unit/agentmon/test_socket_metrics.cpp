@@ -23,10 +23,13 @@ TEST_CASE("frames and bytes are counted per named label set; instances add up un
 }
 
 TEST_CASE("a registry entry gives an id its type before the id arithmetic does") {
-    // id 29 would be DIRECTOR by arithmetic; the registry says it is a MONITOR.
-    SocketPath metrics(AgentRegistry({{29, 10, "monitor-eu"}}));
+    // id 29 would be DIRECTOR by arithmetic; the registry says it is a MONITOR. The
+    // kernel keys frames by type through the table the registry writes.
+    const AgentRegistry registry({{29, 10, "monitor-eu"}});
+    CHECK(registry.type_table(AGENT_ID_TYPE_MAX)[29] == 10);
+    SocketPath metrics(registry);
     SocketReading r;
-    r.frames = {frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840)};
+    set_raw_frames(r, {frames(29, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 5, 840)}, registry);
     const Snapshot s = build(metrics, r);
     CHECK(value(s, "agent_transport_messages_total",
                 transport("MONITOR", "SECURITY", "REQUEST", "NORMAL", "unix", "sent")) == 5);

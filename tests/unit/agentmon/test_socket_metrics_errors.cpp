@@ -63,8 +63,8 @@ TEST_CASE("a budget of one folds the second label set into overflow and counts i
     SocketPath metrics(AgentRegistry(), SeriesBudget({{"agent_transport_messages_total", 1}}));
     SocketReading r;
     // Admitted in label order: source_agent DIRECTOR sorts before SECURITY.
-    r.frames = {frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),
-                frames(3, 1, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 7, 1176)};
+    set_raw_frames(r, {frames(1, 3, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 10, 1680),
+                       frames(3, 1, kRequest, kNormal, CARRIER_UNIX, DIR_SENT, 7, 1176)});
     const LabelSet overflow =
         transport("overflow", "overflow", "overflow", "overflow", "unix", "sent");
     // Twice: the same set stays folded and is counted once.

@@ -11,9 +11,9 @@ using prometheus::MetricFamily;
 
 namespace {
 
-FrameCountEntry entry(std::uint32_t source, std::uint32_t target, std::uint16_t msg_type,
-                      std::uint8_t carrier, std::uint8_t direction, std::uint64_t n) {
-    FrameCountEntry e;
+RawFrames entry(std::uint32_t source, std::uint32_t target, std::uint16_t msg_type,
+                std::uint8_t carrier, std::uint8_t direction, std::uint64_t n) {
+    RawFrames e;
     e.key.source = source;
     e.key.target = target;
     e.key.msg_type = msg_type;
@@ -39,11 +39,11 @@ std::vector<MetricFamily> families_of(SocketPath& path, const SocketReading& r) 
 SocketReading busy_reading(double seconds, std::uint64_t scale) {
     SocketReading r;
     r.monotonic_seconds = seconds;
-    r.frames = {entry(5, 1, 4, CARRIER_TCP, DIR_RECEIVED, 1 * scale),
-                entry(1, 5, 1, CARRIER_UNIX, DIR_SENT, 2 * scale),
-                entry(3, 2, 2, CARRIER_DGRAM, DIR_SENT, 3 * scale),
-                entry(3 + 28, 2, 2, CARRIER_DGRAM, DIR_SENT, 4 * scale),
-                entry(1, 5, 1, CARRIER_UNIX, DIR_RECEIVED, 2 * scale)};
+    set_raw_frames(r, {entry(5, 1, 4, CARRIER_TCP, DIR_RECEIVED, 1 * scale),
+                       entry(1, 5, 1, CARRIER_UNIX, DIR_SENT, 2 * scale),
+                       entry(3, 2, 2, CARRIER_DGRAM, DIR_SENT, 3 * scale),
+                       entry(3 + 28, 2, 2, CARRIER_DGRAM, DIR_SENT, 4 * scale),
+                       entry(1, 5, 1, CARRIER_UNIX, DIR_RECEIVED, 2 * scale)});
     LatencyEntry lat;
     lat.source_type = 5;
     lat.target_type = 1;
@@ -62,6 +62,7 @@ TEST_CASE("the kernel's map order does not change a byte of the output") {
     SocketReading r = busy_reading(1, 1);
     const std::string in_order = render(a, r);
     std::reverse(r.frames.begin(), r.frames.end());
+    std::reverse(r.pairs.begin(), r.pairs.end());
     CHECK(render(b, r) == in_order);
 }
 
@@ -97,14 +98,15 @@ TEST_CASE("the overflow series only grows while new label sets keep arriving") {
         {"source_agent", "overflow"}, {"target_agent", "overflow"}, {"msg_type", "overflow"},
         {"priority", "overflow"},     {"carrier", "unix"},          {"direction", "sent"}};
     SocketReading r;
-    r.frames = {entry(10, 1, 1, CARRIER_UNIX, DIR_SENT, 5)};
+    std::vector<RawFrames> raw = {entry(10, 1, 1, CARRIER_UNIX, DIR_SENT, 5)};
     double last = 0;
     for (std::uint32_t tick = 0; tick < 6; ++tick) {
         CAPTURE(tick);
         // Each tick a new label set that sorts before the admitted one, and growth
         // of every set already there.
-        for (auto& e : r.frames) e.counts.frames += 3;
-        r.frames.push_back(entry(1, 1 + tick, 1, CARRIER_UNIX, DIR_SENT, 1));
+        for (auto& e : raw) e.counts.frames += 3;
+        raw.push_back(entry(1, 1 + tick, 1, CARRIER_UNIX, DIR_SENT, 1));
+        set_raw_frames(r, raw);
         double folded = -1;
         for (const auto& f : families_of(m, r))
             if (f.name == "agent_transport_messages_total") {

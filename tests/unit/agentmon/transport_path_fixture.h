@@ -4,6 +4,8 @@
 // builds it, and checks of the snapshot it makes (lookups: snapshot_lookup.h).
 #include <doctest/doctest.h>
 
+#include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +51,74 @@ struct RingPath {
     std::shared_ptr<TransportSink> sink;
     RingMetrics metrics;
 };
+
+// One raw frame key's counts, as the kernel's walker sees them (agent ids).
+struct RawFrames {
+    frame_key key{};
+    frame_counts counts{};
+};
+
+// What the kernel's flush does with raw keys (bpf/socket_count.bpf.h): the frames
+// map keyed by types and the `keep` fields, the pair array, and the senders' counts.
+inline void add_raw_frames(SocketReading& r, const std::vector<RawFrames>& raw,
+                           const AgentRegistry& registry = AgentRegistry(),
+                           std::uint32_t keep = KEEP_ALL) {
+    std::map<std::uint64_t, FrameCountEntry> frames;
+    std::map<std::uint32_t, PairCountEntry> pairs;
+    for (const auto& e : r.frames) {
+        std::uint64_t packed = 0;
+        std::memcpy(&packed, &e.key, sizeof(packed));
+        frames[packed] = e;
+    }
+    for (const auto& e : r.pairs)
+        pairs[pair_index(e.source_type, e.target_type, e.carrier, e.direction)] = e;
+    for (const auto& [key, counts] : raw) {
+        const std::uint32_t source = registry.type_of(key.source),
+                            target = registry.type_of(key.target);
+        frame_series_key k{};
+        k.source_type = static_cast<__u8>(keep & KEEP_SOURCE ? source : 0);
+        k.target_type = static_cast<__u8>(keep & KEEP_TARGET ? target : 0);
+        k.msg_type = static_cast<__u8>(
+            keep & KEEP_MSG_TYPE && key.msg_type < MSG_TYPE_SLOTS ? key.msg_type : 0);
+        k.priority = static_cast<__u8>(!(keep & KEEP_PRIORITY)        ? 0
+                                       : key.priority <= PRIORITY_MAX ? key.priority
+                                                                      : PRIORITY_MAX + 1);
+        k.carrier = key.carrier;
+        k.direction = key.direction;
+        std::uint64_t packed = 0;
+        std::memcpy(&packed, &k, sizeof(packed));
+        FrameCountEntry& f = frames[packed];
+        f.key = k;
+        f.counts.frames += counts.frames;
+        f.counts.bytes += counts.bytes;
+        PairCountEntry& p = pairs[pair_index(source, target, key.carrier, key.direction)];
+        p.source_type = source;
+        p.target_type = target;
+        p.carrier = key.carrier;
+        p.direction = key.direction;
+        p.counts.frames += counts.frames;
+        p.counts.bytes += counts.bytes;
+        if (key.direction == DIR_SENT) {
+            agent_sends& sent = r.sent_by_agent[key.source];
+            sent.frames += counts.frames;
+            if (key.msg_type == MSG_TYPE_ERROR) sent.error_frames += counts.frames;
+        }
+    }
+    r.frames.clear();
+    for (const auto& [packed, e] : frames) r.frames.push_back(e);
+    r.pairs.clear();
+    for (const auto& [index, e] : pairs) r.pairs.push_back(e);
+}
+
+// The same on a reading holding no frames yet.
+inline void set_raw_frames(SocketReading& r, const std::vector<RawFrames>& raw,
+                           const AgentRegistry& registry = AgentRegistry(),
+                           std::uint32_t keep = KEEP_ALL) {
+    r.frames.clear();
+    r.pairs.clear();
+    r.sent_by_agent.clear();
+    add_raw_frames(r, raw, registry, keep);
+}
 
 inline Snapshot build(SocketPath& path, const SocketReading& reading) {
     SnapshotBuilder out;

@@ -1,7 +1,9 @@
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -59,7 +61,21 @@ Status check_degraded(const CollectorStart& start, bool allow_degraded, Logger& 
 
 }  // namespace
 
+// glibc's allocator, tuned for a process whose big buffers (a tick's map
+// readings, the rendered /metrics text, its gzip) are made and freed every tick
+// or scrape: past a fixed 128 KiB they are mmapped and given back when freed
+// (the default threshold grows to 32 MiB after the first such free, and the
+// freed buffers then stay in the heap), and two arenas serve the collection and
+// HTTP threads (the default, eight per core, keeps a heap per thread). An
+// operator's GLIBC_TUNABLES win.
+void tune_allocator() {
+    if (std::getenv("GLIBC_TUNABLES")) return;
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_ARENA_MAX, 2);
+}
+
 int run_collector(const RunOptions& options, Logger& log) {
+    tune_allocator();
     Config config = options.config;
     LibbpfLogRoute route(log);
     install_shutdown_handlers();

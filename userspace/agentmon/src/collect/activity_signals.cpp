@@ -6,11 +6,6 @@
 
 namespace agentmon {
 
-namespace {
-// docs/transport.md: message type 6 is ERROR (msg_type_name() names it).
-constexpr std::uint16_t kMsgTypeError = 6;
-}  // namespace
-
 std::optional<double> histogram_quantile_seconds(const HistogramReading& h,
                                                  const std::vector<double>& bounds_seconds,
                                                  double q) {
@@ -43,13 +38,13 @@ void post_agent_activity(const AgentTracker& tracker, AgentSignalBoard& board) {
 }
 
 void ActivitySignals::post(const SocketReading& reading, AgentSignalBoard& board) {
-    for (const auto& e : reading.frames) {
-        if (e.key.direction != DIR_SENT) continue;
-        board.sends_by_carrier[std::string(carrier_name(e.key.carrier))].first += e.counts.frames;
-        AgentActivity& a = board.activity[e.key.source];
-        a.frames_sent = a.frames_sent.value_or(0) + e.counts.frames;
-        a.error_frames_sent = a.error_frames_sent.value_or(0) +
-                              (e.key.msg_type == kMsgTypeError ? e.counts.frames : 0);
+    for (const auto& e : reading.pairs)
+        if (e.direction == DIR_SENT)
+            board.sends_by_carrier[std::string(carrier_name(e.carrier))].first += e.counts.frames;
+    for (const auto& [id, sent] : reading.sent_by_agent) {
+        AgentActivity& a = board.activity[id];
+        a.frames_sent = a.frames_sent.value_or(0) + sent.frames;
+        a.error_frames_sent = a.error_frames_sent.value_or(0) + sent.error_frames;
     }
     for (const auto& e : reading.syscall_errors)
         if (e.err == EAGAIN && e.direction == DIR_SENT)

@@ -19,6 +19,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.request_type_mask = sc.request_type_mask;
     options.shared_watched_fd = shared_watched_fd;
     options.scope = context->tasks->kernel_scope;
+    options.frame_key_keep = frame_key_keep(sc.labels);
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 

@@ -12,8 +12,7 @@ void SocketSignals::post(const SocketReading& reading, AgentSignalBoard& board) 
         unanswered_window_.pop_front();
     const auto& oldest = unanswered_window_.front().second;
     std::map<std::uint32_t, std::uint64_t> sent_now;
-    for (const auto& e : reading.frames)
-        if (e.key.direction == DIR_SENT) sent_now[e.key.source] += e.counts.frames;
+    for (const auto& [id, sent] : reading.sent_by_agent) sent_now[id] += sent.frames;
     for (const auto& [id, frames] : sent_now) {
         auto [it, added] = sent_.try_emplace(id, frames, now);
         if (!added && frames != it->second.first) it->second = {frames, now};

@@ -36,6 +36,14 @@ double monotonic_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+// Zeroes the fields of `key` that `keep` does not keep (KEEP_* bits).
+void fold_unkept(frame_series_key& key, std::uint32_t keep) {
+    if (!(keep & KEEP_SOURCE)) key.source_type = 0;
+    if (!(keep & KEEP_TARGET)) key.target_type = 0;
+    if (!(keep & KEEP_MSG_TYPE)) key.msg_type = 0;
+    if (!(keep & KEEP_PRIORITY)) key.priority = 0;
+}
+
 HistogramReading to_histogram(const std::uint64_t* words) {
     HistogramReading h;
     std::copy(words, words + h.buckets.size(), h.buckets.begin());
@@ -101,6 +109,13 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     set_rodata_string(ro->comm_prefix, options.comm_prefix);
     ro->scope_pidns_inum = options.scope.pidns_inode;
     ro->scope_cgroup_id = options.scope.cgroup_id;
+    // Keyed on what the labels keep, the frames map holds every key there can be:
+    // far fewer than the full key's, so far less to read each tick.
+    ro->frame_key_keep = options.frame_key_keep & KEEP_ALL;
+    const std::uint32_t frame_slots =
+        std::min<std::uint32_t>(frame_series_slots(ro->frame_key_keep), FRAMES_MAX);
+    if (int err = bpf_map__set_max_entries(skel->maps.frames, frame_slots))
+        return errno_error("size the frames map", -err);
 
     if (options.shared_watched_fd >= 0) {
         if (int err = bpf_map__reuse_fd(skel->maps.watched, options.shared_watched_fd))
@@ -115,6 +130,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
 
     if (Status st = skel.load(log); !st) return st.error();
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
+    maps->frame_key_keep_ = options.frame_key_keep & KEEP_ALL;
     auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
     if (!requests) return requests.error();
     maps->requests_.emplace(std::move(requests).value());
@@ -172,6 +188,7 @@ Result<SocketReading> SocketMaps::read() const {
     reading.monotonic_seconds = monotonic_seconds();
     reading.frames_map_capacity = bpf_map__max_entries(skel_->maps.frames);
 
+    reading.frames.reserve(frames_seen_);
     Status st = read_percpu_u64(skel_->maps.frames, ncpus_,
                                 [&](const void* key, const std::uint64_t* words) {
                                     FrameCountEntry e;
@@ -182,6 +199,34 @@ Result<SocketReading> SocketMaps::read() const {
                                 });
     if (!st) return st.error();
     reading.frames_map_entries = reading.frames.size();
+    frames_seen_ = reading.frames.size();
+    // A pinned map kept from a run that kept more fields holds them: fold them the
+    // way this run's keys are folded, so its counts add to the same series.
+    for (auto& e : reading.frames) fold_unkept(e.key, frame_key_keep_);
+
+    st = read_percpu_u64(skel_->maps.frame_pairs, ncpus_,
+                         [&](const void* key, const std::uint64_t* words) {
+                             if (!words[0]) return;
+                             std::uint32_t slot = 0;
+                             std::memcpy(&slot, key, sizeof(slot));
+                             PairCountEntry e;
+                             e.direction = slot % DIR_COUNT;
+                             e.carrier = slot / DIR_COUNT % CARRIER_COUNT;
+                             e.target_type = slot / DIR_COUNT / CARRIER_COUNT % AGENT_TYPE_SLOTS;
+                             e.source_type = slot / DIR_COUNT / CARRIER_COUNT / AGENT_TYPE_SLOTS;
+                             e.counts.frames = words[0];
+                             e.counts.bytes = words[1];
+                             reading.pairs.push_back(e);
+                         });
+    if (!st) return st.error();
+
+    st = read_percpu_u64(skel_->maps.agent_sends, ncpus_,
+                         [&](const void* key, const std::uint64_t* words) {
+                             std::uint32_t id = 0;
+                             std::memcpy(&id, key, sizeof(id));
+                             reading.sent_by_agent[id] = agent_sends{words[0], words[1]};
+                         });
+    if (!st) return st.error();
     // What the frames map could not key (full, or a process over its label quota),
     // as one key per carrier and direction with no agent, message type or
     // priority: the totals stay exact.

@@ -39,6 +39,9 @@ struct SocketProgramOptions {
     // hooks unloaded: the agent state object runs the same hook bodies for both.
     int shared_watched_fd = -1;
     KernelScope scope;  // which tasks the rename hook may watch
+    // The header fields the frames map keys by (KEEP_* bits of abi/socket_trace.h):
+    // what the labels of the frame counters keep. The map is sized to match.
+    std::uint32_t frame_key_keep = KEEP_ALL;
 };
 
 class SocketMaps {
@@ -80,6 +83,8 @@ class SocketMaps {
     Skel skel_;
     std::optional<RequestTable> requests_;
     int ncpus_ = 1;
+    std::uint32_t frame_key_keep_ = KEEP_ALL;
+    mutable std::size_t frames_seen_ = 0;  // keys in the last read: the next one's reserve
 };
 
 }  // namespace agentmon

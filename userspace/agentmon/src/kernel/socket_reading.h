@@ -15,6 +15,8 @@ namespace agentmon {
 
 static_assert(sizeof(frame_spec) == 80, "frame_spec layout shared with bpf/socket_trace.bpf.c");
 static_assert(sizeof(frame_key) == 16, "frame_key layout shared with bpf/socket_trace.bpf.c");
+static_assert(sizeof(frame_series_key) == 8, "frame_series_key layout shared with the BPF side");
+static_assert(sizeof(agent_sends) == 16, "agent_sends layout shared with the BPF side");
 static_assert(sizeof(frame_counts) == 16, "frame_counts layout shared with the BPF side");
 static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout shared");
 static_assert(sizeof(watched_task) == 8, "watched_task layout shared with the BPF side");
@@ -27,11 +29,21 @@ static_assert(CARRIER_UNIX == 0 && CARRIER_DGRAM == 1 && CARRIER_TCP == 2 && CAR
               "carrier numbering shared with the BPF side (latency_index, size_index)");
 static_assert(DIR_SENT == 0 && DIR_RECEIVED == 1 && DIR_COUNT == 2,
               "direction numbering shared with the BPF side");
-static_assert(LATENCY_SLOTS == 29 * 29 * 4 && SIZE_SLOTS == 16 * 4 * 2,
-              "histogram array sizes shared with the BPF side");
+static_assert(LATENCY_SLOTS == 29 * 29 * 4 && SIZE_SLOTS == 16 * 4 * 2 &&
+                  PAIR_SLOTS == 29 * 29 * 4 * 2,
+              "array sizes shared with the BPF side");
 
+// One key of the frames map: agent types and the header fields the labels keep
+// (the others 0; see frame_series_key).
 struct FrameCountEntry {
-    frame_key key{};
+    frame_series_key key{};
+    frame_counts counts{};
+};
+
+// Frames of one agent type pair, carrier and direction (the frame_pairs array).
+struct PairCountEntry {
+    std::uint32_t source_type = 0, target_type = 0;  // 0..28
+    std::uint32_t carrier = 0, direction = 0;
     frame_counts counts{};
 };
 
@@ -73,7 +85,10 @@ struct IntruderEntry {
 };
 
 struct SocketReading {
-    std::vector<FrameCountEntry> frames;            // only keys present in the map
+    std::vector<FrameCountEntry> frames;  // only keys present in the map
+    std::vector<PairCountEntry> pairs;    // only pairs with frames
+    // Frames each agent id sent (and ERROR frames among them), since it started.
+    std::map<std::uint32_t, agent_sends> sent_by_agent;
     std::vector<LatencyEntry> latency;              // only slots with a non-zero count
     std::vector<SizeEntry> sizes;                   // only slots with a non-zero count
     std::vector<SyscallErrorEntry> syscall_errors;  // only non-zero

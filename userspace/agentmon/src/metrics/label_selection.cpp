@@ -1,5 +1,7 @@
 #include "metrics/label_selection.h"
 
+#include "abi/socket_trace.h"
+
 namespace agentmon {
 
 namespace {
@@ -62,6 +64,18 @@ std::vector<std::string> LabelSelection::kept(const std::string& family) const {
                 out.push_back(label);
     }
     return out;
+}
+
+std::uint32_t frame_key_keep(const LabelSelection& labels) {
+    std::uint32_t keep = 0;
+    for (const char* family : {"agent_transport_messages_total", "agent_transport_bytes_total"})
+        for (const auto& label : labels.kept(family)) {
+            if (label == "source_agent") keep |= KEEP_SOURCE;
+            if (label == "target_agent") keep |= KEEP_TARGET;
+            if (label == "msg_type") keep |= KEEP_MSG_TYPE;
+            if (label == "priority") keep |= KEEP_PRIORITY;
+        }
+    return keep;
 }
 
 }  // namespace agentmon

@@ -8,6 +8,7 @@
 // The projection is applied where every transport sample passes anyway, in the
 // series budget's admit(), so the socket and ring paths, counters and histograms
 // all reduce the same way, and the budget counts the reduced label sets.
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -49,5 +50,11 @@ class LabelSelection {
   private:
     std::map<std::string, std::set<std::string>, std::less<>> kept_;
 };
+
+// The header fields the kernel's frames map keys by (KEEP_* bits of
+// abi/socket_trace.h): every label agent_transport_messages_total and
+// agent_transport_bytes_total keep, the two families read from that map. The
+// kernel then sums in the map what the projection would sum here.
+std::uint32_t frame_key_keep(const LabelSelection& labels);
 
 }  // namespace agentmon

@@ -37,15 +37,15 @@ void SocketMetrics::build(const SocketReading& now, SnapshotBuilder& out) {
 }
 
 void SocketMetrics::transport_counters(const SocketReading& now) {
-    // Raw keys carry agent ids; labels carry types, so instances of a type share
-    // a series and their counts add up.
+    // The kernel keys by agent type (instances of a type share a key) and by the
+    // fields the labels keep; the budget's projection drops the fields it zeroed.
     std::vector<std::uint64_t> keys;
     std::vector<FrameTotals> totals;
     keys.reserve(now.frames.size());
     totals.reserve(now.frames.size());
     for (const auto& e : now.frames) {
-        keys.push_back(label_key(registry_.type_of(e.key.source), registry_.type_of(e.key.target),
-                                 e.key.msg_type, e.key.priority, e.key.carrier, e.key.direction));
+        keys.push_back(label_key(e.key.source_type, e.key.target_type, e.key.msg_type,
+                                 e.key.priority, e.key.carrier, e.key.direction));
         totals.push_back(
             {static_cast<double>(e.counts.frames), static_cast<double>(e.counts.bytes)});
     }
@@ -55,12 +55,11 @@ void SocketMetrics::transport_counters(const SocketReading& now) {
 void SocketMetrics::rates(const SocketReading& now) {
     Received current;
     current.seconds = now.monotonic_seconds;
-    for (const auto& e : now.frames) {
-        if (e.key.direction != DIR_RECEIVED) continue;
+    for (const auto& e : now.pairs) {
+        if (e.direction != DIR_RECEIVED) continue;
         const double frames = static_cast<double>(e.counts.frames);
-        current.by_carrier[e.key.carrier] += frames;
-        current.by_pair[registry_.type_of(e.key.source) << 8 | registry_.type_of(e.key.target)] +=
-            frames;
+        current.by_carrier[e.carrier] += frames;
+        current.by_pair[e.source_type << 8 | e.target_type] += frames;
     }
     std::optional<Received> before = std::move(previous_);
     previous_ = current;
@@ -145,10 +144,9 @@ void SocketMetrics::agent_signals(const SocketReading& now) {
     // Summed by type before any label set is built: tens of thousands of raw keys
     // per tick must not each build and compare a label map.
     std::array<double, AGENT_TYPE_SLOTS> received{};
-    for (const auto& e : now.frames)
-        if (e.key.direction == DIR_RECEIVED)
-            received[std::min<std::uint32_t>(registry_.type_of(e.key.target),
-                                             AGENT_TYPE_SLOTS - 1)] +=
+    for (const auto& e : now.pairs)
+        if (e.direction == DIR_RECEIVED)
+            received[std::min<std::uint32_t>(e.target_type, AGENT_TYPE_SLOTS - 1)] +=
                 static_cast<double>(e.counts.frames);
     for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
         sink_->add(Family::agent_messages_processed_total, agent_type_labels(type), received[type]);

@@ -2,13 +2,13 @@
 
 #include <bpf/libbpf.h>
 #include <prometheus/gauge.h>
-#include <prometheus/text_serializer.h>
 #include <sys/utsname.h>
 
 #include <chrono>
 
 #include "base/version.h"
 #include "base/version_string.h"
+#include "serve/text_exposition.h"
 
 namespace agentmon {
 
@@ -28,17 +28,31 @@ void PublishedSnapshot::publish(Snapshot snapshot) {
     last_ = std::move(next);
 }
 
-std::shared_ptr<const std::string> PublishedSnapshot::text() const {
-    std::shared_ptr<const Rendered> last;
-    {
-        std::lock_guard lock(mutex_);
-        last = last_;
-    }
-    std::call_once(last->once, [&] {
-        last->text = prometheus::TextSerializer().Serialize(last->snapshot.families);
+std::shared_ptr<const PublishedSnapshot::Rendered> PublishedSnapshot::last() const {
+    std::lock_guard lock(mutex_);
+    return last_;
+}
+
+void PublishedSnapshot::render(const Rendered& r) {
+    std::call_once(r.once, [&] {
+        r.text.reserve(1 << 16);
+        append_text_exposition(r.snapshot.families, r.text);
     });
+}
+
+std::shared_ptr<const std::string> PublishedSnapshot::text() const {
+    std::shared_ptr<const Rendered> last = this->last();
+    render(*last);
     // Aliasing: the text lives as long as any scrape still sends it.
     return {last, &last->text};
+}
+
+std::shared_ptr<const DeflatedText> PublishedSnapshot::deflated() const {
+    std::shared_ptr<const Rendered> last = this->last();
+    render(*last);
+    std::call_once(last->once_deflated, [&] { last->deflated = deflate_final(last->text); });
+    if (!last->deflated) return nullptr;
+    return {last, &*last->deflated};
 }
 
 namespace {
@@ -91,17 +105,28 @@ void Exporter::count_collector_error(const std::string& collector) {
     collector_errors_.Add({{"collector", collector}}).Increment();
 }
 
-std::string Exporter::render_metrics() {
+MetricsBody Exporter::metrics_body(bool gzip) {
     const auto start = std::chrono::steady_clock::now();
     // agentmon's own few families first, then the tick's: both in exposition order,
     // and no family appears in both.
-    std::string text = prometheus::TextSerializer().Serialize(registry_->Collect());
-    const auto snapshot = snapshot_.text();
-    text.reserve(text.size() + snapshot->size());
-    text += *snapshot;
+    MetricsBody body;
+    std::string own;
+    append_text_exposition(registry_->Collect(), own);
+    const auto deflated = gzip ? snapshot_.deflated() : nullptr;
+    std::optional<GzipPieces> pieces;
+    if (deflated) pieces = gzip_around(own, *deflated);
+    if (pieces) {
+        body.head = std::move(pieces->prefix);
+        body.shared = {deflated, &deflated->deflated};
+        body.tail = std::move(pieces->suffix);
+        body.gzip = true;
+    } else {
+        body.head = std::move(own);
+        body.shared = snapshot_.text();
+    }
     scrape_duration_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    return text;
+    return body;
 }
 
 }  // namespace agentmon

@@ -10,9 +10,11 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "metrics/snapshot.h"
+#include "serve/gzip_encoding.h"
 
 namespace agentmon {
 
@@ -27,23 +29,44 @@ BuildInfo current_build_info();
 
 // The last published snapshot and its text, rendered once: by the first scrape
 // after a publish, not by the collection tick (a tick comes every second, a scrape
-// every 15 s or so), and shared by every scrape that reads the same snapshot. A
+// every 5 s or so), and shared by every scrape that reads the same snapshot. A
 // scrape used to copy all of the snapshot's families and serialise them anew: with
 // ten concurrent scrapers that was ten copies of every series in memory at once.
+// The gzip-compressed text is made the same way, once per snapshot, by the first
+// scrape that asks for gzip.
 class PublishedSnapshot {
   public:
     void publish(Snapshot snapshot);
     // The text of the last snapshot, in the text exposition format 0.0.4.
     std::shared_ptr<const std::string> text() const;
+    // The same text deflated (deflate_final); null when zlib failed.
+    std::shared_ptr<const DeflatedText> deflated() const;
 
   private:
     struct Rendered {
         Snapshot snapshot;
-        mutable std::once_flag once;
+        mutable std::once_flag once, once_deflated;
         mutable std::string text;
+        mutable std::optional<DeflatedText> deflated;
     };
+    std::shared_ptr<const Rendered> last() const;
+    static void render(const Rendered& r);
+
     mutable std::mutex mutex_;
     std::shared_ptr<const Rendered> last_ = std::make_shared<const Rendered>();
+};
+
+// The body of one /metrics reply, in pieces sent one after the other: agentmon's
+// own few families rendered for this scrape (`head`), then the snapshot's text
+// shared with every other scrape of it (never copied), then `tail`. Gzip-encoded,
+// head holds the gzip header and the compressed own families, shared the
+// snapshot's deflated text and tail the gzip trailer.
+struct MetricsBody {
+    std::string head;
+    std::shared_ptr<const std::string> shared;
+    std::string tail;
+    bool gzip = false;
+    std::string joined() const { return head + (shared ? *shared : std::string()) + tail; }
 };
 
 class Exporter {
@@ -55,8 +78,10 @@ class Exporter {
     void publish(Snapshot snapshot, double collection_seconds, bool all_ticked = true);
     void count_collector_error(const std::string& collector);
 
-    // HTTP threads.
-    std::string render_metrics();
+    // HTTP threads. gzip-encoded when `gzip` and zlib did not fail.
+    MetricsBody metrics_body(bool gzip);
+    // The text, in one string.
+    std::string render_metrics() { return metrics_body(false).joined(); }
     bool ready() const { return ready_.load(); }
 
   private:

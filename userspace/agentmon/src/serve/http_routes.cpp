@@ -8,7 +8,9 @@ namespace {
 
 constexpr const char* kText = "text/plain; charset=utf-8";
 
-HttpReply text(unsigned status, std::string body) { return {status, kText, std::move(body), {}}; }
+HttpReply text(unsigned status, std::string body) {
+    return {status, kText, std::move(body), {}, nullptr, {}};
+}
 
 }  // namespace
 
@@ -29,16 +31,14 @@ HttpReply HttpRoutes::handle(const HttpRequest& request) const {
 }
 
 HttpReply HttpRoutes::metrics(const HttpRequest& request) const {
+    MetricsBody body = exporter_.metrics_body(accepts_gzip(request.accept_encoding));
     HttpReply reply{200,
                     "text/plain; version=0.0.4; charset=utf-8",
-                    exporter_.render_metrics(),
-                    {{"Vary", "Accept-Encoding"}}};
-    if (accepts_gzip(request.accept_encoding)) {
-        if (auto compressed = gzip_compress(reply.body)) {
-            reply.body = std::move(*compressed);
-            reply.headers.emplace_back("Content-Encoding", "gzip");
-        }
-    }
+                    std::move(body.head),
+                    {{"Vary", "Accept-Encoding"}},
+                    std::move(body.shared),
+                    std::move(body.tail)};
+    if (body.gzip) reply.headers.emplace_back("Content-Encoding", "gzip");
     return reply;
 }
 
@@ -51,6 +51,8 @@ HttpReply HttpRoutes::index() const {
                 "</a></li>"
                 "<li><a href=\"/healthz\">/healthz</a></li>"
                 "<li><a href=\"/readyz\">/readyz</a></li></ul></body></html>\n",
+            {},
+            nullptr,
             {}};
 }
 

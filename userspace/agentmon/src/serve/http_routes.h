@@ -7,6 +7,7 @@
 //   /         a small index; any other path is 404
 // GET and HEAD get the same reply (the server drops HEAD's body; Prometheus and
 // load balancers probe with HEAD, and a 404 there reads as "exporter broken").
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,14 @@ struct HttpReply {
     std::string content_type;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type
+    // Sent after `body`, without a copy: the snapshot's text (or its deflated
+    // text), shared with every scrape of the same snapshot; then `body_tail`.
+    std::shared_ptr<const std::string> shared_body;
+    std::string body_tail;
+
+    std::string full_body() const {
+        return body + (shared_body ? *shared_body : std::string()) + body_tail;
+    }
 };
 
 class HttpRoutes {

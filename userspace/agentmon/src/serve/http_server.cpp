@@ -28,10 +28,21 @@ namespace {
 
 using State = HttpServer::State;
 
-MHD_Result queue(MHD_Connection* connection, const HttpReply& reply) {
-    MHD_Response* response = MHD_create_response_from_buffer(
-        reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
-    if (!response) return MHD_NO;
+// The reply's pieces are sent as they are (an I/O vector), the shared snapshot
+// text included: the response owns the reply until libmicrohttpd is done with it.
+MHD_Result queue(MHD_Connection* connection, HttpReply reply_value) {
+    auto* owned = new HttpReply(std::move(reply_value));
+    const HttpReply& reply = *owned;
+    MHD_IoVec pieces[3];
+    unsigned count = 0;
+    for (const std::string* piece : {&reply.body, reply.shared_body.get(), &reply.body_tail})
+        if (piece && !piece->empty()) pieces[count++] = {piece->data(), piece->size()};
+    MHD_Response* response = MHD_create_response_from_iovec(
+        pieces, count, [](void* cls) { delete static_cast<HttpReply*>(cls); }, owned);
+    if (!response) {
+        delete owned;
+        return MHD_NO;
+    }
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     for (const auto& [name, value] : reply.headers)
@@ -87,9 +98,12 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
         if (auto problem = client_certificate_problem(info ? info->tls_session : nullptr,
                                                       state.tls->client_auth))
-            return queue(
-                connection,
-                {403, "text/plain; charset=utf-8", *problem + "\n", {{"Connection", "close"}}});
+            return queue(connection, {403,
+                                      "text/plain; charset=utf-8",
+                                      *problem + "\n",
+                                      {{"Connection", "close"}},
+                                      nullptr,
+                                      {}});
     }
     if (!authenticated(state, connection)) return refuse_unauthenticated(connection);
     const char* accept =
