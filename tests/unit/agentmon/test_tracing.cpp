@@ -77,6 +77,7 @@ TEST_CASE("a kernel record becomes a client or server span of one trace") {
     CHECK(client.requester == "DIRECTOR");
     CHECK(client.responder == "PROJECT_ORCHESTRATOR");
     CHECK(client.service() == "DIRECTOR");
+    CHECK(client.responder_type == "PROJECT_ORCHESTRATOR");
     CHECK(server.service() == "PROJECT_ORCHESTRATOR");
     CHECK(client.msg_type == "TASK");
     CHECK(client.reply_type == "RESULT");

@@ -46,6 +46,8 @@ Span to_span(const span_record& r, const AgentRegistry& registry,
     s.responder_id = r.open.responder;
     s.requester = registry.instance_name(r.key.requester);
     s.responder = registry.instance_name(r.open.responder);
+    s.requester_type = std::string(registry.type_name_of(r.key.requester));
+    s.responder_type = std::string(registry.type_name_of(r.open.responder));
     s.msg_type = msg_type_name(r.open.msg_type);
     s.reply_type = msg_type_name(r.reply_type);
     s.priority = priority_name(r.open.priority);

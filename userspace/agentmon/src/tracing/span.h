@@ -18,6 +18,9 @@ struct Span {
     std::uint64_t start_unix_ns = 0, end_unix_ns = 0;
     std::uint32_t requester_id = 0, responder_id = 0;
     std::string requester, responder;  // agent instance names
+    // Their agent types, as the metrics' agent_type / source_agent labels name them
+    // (for exemplars on agent_processing_time_seconds and the transport histograms).
+    std::string requester_type, responder_type;
     std::string msg_type, reply_type, priority, carrier;
     std::uint64_t sequence = 0;
     std::uint32_t request_bytes = 0, reply_bytes = 0;
