@@ -42,6 +42,11 @@ struct SocketProgramOptions {
     // The header fields the frames map keys by (KEEP_* bits of abi/socket_trace.h):
     // what the labels of the frame counters keep. The map is sized to match.
     std::uint32_t frame_key_keep = KEEP_ALL;
+    // Tracing (docs/tracing.md): requests are sampled when trace_sampled(root,
+    // trace_threshold) (ratio * 2^32; 0 = off). trace_context_offset: where the
+    // header's trace context lives (0 = not read).
+    std::uint64_t trace_threshold = 0;
+    std::uint32_t trace_context_offset = 0;
 };
 
 class SocketMaps {
@@ -74,6 +79,11 @@ class SocketMaps {
                            std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered);
 
     std::vector<BpfProgramRef> programs() const;
+
+    // The ring buffer of closed spans, for SpanRing (tracing on or off).
+    int spans_fd() const;
+    int span_stats_fd() const;
+    int ncpus() const { return ncpus_; }
 
   private:
     using Skel = BpfSkeleton<socket_trace>;
