@@ -9,6 +9,7 @@
 
 #include "base/version.h"
 #include "base/version_string.h"
+#include "metrics/openmetrics_text.h"
 
 namespace agentmon {
 
@@ -28,17 +29,27 @@ void PublishedSnapshot::publish(Snapshot snapshot) {
     last_ = std::move(next);
 }
 
+std::shared_ptr<const PublishedSnapshot::Rendered> PublishedSnapshot::last() const {
+    std::lock_guard lock(mutex_);
+    return last_;
+}
+
 std::shared_ptr<const std::string> PublishedSnapshot::text() const {
-    std::shared_ptr<const Rendered> last;
-    {
-        std::lock_guard lock(mutex_);
-        last = last_;
-    }
+    auto last = this->last();
     std::call_once(last->once, [&] {
         last->text = prometheus::TextSerializer().Serialize(last->snapshot.families);
     });
     // Aliasing: the text lives as long as any scrape still sends it.
     return {last, &last->text};
+}
+
+std::shared_ptr<const std::string> PublishedSnapshot::openmetrics(
+    const ExemplarStore* exemplars) const {
+    auto last = this->last();
+    std::call_once(last->openmetrics_once, [&] {
+        append_openmetrics(last->openmetrics, last->snapshot.families, exemplars);
+    });
+    return {last, &last->openmetrics};
 }
 
 namespace {
@@ -56,8 +67,9 @@ Builder& described(Builder&& builder, Family family) {
 
 }  // namespace
 
-Exporter::Exporter(const BuildInfo& build)
-    : collection_duration_(
+Exporter::Exporter(const BuildInfo& build, std::shared_ptr<const ExemplarStore> exemplars)
+    : exemplars_(std::move(exemplars)),
+      collection_duration_(
           described(prometheus::BuildHistogram(), Family::agentmon_collection_duration_seconds)
               .Register(*registry_)
               .Add({}, kDurationBuckets)),
@@ -91,14 +103,23 @@ void Exporter::count_collector_error(const std::string& collector) {
     collector_errors_.Add({{"collector", collector}}).Increment();
 }
 
-std::string Exporter::render_metrics() {
+std::string Exporter::render_metrics(Exposition format) {
     const auto start = std::chrono::steady_clock::now();
     // agentmon's own few families first, then the tick's: both in exposition order,
     // and no family appears in both.
-    std::string text = prometheus::TextSerializer().Serialize(registry_->Collect());
-    const auto snapshot = snapshot_.text();
-    text.reserve(text.size() + snapshot->size());
-    text += *snapshot;
+    std::string text;
+    if (is_openmetrics(format)) {
+        append_openmetrics(text, registry_->Collect());
+        const auto snapshot = snapshot_.openmetrics(exemplars_.get());
+        text.reserve(text.size() + snapshot->size() + kOpenMetricsEof.size());
+        text += *snapshot;
+        text += kOpenMetricsEof;
+    } else {
+        text = prometheus::TextSerializer().Serialize(registry_->Collect());
+        const auto snapshot = snapshot_.text();
+        text.reserve(text.size() + snapshot->size());
+        text += *snapshot;
+    }
     scrape_duration_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return text;

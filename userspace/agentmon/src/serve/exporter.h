@@ -12,7 +12,9 @@
 #include <mutex>
 #include <string>
 
+#include "metrics/exemplar_store.h"
 #include "metrics/snapshot.h"
+#include "serve/exposition_format.h"
 
 namespace agentmon {
 
@@ -35,20 +37,27 @@ class PublishedSnapshot {
     void publish(Snapshot snapshot);
     // The text of the last snapshot, in the text exposition format 0.0.4.
     std::shared_ptr<const std::string> text() const;
+    // The same in OpenMetrics text, without "# EOF", with the exemplars `exemplars`
+    // holds (may be null) when it is first rendered: at most a tick old.
+    std::shared_ptr<const std::string> openmetrics(const ExemplarStore* exemplars) const;
 
   private:
     struct Rendered {
         Snapshot snapshot;
-        mutable std::once_flag once;
-        mutable std::string text;
+        mutable std::once_flag once, openmetrics_once;
+        mutable std::string text, openmetrics;
     };
+    std::shared_ptr<const Rendered> last() const;
     mutable std::mutex mutex_;
     std::shared_ptr<const Rendered> last_ = std::make_shared<const Rendered>();
 };
 
 class Exporter {
   public:
-    explicit Exporter(const BuildInfo& build);
+    // `exemplars`: the store whose exemplars the OpenMetrics exposition shows;
+    // null for none.
+    explicit Exporter(const BuildInfo& build,
+                      std::shared_ptr<const ExemplarStore> exemplars = nullptr);
 
     // Collection thread. `all_ticked`: every collector has completed a tick;
     // /readyz answers 200 from the first publish that says so.
@@ -56,12 +65,13 @@ class Exporter {
     void count_collector_error(const std::string& collector);
 
     // HTTP threads.
-    std::string render_metrics();
+    std::string render_metrics(Exposition format = Exposition::text_0_0_4);
     bool ready() const { return ready_.load(); }
 
   private:
     std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
     PublishedSnapshot snapshot_;
+    std::shared_ptr<const ExemplarStore> exemplars_;
     prometheus::Histogram& collection_duration_;
     prometheus::Counter& collections_;
     prometheus::Family<prometheus::Counter>& collector_errors_;

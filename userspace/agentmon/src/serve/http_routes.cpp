@@ -1,5 +1,6 @@
 #include "serve/http_routes.h"
 
+#include "serve/exposition_format.h"
 #include "serve/gzip_encoding.h"
 
 namespace agentmon {
@@ -29,10 +30,11 @@ HttpReply HttpRoutes::handle(const HttpRequest& request) const {
 }
 
 HttpReply HttpRoutes::metrics(const HttpRequest& request) const {
+    const Exposition format = negotiate_exposition(request.accept);
     HttpReply reply{200,
-                    "text/plain; version=0.0.4; charset=utf-8",
-                    exporter_.render_metrics(),
-                    {{"Vary", "Accept-Encoding"}}};
+                    std::string(content_type(format)),
+                    exporter_.render_metrics(format),
+                    {{"Vary", "Accept, Accept-Encoding"}}};
     if (accepts_gzip(request.accept_encoding)) {
         if (auto compressed = gzip_compress(reply.body)) {
             reply.body = std::move(*compressed);
