@@ -15,6 +15,7 @@
 #define AGENTMON_FRAME_WALK_BPF_H
 
 #include "socket_signals.bpf.h"
+#include "socket_spans.bpf.h"
 #include "lib/crc32c.bpf.h"
 
 const volatile struct frame_spec spec = {};
@@ -39,14 +40,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct window_buf);
 } window SEC(".maps");
-
-struct frame_info {
-	struct frame_key key;
-	__u32 len;
-	__u32 flags;
-	__u64 timestamp;
-	__u64 sequence;
-};
 
 /* Per socket and direction. */
 struct walk_state {
@@ -118,6 +111,12 @@ static __always_inline __u32 parse_header(const __u8 *b, struct walk_ctx *c, str
 	f->timestamp = FIELD(b, timestamp);
 	f->sequence = FIELD(b, sequence);
 	f->flags = FIELD(b, flags);
+	f->ctx_root = 0;
+	f->ctx_parent = 0;
+	if (trace_threshold && trace_context_offset) {
+		f->ctx_root = load_field(b, trace_context_offset, 8, 0);
+		f->ctx_parent = load_field(b, trace_context_offset + 8, 8, 0);
+	}
 	f->len = spec.header_size + targets * spec.target_stride + payload;
 	return f->len;
 }
@@ -182,6 +181,17 @@ static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
 					  (c->direction == DIR_RECEIVED ? TRACK_RECEIVED : 0) |
 					  (c->self_type & 0x1f) << TRACK_SELF_TYPE_SHIFT,
 				      c->now);
+	if (trace_threshold && spec_tracks_requests) {
+		__u32 reply = f->flags & spec.reply_mask;
+
+		if (reply ||
+		    (f->key.msg_type < 32 && (request_type_mask & (1u << f->key.msg_type))))
+			trace_frame(f,
+				    (__u64)c->tgid << 32 | (__u32)c->carrier << 8 |
+					(reply ? SPAN_REPLY : 0) |
+					(c->direction == DIR_RECEIVED ? SPAN_RECEIVED : 0),
+				    c->now);
+	}
 	count_frame(c->pending, &f->key, f->len, c->now > sent ? c->now - sent : 0, has_latency,
 		    &c->memo);
 }

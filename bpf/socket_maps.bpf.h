@@ -21,6 +21,11 @@ const volatile __u32 size_bound_count = 0;
 const volatile __u32 request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
 /* Set by user space when the frame spec has a sequence field and a reply flag. */
 const volatile __u32 spec_tracks_requests = 0;
+/* Tracing (docs/tracing.md): a request is sampled when trace_sampled(root,
+ * trace_threshold); 0 = tracing off, and the verifier drops the span code. The trace
+ * context is read at trace_context_offset in the header when it is not 0. */
+const volatile __u64 trace_threshold = 0;
+const volatile __u32 trace_context_offset = 0;
 
 /* The watched set (thread ids): shared with the agent state path's object. */
 #include "lib/watched_tasks.bpf.h"
@@ -161,5 +166,28 @@ struct {
 	__type(key, struct intruder_key);
 	__type(value, struct frame_counts);
 } intruders SEC(".maps");
+
+/* Spans of sampled requests (span_record in abi/socket_trace.h): the only per-message
+ * data that goes to user space, and only for sampled requests. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SPAN_RINGBUF_BYTES);
+} spans SEC(".maps");
+
+/* Spans opened by a sampled request and not yet closed by its reply. LRU: a request
+ * never answered is evicted by newer ones, so the table never fills for good. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, OPEN_SPANS_MAX);
+	__type(key, struct open_span_key);
+	__type(value, struct open_span);
+} open_spans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SPAN_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} span_stats SEC(".maps");
 
 #endif /* AGENTMON_SOCKET_MAPS_BPF_H */

@@ -1,6 +1,9 @@
 """Small builders for Grafana dashboard JSON (schema 39, Grafana 10), so the six
 dashboards in specs.py read as lists of panels and queries. build.py writes them."""
 
+import json
+import urllib.parse
+
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}  # never a fixed uid
 
 # Grafana units: ids it knows, or "suffix:<text>" for its custom-suffix unit.
@@ -109,7 +112,16 @@ def layout(panels):
     return panels
 
 
-def dashboard(uid, title, description, panels, variables=()):
+def traces_link():
+    """A link to the spans of sampled requests in Grafana's Explore, on the Jaeger
+    data source of dashboards/provisioning/datasources/jaeger.yaml (docs/tracing.md)."""
+    left = {"datasource": "agentmon-jaeger", "queries": [{"refId": "A", "queryType": "search"}]}
+    return {"type": "link", "title": "Traces (Jaeger)", "icon": "external link", "keepTime": True,
+            "tooltip": "Spans of sampled requests (tracing.endpoint; docs/tracing.md)",
+            "url": "/explore?left=" + urllib.parse.quote(json.dumps(left, separators=(",", ":")))}
+
+
+def dashboard(uid, title, description, panels, variables=(), links=()):
     return {
         "uid": uid, "title": title, "description": description,
         "tags": ["agentmon"], "timezone": "browser", "schemaVersion": 39, "version": 1,
@@ -118,7 +130,7 @@ def dashboard(uid, title, description, panels, variables=()):
         "annotations": {"list": []},
         # every agentmon dashboard links to the others
         "links": [{"type": "dashboards", "tags": ["agentmon"], "asDropdown": True,
-                   "title": "agentmon", "includeVars": True, "keepTime": True}],
+                   "title": "agentmon", "includeVars": True, "keepTime": True}, *links],
         "templating": {"list": [datasource_variable(), *variables]},
         "panels": layout(panels),
     }

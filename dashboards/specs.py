@@ -4,7 +4,8 @@ Panels marked "Pending" read agent and ring metrics that agentmon does not
 export yet; they show "No data" until it does."""
 
 from grafana import (BYTES, BYTES_PER_S, COUNT, MSGS, PER_S, RATIO, SECONDS, bargauge,
-                     dashboard, gauge, heatmap, panel, q, query_variable, stat, table, timeseries)
+                     dashboard, gauge, heatmap, panel, q, query_variable, stat, table, timeseries,
+                     traces_link)
 
 RX = 'agent_transport_messages_total{direction="received"'
 PENDING = "Pending: needs the agent metrics (docs/alerts.md). "
@@ -89,7 +90,8 @@ def transport():
                    COUNT, RING_PENDING + "Frames waiting in each ring."),
         timeseries("Ring head-of-line age", [q("max by (ring, source_agent, target_agent) (agent_ring_head_of_line_age_seconds)", "{{source_agent}} -> {{target_agent}}")],
                    SECONDS, RING_PENDING + "Age of the oldest unread frame per ring."),
-    ], [query_variable("carrier", "Carrier", "label_values(agent_transport_messages_total, carrier)")])
+    ], [query_variable("carrier", "Carrier", "label_values(agent_transport_messages_total, carrier)")],
+        links=[traces_link()])
 
 
 def agents():
@@ -163,7 +165,7 @@ def flow():
                    MSGS, "The ten busiest pairs, 5 m rates."),
         table("Bytes by sender", [q('topk(20, sum by (source_agent, carrier) (rate(agent_transport_bytes_total{direction="received"}[5m])))', instant=True, table=True)],
               BYTES_PER_S, "Bytes per second of the 20 heaviest sending types and carriers."),
-    ])
+    ], links=[traces_link()])
 
 
 def burn_rate(title, budget):

@@ -12,7 +12,8 @@ Run as root from the repository root (scripts/bench-socket.sh builds first).
 Environment: PAIRS (rounds, default 7), DURATION seconds per overhead run
 (default 3), AGENT_PATH=off|on (agentmon without or with its agent state path,
 default off), ROWS (e.g. "unix:64 tcp:1", default all), SKIP_OVERHEAD=1,
-SKIP_EXACTNESS=1.
+SKIP_EXACTNESS=1, TRACING="0.01 1" (agentmon columns with tracing at
+those sample ratios).
 """
 
 import os

@@ -8,6 +8,8 @@ For each carrier and batch, rounds of four runs of the reference bus (2 agents,
             agentmon attaches (what merely hooking costs)
   bpftrace  a bpftrace one-liner counting sock_send_length/sock_recv_length per pid
   agentmon  agentmon run
+  agentmon@RATIO  agentmon with tracing at that sample ratio, exporting to a
+            local sink (TRACING="0.01 1"; docs/tracing.md)
 
 Medians per observer; ratio = median frames/s with / without. "ns/frame" is the
 bus's CPU time per frame with the observer minus without, plus the observer's
@@ -17,6 +19,7 @@ programs per frame, the figure least disturbed by other load on the machine.
 """
 
 import contextlib
+import http.server
 import json
 import os
 import resource
@@ -26,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
@@ -131,6 +135,44 @@ def agentmon_observer():
             yield proc.pid
 
 
+class _Sink(http.server.BaseHTTPRequestHandler):
+    """Accepts OTLP/HTTP posts and discards them: the cost measured is agentmon's."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+_sink_url = None
+
+
+def sink_url():
+    """A local OTLP/HTTP endpoint (started once, in a thread of this process)."""
+    global _sink_url
+    if not _sink_url:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _sink_url = f"http://127.0.0.1:{server.server_address[1]}/v1/traces"
+    return _sink_url
+
+
+@contextlib.contextmanager
+def tracing_observer(ratio):
+    """agentmon with tracing at `ratio`, exporting to the local sink."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="bench-socket-") as cfg:
+        json.dump({"agent_path": AGENT_PATH == "on",
+                   "tracing": {"endpoint": sink_url(), "sample_ratio": float(ratio)}}, cfg)
+        cfg.flush()
+        with harness.agentmon_running(tick="1s", config=cfg.name) as (_, proc):
+            yield proc.pid
+
+
 @contextlib.contextmanager
 def bpftrace_observer(program):
     proc = subprocess.Popen(["bpftrace", "-e", program], stdout=subprocess.PIPE,
@@ -161,12 +203,17 @@ OBSERVERS = {
     "bpftrace": lambda: bpftrace_observer(COUNT_PROGRAM),
     "agentmon": agentmon_observer,
 }
+# TRACING="0.01 1" adds a column per sample ratio: agentmon with tracing on
+# (docs/tracing.md), named agentmon@RATIO.
+TRACING = os.environ.get("TRACING", "").split()
+for _ratio in TRACING:
+    OBSERVERS[f"agentmon@{_ratio}"] = lambda r=_ratio: tracing_observer(r)
 
 
 def measure(name, carrier, batch):
     """One bus run under one observer: frames/s, CPU ns per frame, and for agentmon
     its programs' run time and runs (bpf_stats) per program name."""
-    loaded_before = set(bpf_programs()) if name == "agentmon" else set()
+    loaded_before = set(bpf_programs()) if name.startswith("agentmon") else set()
     with OBSERVERS[name]() as pid:
         if pid:
             time.sleep(1.0)
@@ -180,7 +227,7 @@ def measure(name, carrier, batch):
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if pid:
             cpu += process_cpu_seconds(pid) - own_before
-        bpf = bpf_delta(ours, bpf_before, bpf_programs()) if name == "agentmon" else None
+        bpf = bpf_delta(ours, bpf_before, bpf_programs()) if name.startswith("agentmon") else None
     return truth["throughput_mps"], cpu * 1e9 / frames, bpf, frames
 
 
@@ -218,6 +265,7 @@ def overhead():
         print("  bpftrace missing (scripts/install-deps.sh --with-bench): floor and bpftrace "
               "columns skipped")
         observers = ["without", "agentmon"]
+    observers += [f"agentmon@{r}" for r in TRACING if f"agentmon@{r}" not in observers]
     print(f"\noverhead: 2 agents, --rate 0, --payload 64, {DURATION:g} s runs, medians of "
           f"{PAIRS} rounds alternating {', '.join(observers)}; agent state path {AGENT_PATH}")
     print("frames/s (ratio to without, added CPU ns per frame); agentmon's added ns above the "

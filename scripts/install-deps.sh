@@ -50,14 +50,17 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 
 install_node_modules() {
-  # The schema check's npm packages, pinned by tests/k8s/package-lock.json.
-  local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/k8s"
-  if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
-    echo "install-deps: npm ci in tests/k8s" >&2
-    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
-    touch "$dir/node_modules"
-  fi
+  # The test-only npm packages, each folder pinned by its package-lock.json: the
+  # schema check's (tests/k8s) and the OTLP receiver's decoder (tests/tracing).
+  local dir name
+  for name in k8s tracing; do
+    dir="$(cd "$(dirname "$0")/.." && pwd)/tests/$name"
+    if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
+      echo "install-deps: npm ci in tests/$name" >&2
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+      touch "$dir/node_modules"
+    fi
+  done
 }
 
 missing=()

@@ -222,4 +222,58 @@ struct backlog_record {
 	__u32 packets;
 };
 
+/*
+ * Spans of sampled requests (docs/tracing.md). A sampled request opens a span at
+ * both ends: at the requester when it is sent (SPAN_CLIENT), at the responder when
+ * it is received (SPAN_SERVER); the reply closes each, at its send (server) and its
+ * receipt (client). Open spans wait in the LRU hash `open_spans`; a closed span is
+ * one span_record in the ring buffer `spans`. Nothing else per message leaves the
+ * kernel.
+ */
+enum span_kind {
+	SPAN_CLIENT = 0,
+	SPAN_SERVER = 1,
+};
+
+struct open_span_key {
+	__u32 tgid;	 /* the process that sent (client) or received (server) the request */
+	__u32 requester; /* the request's source agent id */
+	__u64 sequence;	 /* the request's sequence (its reply carries the same) */
+	__u32 kind;	 /* enum span_kind */
+	__u32 pad;
+};
+
+struct open_span {
+	__u64 start_ns;	 /* bpf_ktime_get_ns() at the request's send or receipt */
+	__u64 root;	 /* the context's root span id, 0 without context */
+	__u64 parent;	 /* the context's parent span id, 0 without context */
+	__u32 responder; /* the request's first target agent id */
+	__u32 request_bytes;
+	__u16 msg_type;
+	__u8 priority;
+	__u8 carrier;
+	__u32 pad;
+};
+
+struct span_record {
+	struct open_span_key key;
+	struct open_span open;
+	__u64 end_ns; /* bpf_ktime_get_ns() at the reply's receipt (client) or send (server) */
+	__u32 reply_bytes;
+	__u16 reply_type;
+	__u16 pad;
+};
+
+/* Counters of the span path, a per-CPU array indexed by enum span_stat. */
+enum span_stat {
+	SPAN_EMITTED = 0,  /* span records written to the ring buffer */
+	SPAN_RINGBUF_FULL, /* closed spans lost: the ring buffer was full */
+	SPAN_STAT_COUNT,
+};
+
+/* 4 MiB: ~47k records of 80 bytes (+8 of ring header), several ticks of spans at
+ * 100 % sampling of the reference bus's request rate. */
+#define SPAN_RINGBUF_BYTES (4u << 20)
+#define OPEN_SPANS_MAX	   16384
+
 #endif /* AGENTMON_SOCKET_TRACE_H */

@@ -6,7 +6,7 @@ agentmon; docker-compose config (Debian's docker-compose validates the file
 against the Compose schema without an engine). Expects: a multi-stage Debian
 build whose runtime stage installs every Debian package the binary's shared
 libraries come from, copies the binary and the config and runs agentmon; a
-compose file that validates, with the four services, agentmon privileged in the
+compose file that validates, with the five services (Jaeger for traces), agentmon privileged in the
 host PID namespace with /sys/kernel/btf and /sys/fs/bpf, Prometheus with the
 shipped rules and 30 days of retention, Grafana with the provisioned dashboards.
 """
@@ -89,7 +89,11 @@ out = subprocess.run([harness.tool("docker-compose", "docker-compose"), "-f", co
 checks.check(out.returncode == 0, "docker-compose config accepts deploy/compose.yaml", out.stderr[-1500:])
 compose = harness.load_yaml(text=out.stdout) if out.returncode == 0 else {"services": {}}
 services = compose["services"]
-checks.equal(sorted(services), ["agentmon", "alertmanager", "grafana", "prometheus"], "the four services")
+checks.equal(sorted(services), ["agentmon", "alertmanager", "grafana", "jaeger", "prometheus"],
+             "the five services")
+jaeger_env = services.get("jaeger", {}).get("environment", {})
+checks.check(str(jaeger_env.get("COLLECTOR_OTLP_ENABLED")).lower() == "true" if isinstance(jaeger_env, dict)
+             else "COLLECTOR_OTLP_ENABLED=true" in jaeger_env, "Jaeger takes OTLP (agentmon's tracing.endpoint)")
 agentmon = services.get("agentmon", {})
 checks.equal(agentmon.get("pid"), "host", "agentmon in the host PID namespace")
 checks.check(agentmon.get("privileged") or {"BPF", "PERFMON"} <= set(agentmon.get("cap_add", [])),

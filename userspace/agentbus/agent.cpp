@@ -43,7 +43,7 @@ void Agent::loop() {
         while (!delayed_.empty() && delayed_.front().due <= now) {
             const auto d = delayed_.front();
             delayed_.pop_front();
-            send_reply(d.carrier, d.peer, d.type, d.seq);
+            send_reply(d.carrier, d.peer, d.type, d.seq, d.ctx);
             ++work;
         }
         if (stalled) {

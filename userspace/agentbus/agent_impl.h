@@ -6,6 +6,7 @@
 
 #include "agent.h"
 #include "shared.h"
+#include "trace_context.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -119,6 +120,7 @@ struct DelayedReply {
     uint32_t peer;
     uint32_t type;
     uint64_t seq;
+    agen::TraceContext ctx{};  // echoed in the reply (--trace-context)
 };
 
 class Agent {
@@ -155,7 +157,9 @@ class Agent {
     void read_dgram(int fd);
     void close_conn(int fd, bool broken);
     void on_frame(Carrier c, const AgenHeader& h, size_t len, bool unauth);
-    void send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq);
+    void send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq,
+                    agen::TraceContext ctx = {});
+    agen::TraceContext request_context(uint32_t type, uint64_t seq);
     void inject_garbage();
     void flood();
     void flush_stats(bool hist);
@@ -205,6 +209,8 @@ class Agent {
     double tokens_ = 0, rate_ = 0;
     uint64_t last_refill_ = 0;
     uint64_t rx_now_ = 0;
+    // --trace-context: the last TASK received, the parent of the next TASK sent.
+    agen::TraceContext cause_{};
     uint32_t spin_ = 64, yield_ = 256;
     uint64_t last_stall_ns_ = 0;  // idle iterations before yielding / sleeping
     bool degrading_ = false;      // this process has started to degrade; it ends in abort()

@@ -108,6 +108,7 @@ int Agent::originate(uint64_t now) {
         h.sequence = ++ctr_[kSequence];
         h.timestamp = mono_ns();
         h.crc32 = agen::header_crc(h);
+        if (o_.trace_context) agen::write_trace_context(h, request_context(type, h.sequence));
         for (uint32_t t = 0; t < h.target_count; ++t) write_frame(*targets[t], h);
         ctr_[kBudgetUsed] += cost;
         if (rate_ > 0) tokens_ -= cost;
@@ -117,7 +118,20 @@ int Agent::originate(uint64_t now) {
     return made;
 }
 
-void Agent::send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq) {
+// A request's own context (it roots its trace), or for a TASK after a TASK was
+// received, that TASK's: the same root, and its server span as the parent.
+agen::TraceContext Agent::request_context(uint32_t type, uint64_t seq) {
+    if (!reply_type_for(type)) return {};
+    if (type == uint32_t(MsgType::TASK) && cause_.root) {
+        const agen::TraceContext c = cause_;
+        cause_ = {};
+        return c;
+    }
+    return {trace_span_id(id_, seq), 0};
+}
+
+void Agent::send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq,
+                       agen::TraceContext ctx) {
     Link& l = links_[int(c)][peer];
     if (!l.exists || !l.up) return;     // the requester is gone; the reply is lost
     if (l.queued() > kReplyQueueCap) {  // the requester stopped reading long ago
@@ -138,6 +152,7 @@ void Agent::send_reply(Carrier c, uint32_t peer, uint32_t type, uint64_t seq) {
     h.payload_len = payload_len();
     h.timestamp = mono_ns();
     h.crc32 = agen::header_crc(h);
+    if (o_.trace_context) agen::write_trace_context(h, ctx);
     ++ctr_[kReplies];
     write_frame(l, h);
 }
@@ -158,6 +173,14 @@ void Agent::on_frame(Carrier c, const AgenHeader& h, size_t len, bool unauth) {
     if (h.flags & agen::kFlagReply) return;
     const uint32_t rt = reply_type_for(h.msg_type);
     if (!rt || h.source_agent < 1 || h.source_agent > n_) return;
+    agen::TraceContext ctx{};
+    if (o_.trace_context) {
+        ctx = agen::read_trace_context(h);
+        if (h.msg_type == uint32_t(MsgType::TASK)) {
+            const uint64_t client = trace_span_id(h.source_agent, h.sequence);
+            cause_ = {ctx.root ? ctx.root : client, client ^ 1};
+        }
+    }
     if (degrade_reply(c, h, rt)) {
         ++ctr_[kSlowReplies];
         return;
@@ -165,11 +188,11 @@ void Agent::on_frame(Carrier c, const AgenHeader& h, size_t len, bool unauth) {
     if (fault_active(FaultKind::kSlow, rx_now_)) {
         // Slow agent: the reply waits in a timer queue; the loop does not sleep.
         delayed_.push_back(
-            {rx_now_ + uint64_t(o_.slow_ms * 1e6), c, h.source_agent - 1, rt, h.sequence});
+            {rx_now_ + uint64_t(o_.slow_ms * 1e6), c, h.source_agent - 1, rt, h.sequence, ctx});
         ++ctr_[kSlowReplies];
         return;
     }
-    send_reply(c, h.source_agent - 1, rt, h.sequence);
+    send_reply(c, h.source_agent - 1, rt, h.sequence, ctx);
 }
 
 void Agent::inject_garbage() {

@@ -143,6 +143,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
     app.add_option("--batch", o.batch, "Frames per write on stream carriers")
         ->check(CLI::Range(1u, 1u << 16));
     app.add_flag("--split", o.split, "Cut stream writes at random points (down to 1 byte)");
+    app.add_flag("--trace-context", o.trace_context,
+                 "Write the trace context in the AGEN header's reserved bytes: a TASK sent "
+                 "after a TASK was received names it as its parent (docs/tracing.md)");
     app.add_option("--payload", payload, "Payload bytes: MIN[:MAX] (default 64)");
     app.add_option("--fault", faults,
                    "KIND[:AGENT], repeatable; KIND: slow, stall, crash, "

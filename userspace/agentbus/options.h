@@ -48,6 +48,8 @@ struct Options {
     double rate = 0;        // frames/s in total; 0: as fast as possible
     uint32_t batch = 1;     // frames per write on stream carriers
     bool split = false;     // cut stream writes at random points
+    // Write the trace context convention in the header (docs/tracing.md).
+    bool trace_context = false;
     uint32_t payload_min = 64;
     uint32_t payload_max = 64;
     std::vector<Fault> faults;

@@ -1,5 +1,6 @@
 #include "collect/socket_collector.h"
 
+#include "abi/trace_context.h"
 #include "base/procfs.h"
 
 #include <set>
@@ -18,6 +19,9 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.pin_dir = config.pin_dir;
     options.request_type_mask = sc.request_type_mask;
     options.shared_watched_fd = shared_watched_fd;
+    options.trace_threshold = config.tracing.kernel_threshold();
+    if (config.tracing.context && sc.frame_spec.name == "agen")
+        options.trace_context_offset = TRACE_CONTEXT_AGEN_OFFSET;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 
@@ -27,9 +31,19 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     SocketMetrics metrics(registry, context->transport);
     log.info("socket path attached",
              {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
-    return std::unique_ptr<SocketCollector>(
+    std::unique_ptr<SocketCollector> collector(
         new SocketCollector(std::move(maps).value(), std::move(context), std::move(metrics),
                             sc.latency_buckets_seconds));
+    if (config.tracing.enabled()) {
+        auto spans =
+            SpanForwarder::create(config.tracing, *collector->maps_, collector->context_->registry);
+        if (!spans) return spans.error();
+        collector->spans_ = std::move(spans).value();
+        log.info("tracing on", {{"endpoint", config.tracing.endpoint},
+                                {"sample_ratio", std::to_string(config.tracing.sample_ratio)},
+                                {"context", options.trace_context_offset ? "agen" : "none"}});
+    }
+    return collector;
 }
 
 Status SocketCollector::collect(SnapshotBuilder& out) {
@@ -64,6 +78,8 @@ Status SocketCollector::collect(SnapshotBuilder& out) {
     activity_.post(*reading, *context_->signals);
     metrics_.build(*reading, out);
     out.add(Family::agentmon_watched_tasks, static_cast<double>(*kernel_watched));
+    if (spans_)
+        if (Status st = spans_->tick(out); !st) return st;
     return Status::success();
 }
 

@@ -14,6 +14,7 @@
 #include "collect/collector.h"
 #include "collect/discovery_collector.h"
 #include "collect/socket_signals.h"
+#include "collect/span_forwarder.h"
 #include "collect/tick_context.h"
 #include "config/config.h"
 #include "kernel/socket_maps.h"
@@ -33,6 +34,8 @@ class SocketCollector : public Collector {
     std::string_view name() const override { return "socket"; }
     Status collect(SnapshotBuilder& out) override;
     std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    // The span path (docs/tracing.md), null while tracing is off.
+    SpanForwarder* spans() { return spans_.get(); }
 
   private:
     SocketCollector(std::unique_ptr<SocketMaps> maps, std::shared_ptr<TickContext> context,
@@ -44,6 +47,8 @@ class SocketCollector : public Collector {
           metrics_(std::move(metrics)) {}
 
     void resolve_intruders(SocketReading& reading);
+
+    std::unique_ptr<SpanForwarder> spans_;
 
     std::unique_ptr<SocketMaps> maps_;
     std::uint64_t request_timeout_ns_ = 5000000000ull;

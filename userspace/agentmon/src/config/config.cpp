@@ -71,13 +71,15 @@ std::vector<std::string> Config::validate() const {
     for (auto& problem : socket.validate()) problems.push_back(std::move(problem));
     for (auto& problem : ring.validate()) problems.push_back(std::move(problem));
     for (auto& problem : analytics.validate()) problems.push_back(std::move(problem));
+    for (auto& problem : tracing.validate()) problems.push_back(std::move(problem));
     return problems;
 }
 
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = [] {
-        std::vector<std::string> k = {"listen",  "tick",      "log_level",  "log_format",
-                                      "pin_dir", "ring_path", "agent_path", "analytics"};
+        std::vector<std::string> k = {"listen",     "tick",      "log_level",
+                                      "log_format", "pin_dir",   "ring_path",
+                                      "agent_path", "analytics", "tracing"};
         k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
         return k;
     }();
@@ -241,6 +243,7 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     apply_socket_config(doc, config.socket, problems);
     apply_ring_config(doc, config.ring, problems);
     apply_analytics_config(doc, config.analytics, problems);
+    apply_tracing_config(doc, config.tracing, problems);
 }
 
 Result<Config> load_config_file(const std::string& path, Config base) {

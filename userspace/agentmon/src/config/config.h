@@ -15,6 +15,7 @@
 #include "config/analytics_config.h"
 #include "config/ring_config.h"
 #include "config/socket_config.h"
+#include "config/tracing_config.h"
 
 namespace agentmon {
 
@@ -50,6 +51,7 @@ struct Config {
     SocketConfig socket;        // frame spec, agent rules, registry, buckets, series budget
     RingConfig ring;            // shared-memory rings (uses socket's frame spec, rules, registry)
     AnalyticsConfig analytics;  // anomaly scores, failure prediction, capacity
+    TracingConfig tracing;      // spans of sampled requests over OTLP/HTTP
     // "agent_path": false runs without the agent state path (its scheduler hooks):
     // the transport paths' cost can then be measured on their own.
     bool agent_path = true;

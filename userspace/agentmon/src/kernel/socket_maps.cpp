@@ -10,6 +10,7 @@
 #include <cstring>
 #include <set>
 
+#include "abi/trace_context.h"
 #include "kernel/bpf_map_read.h"
 
 // After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
@@ -98,6 +99,20 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     ro->size_bound_count = static_cast<std::uint32_t>(options.size_bounds_bytes.size());
     ro->request_type_mask = options.request_type_mask;
     ro->spec_tracks_requests = options.spec.sequence.width != 0 && options.spec.reply_mask != 0;
+    ro->trace_threshold = options.trace_threshold;
+    ro->trace_context_offset = options.trace_context_offset;
+    // The decoder reads `span` header bytes; the trace context must be among them.
+    if (options.trace_threshold && options.trace_context_offset) {
+        const std::uint32_t end = options.trace_context_offset + TRACE_CONTEXT_BYTES;
+        auto& spec = const_cast<frame_spec&>(ro->spec);
+        if (end > FRAME_SPAN_MAX || end > spec.header_size)
+            return Error{"tracing: the trace context (header bytes " +
+                         std::to_string(options.trace_context_offset) + ".." +
+                         std::to_string(end - 1) +
+                         ") must lie within the frame header and its first " +
+                         std::to_string(FRAME_SPAN_MAX) + " bytes"};
+        spec.span = std::max<std::uint16_t>(spec.span, static_cast<std::uint16_t>(end));
+    }
     char prefix[16] = {};
     std::strncpy(prefix, options.comm_prefix.c_str(), sizeof(prefix) - 1);
     std::memcpy(const_cast<char*>(ro->comm_prefix), prefix, sizeof(prefix));
@@ -308,5 +323,9 @@ Status SocketMaps::expire_requests(std::uint64_t timeout_ns,
 }
 
 std::vector<BpfProgramRef> SocketMaps::programs() const { return skel_.programs(); }
+
+int SocketMaps::spans_fd() const { return bpf_map__fd(skel_->maps.spans); }
+
+int SocketMaps::span_stats_fd() const { return bpf_map__fd(skel_->maps.span_stats); }
 
 }  // namespace agentmon

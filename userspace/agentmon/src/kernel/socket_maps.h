@@ -37,6 +37,11 @@ struct SocketProgramOptions {
     // set, this object uses that map and leaves its own task rename/fork/exit
     // hooks unloaded: the agent state object runs the same hook bodies for both.
     int shared_watched_fd = -1;
+    // Tracing (docs/tracing.md): requests are sampled when trace_sampled(root,
+    // trace_threshold) (ratio * 2^32; 0 = off). trace_context_offset: where the
+    // header's trace context lives (0 = not read).
+    std::uint64_t trace_threshold = 0;
+    std::uint32_t trace_context_offset = 0;
 };
 
 class SocketMaps {
@@ -69,6 +74,11 @@ class SocketMaps {
                            std::array<std::uint64_t, AGENT_TYPE_SLOTS>& unanswered);
 
     std::vector<BpfProgramRef> programs() const;
+
+    // The ring buffer of closed spans, for SpanRing (tracing on or off).
+    int spans_fd() const;
+    int span_stats_fd() const;
+    int ncpus() const { return ncpus_; }
 
   private:
     using Skel = BpfSkeleton<socket_trace>;

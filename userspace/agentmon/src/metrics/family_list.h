@@ -119,6 +119,11 @@
       "Time taken to render /metrics (excluding this scrape).") \
     X(agentmon_series_dropped_total, counter, none, "label sets", "family", \
       "Distinct label sets folded into a family's overflow series by the series budget.") \
+    X(agentmon_spans_dropped_total, counter, none, "spans", "reason", \
+      "Spans of sampled requests lost before export: ringbuf_full (the kernel's span ring " \
+      "buffer), queue_full (the export queue), export_failed (given up after retries).") \
+    X(agentmon_spans_exported_total, counter, none, "spans", "", \
+      "Spans of sampled requests the OTLP/HTTP endpoint accepted.") \
     X(agentmon_watched_tasks, gauge, none, "tasks", "", \
       "Agent tasks (threads) whose sockets are decoded.") \
     X(anomaly_detection_score, gauge, none, "0..1", "agent_type agent_id signal", \
