@@ -173,7 +173,8 @@ with tempfile.TemporaryDirectory(prefix="agentmon-openmetrics-") as tmp:
     if tracing:
         config = os.path.join(tmp, "agentmon.json")
         with open(config, "w") as f:
-            json.dump({"tracing": {"endpoint": "http://127.0.0.1:1"}}, f)
+            # No receiver there: spans are offered as exemplars before export.
+            json.dump({"tracing": {"endpoint": "http://127.0.0.1:1", "sample_ratio": 0.05}}, f)
     with harness.agentmon_running(config=config) as (url, _):
         code, truth, err = harness.run_agentbus(
             ["--carrier", "unix", "--agents", "4", "--messages", "20000"])
