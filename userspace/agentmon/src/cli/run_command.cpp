@@ -114,7 +114,7 @@ int run_collector(const RunOptions& options, Logger& log) {
         return 1;
     }
 
-    Exporter exporter(build);
+    Exporter exporter(build, context->exemplars);
     CollectionLoop loop(*collectors.value().set, context, exporter, log, config.tick);
     loop.set_failed_at_start(collectors.value().failed);
     HttpOptions http{options.listen_addresses, options.telemetry_path, options.web_config};

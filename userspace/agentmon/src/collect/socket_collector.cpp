@@ -2,6 +2,7 @@
 
 #include "abi/trace_context.h"
 #include "base/procfs.h"
+#include "collect/span_exemplars.h"
 
 #include <set>
 
@@ -41,6 +42,11 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
             SpanForwarder::create(config.tracing, *collector->maps_, collector->context_->registry);
         if (!spans) return spans.error();
         collector->spans_ = std::move(spans).value();
+        // Each sampled span also becomes an exemplar of the histogram it observed
+        // into, for the OpenMetrics exposition (span_exemplars.h).
+        auto exemplars = std::make_shared<SpanExemplars>(collector->context_->exemplars,
+                                                         collector->context_->registry);
+        collector->spans_->set_on_span([exemplars](const Span& span) { exemplars->offer(span); });
         log.info("tracing on", {{"endpoint", config.tracing.endpoint},
                                 {"sample_ratio", std::to_string(config.tracing.sample_ratio)},
                                 {"context", options.trace_context_offset ? "agen" : "none"}});

@@ -4,13 +4,28 @@
 
 namespace agentmon {
 
+namespace {
+
+// The histograms a sampled span observes into, both in the latency buckets.
+ExemplarStoreOptions exemplar_options(const Config& config) {
+    ExemplarStoreOptions options;
+    for (Family family :
+         {Family::agent_transport_latency_seconds, Family::agent_processing_time_seconds})
+        options.bounds.emplace(spec(family).name, config.socket.latency_buckets_seconds);
+    options.selection = config.socket.labels;
+    return options;
+}
+
+}  // namespace
+
 TickContext::TickContext(const Config& config)
     : registry(config.socket.agents),
       budget(std::make_shared<SeriesBudget>(
           config.socket.series_budget, config.socket.series_budget_default, config.socket.labels)),
       transport(std::make_shared<TransportSink>(
           budget, HistogramBounds{config.socket.latency_buckets_seconds,
-                                  config.socket.size_buckets_bytes})) {}
+                                  config.socket.size_buckets_bytes})),
+      exemplars(std::make_shared<ExemplarStore>(exemplar_options(config))) {}
 
 void TickContext::begin_tick() {
     signals->by_agent.clear();

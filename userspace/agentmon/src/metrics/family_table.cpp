@@ -16,6 +16,12 @@ static_assert(handles_match_entries());
 
 }  // namespace
 
+const FamilySpec* find_family(std::string_view name) {
+    for (const auto& f : metric_families())
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
 std::vector<std::string> label_names(const FamilySpec& family) {
     std::vector<std::string> names;
     std::string_view rest = family.labels;

@@ -50,6 +50,9 @@ constexpr const FamilySpec& spec(Family family) {
 // Every family, in the table's order (sorted by name).
 constexpr const auto& metric_families() { return kFamilySpecs; }
 
+// The family exported as `name`; nullptr when the table has none.
+const FamilySpec* find_family(std::string_view name);
+
 // The label names of `family`, in the table's order.
 std::vector<std::string> label_names(const FamilySpec& family);
 

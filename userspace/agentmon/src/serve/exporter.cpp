@@ -8,6 +8,7 @@
 
 #include "base/version.h"
 #include "base/version_string.h"
+#include "metrics/openmetrics_text.h"
 #include "serve/text_exposition.h"
 
 namespace agentmon {
@@ -55,6 +56,15 @@ std::shared_ptr<const DeflatedText> PublishedSnapshot::deflated() const {
     return {last, &*last->deflated};
 }
 
+std::shared_ptr<const std::string> PublishedSnapshot::openmetrics(
+    const ExemplarStore* exemplars) const {
+    auto last = this->last();
+    std::call_once(last->openmetrics_once, [&] {
+        append_openmetrics(last->openmetrics, last->snapshot.families, exemplars);
+    });
+    return {last, &last->openmetrics};
+}
+
 namespace {
 
 // Collection and scrape durations: 100 µs (a /proc read) to 10 s (a stuck map read).
@@ -70,8 +80,9 @@ Builder& described(Builder&& builder, Family family) {
 
 }  // namespace
 
-Exporter::Exporter(const BuildInfo& build)
-    : collection_duration_(
+Exporter::Exporter(const BuildInfo& build, std::shared_ptr<const ExemplarStore> exemplars)
+    : exemplars_(std::move(exemplars)),
+      collection_duration_(
           described(prometheus::BuildHistogram(), Family::agentmon_collection_duration_seconds)
               .Register(*registry_)
               .Add({}, kDurationBuckets)),
@@ -105,24 +116,38 @@ void Exporter::count_collector_error(const std::string& collector) {
     collector_errors_.Add({{"collector", collector}}).Increment();
 }
 
-MetricsBody Exporter::metrics_body(bool gzip) {
+MetricsBody Exporter::metrics_body(Exposition format, bool gzip) {
     const auto start = std::chrono::steady_clock::now();
     // agentmon's own few families first, then the tick's: both in exposition order,
     // and no family appears in both.
     MetricsBody body;
     std::string own;
-    append_text_exposition(registry_->Collect(), own);
-    const auto deflated = gzip ? snapshot_.deflated() : nullptr;
-    std::optional<GzipPieces> pieces;
-    if (deflated) pieces = gzip_around(own, *deflated);
-    if (pieces) {
-        body.head = std::move(pieces->prefix);
-        body.shared = {deflated, &deflated->deflated};
-        body.tail = std::move(pieces->suffix);
-        body.gzip = true;
-    } else {
+    if (is_openmetrics(format)) {
+        // Rendered once per snapshot like the text; compressed per scrape, since
+        // Prometheus asks for OpenMetrics and its exemplars are in the body.
+        append_openmetrics(own, registry_->Collect());
         body.head = std::move(own);
-        body.shared = snapshot_.text();
+        body.shared = snapshot_.openmetrics(exemplars_.get());
+        body.tail = std::string(kOpenMetricsEof);
+        if (gzip) {
+            if (auto compressed = gzip_compress(body.joined())) {
+                body = MetricsBody{std::move(*compressed), nullptr, "", true};
+            }
+        }
+    } else {
+        append_text_exposition(registry_->Collect(), own);
+        const auto deflated = gzip ? snapshot_.deflated() : nullptr;
+        std::optional<GzipPieces> pieces;
+        if (deflated) pieces = gzip_around(own, *deflated);
+        if (pieces) {
+            body.head = std::move(pieces->prefix);
+            body.shared = {deflated, &deflated->deflated};
+            body.tail = std::move(pieces->suffix);
+            body.gzip = true;
+        } else {
+            body.head = std::move(own);
+            body.shared = snapshot_.text();
+        }
     }
     scrape_duration_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -13,7 +13,9 @@
 #include <optional>
 #include <string>
 
+#include "metrics/exemplar_store.h"
 #include "metrics/snapshot.h"
+#include "serve/exposition_format.h"
 #include "serve/gzip_encoding.h"
 
 namespace agentmon {
@@ -41,12 +43,15 @@ class PublishedSnapshot {
     std::shared_ptr<const std::string> text() const;
     // The same text deflated (deflate_final); null when zlib failed.
     std::shared_ptr<const DeflatedText> deflated() const;
+    // The same in OpenMetrics text, without "# EOF", with the exemplars `exemplars`
+    // holds (may be null) when it is first rendered: at most a tick old.
+    std::shared_ptr<const std::string> openmetrics(const ExemplarStore* exemplars) const;
 
   private:
     struct Rendered {
         Snapshot snapshot;
-        mutable std::once_flag once, once_deflated;
-        mutable std::string text;
+        mutable std::once_flag once, once_deflated, openmetrics_once;
+        mutable std::string text, openmetrics;
         mutable std::optional<DeflatedText> deflated;
     };
     std::shared_ptr<const Rendered> last() const;
@@ -71,22 +76,28 @@ struct MetricsBody {
 
 class Exporter {
   public:
-    explicit Exporter(const BuildInfo& build);
+    // `exemplars`: the store whose exemplars the OpenMetrics exposition shows;
+    // null for none.
+    explicit Exporter(const BuildInfo& build,
+                      std::shared_ptr<const ExemplarStore> exemplars = nullptr);
 
     // Collection thread. `all_ticked`: every collector has completed a tick;
     // /readyz answers 200 from the first publish that says so.
     void publish(Snapshot snapshot, double collection_seconds, bool all_ticked = true);
     void count_collector_error(const std::string& collector);
 
-    // HTTP threads. gzip-encoded when `gzip` and zlib did not fail.
-    MetricsBody metrics_body(bool gzip);
+    // HTTP threads. In `format`; gzip-encoded when `gzip` and zlib did not fail.
+    MetricsBody metrics_body(Exposition format, bool gzip);
     // The text, in one string.
-    std::string render_metrics() { return metrics_body(false).joined(); }
+    std::string render_metrics(Exposition format = Exposition::text_0_0_4) {
+        return metrics_body(format, false).joined();
+    }
     bool ready() const { return ready_.load(); }
 
   private:
     std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
     PublishedSnapshot snapshot_;
+    std::shared_ptr<const ExemplarStore> exemplars_;
     prometheus::Histogram& collection_duration_;
     prometheus::Counter& collections_;
     prometheus::Family<prometheus::Counter>& collector_errors_;

@@ -2,59 +2,22 @@
 
 #include <zlib.h>
 
-#include <cctype>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
+
+#include "serve/header_values.h"
 
 namespace agentmon {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
-// The q parameter of "coding;q=0.5" (1 when absent).
-double quality(std::string_view params) {
-    while (!params.empty()) {
-        const auto semi = params.find(';');
-        std::string_view param = trim(params.substr(0, semi));
-        params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
-        if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
-            return std::strtod(std::string(param.substr(2)).c_str(), nullptr);
-    }
-    return 1.0;
-}
-
-}  // namespace
-
 bool accepts_gzip(std::string_view accept_encoding) {
     std::optional<bool> gzip, star;
-    while (!accept_encoding.empty()) {
-        const auto comma = accept_encoding.find(',');
-        std::string_view item = accept_encoding.substr(0, comma);
-        accept_encoding = comma == std::string_view::npos ? std::string_view{}
-                                                          : accept_encoding.substr(comma + 1);
-        const auto semi = item.find(';');
-        const std::string_view coding = trim(item.substr(0, semi));
-        const double q = semi == std::string_view::npos ? 1.0 : quality(item.substr(semi + 1));
+    for_each_header_item(accept_encoding, [&](std::string_view coding, std::string_view params) {
+        const double q = header_quality(params);
         if (iequals(coding, "gzip") || iequals(coding, "x-gzip"))
             gzip = q > 0;
         else if (coding == "*")
             star = q > 0;
-    }
+    });
     if (gzip) return *gzip;
     return star.value_or(false);
 }

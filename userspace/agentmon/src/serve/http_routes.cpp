@@ -1,5 +1,6 @@
 #include "serve/http_routes.h"
 
+#include "serve/exposition_format.h"
 #include "serve/gzip_encoding.h"
 
 namespace agentmon {
@@ -31,11 +32,12 @@ HttpReply HttpRoutes::handle(const HttpRequest& request) const {
 }
 
 HttpReply HttpRoutes::metrics(const HttpRequest& request) const {
-    MetricsBody body = exporter_.metrics_body(accepts_gzip(request.accept_encoding));
+    const Exposition format = negotiate_exposition(request.accept);
+    MetricsBody body = exporter_.metrics_body(format, accepts_gzip(request.accept_encoding));
     HttpReply reply{200,
-                    "text/plain; version=0.0.4; charset=utf-8",
+                    std::string(content_type(format)),
                     std::move(body.head),
-                    {{"Vary", "Accept-Encoding"}},
+                    {{"Vary", "Accept, Accept-Encoding"}},
                     std::move(body.shared),
                     std::move(body.tail)};
     if (body.gzip) reply.headers.emplace_back("Content-Encoding", "gzip");

@@ -1,7 +1,9 @@
 #pragma once
 // What each path answers, apart from the HTTP library:
-//   /metrics  (or --web.telemetry-path) Prometheus text format from the Exporter,
-//             gzip-compressed when the client accepts it (never blocks on the kernel)
+//   /metrics  (or --web.telemetry-path) the Exporter's metrics, in OpenMetrics text
+//             when Accept asks for it (exposition_format.h), else the text format
+//             0.0.4; gzip-compressed when the client accepts it (never blocks on
+//             the kernel)
 //   /healthz  200 while the process lives
 //   /readyz   200 after the first collection tick, 503 before
 //   /         a small index; any other path is 404
@@ -21,6 +23,7 @@ struct HttpRequest {
     std::string_view method;
     std::string_view path;
     std::string_view accept_encoding;  // empty when the header is absent
+    std::string_view accept;           // likewise
 };
 
 struct HttpReply {

@@ -106,10 +106,12 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
                                       {}});
     }
     if (!authenticated(state, connection)) return refuse_unauthenticated(connection);
-    const char* accept =
+    const char* encoding =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-    return queue(connection,
-                 state.routes.handle({method ? method : "", url ? url : "", accept ? accept : ""}));
+    const char* accept =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    return queue(connection, state.routes.handle({method ? method : "", url ? url : "",
+                                                  encoding ? encoding : "", accept ? accept : ""}));
 }
 
 // libmicrohttpd's own messages: TLS handshakes that fail (a plain-HTTP client on
