@@ -18,6 +18,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.pin_dir = config.pin_dir;
     options.request_type_mask = sc.request_type_mask;
     options.shared_watched_fd = shared_watched_fd;
+    options.hooks = sc.hooks;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 
@@ -25,8 +26,11 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     if (Status st = (*maps)->set_agent_types(registry.type_table(AGENT_ID_TYPE_MAX)); !st)
         return st.error();
     SocketMetrics metrics(registry, context->transport);
-    log.info("socket path attached",
-             {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
+    const SocketHooks& hooks = (*maps)->hooks();
+    log.info("socket path attached", {{"frame_spec", sc.frame_spec.name},
+                                      {"kernel_comm_prefix", options.comm_prefix},
+                                      {"hooks", hooks.name},
+                                      {"why", hooks.why}});
     return std::unique_ptr<SocketCollector>(
         new SocketCollector(std::move(maps).value(), std::move(context), std::move(metrics),
                             sc.latency_buckets_seconds));

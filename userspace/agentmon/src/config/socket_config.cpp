@@ -12,6 +12,7 @@ namespace agentmon {
 
 const std::vector<std::string>& socket_config_keys() {
     static const std::vector<std::string> keys = {"socket_path",
+                                                  "socket_hooks",
                                                   "frame_spec",
                                                   "agent_rules",
                                                   "agents",
@@ -156,6 +157,15 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
         else
             problems.push_back("socket_path: expected true or false, got " +
                                doc.at("socket_path").dump());
+    }
+    if (doc.contains("socket_hooks")) {
+        const auto& v = doc.at("socket_hooks");
+        if (v.is_string() && (v == "auto" || v == "sock_length" || v == "syscalls"))
+            config.hooks = v.get<std::string>();
+        else
+            problems.push_back(
+                "socket_hooks: expected \"auto\", \"sock_length\" or \"syscalls\", got " +
+                v.dump());
     }
     if (doc.contains("frame_spec"))
         config.frame_spec = parse_frame_spec(doc.at("frame_spec"), problems);

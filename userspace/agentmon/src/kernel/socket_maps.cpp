@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 #include <unistd.h>
 #include <ctime>
 
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "kernel/bpf_map_read.h"
+#include "kernel/probes.h"
 
 // After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
 #include "socket_trace.skel.h"
@@ -54,6 +56,30 @@ Status read_histograms(const bpf_map* map, int ncpus, OnSlot on_slot) {
     });
 }
 
+// Before load: one set of entry points, the other left unloaded (its pinned links
+// of an earlier run are removed by attach_all). Both run the same handler.
+template <class Skeleton>
+void select_hooks(Skeleton& skel, bool syscalls, Logger& log) {
+    const_cast<std::uint8_t&>(skel->rodata->socket_twin) = syscalls ? 1 : 0;
+    if (!syscalls) {  // the twin's maps, unused: kept minimal
+        bpf_map__set_max_entries(skel->maps.twin_conns, 1);
+        bpf_map__set_max_entries(skel->maps.twin_calls, 1);
+    }
+    bpf_program__set_autoload(skel->progs.on_sock_send, !syscalls);
+    bpf_program__set_autoload(skel->progs.on_sock_recv, !syscalls);
+    bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel->obj) {
+        if (std::strncmp(bpf_program__name(prog), "twin_", 5) == 0)
+            bpf_program__set_autoload(prog, syscalls);
+    }
+    // The Unix socket iterator is 5.17+: without it the Unix backlog reads 0.
+    if (!kernel_btf_has("bpf_iter__unix", BTF_KIND_STRUCT)) {
+        bpf_program__set_autoload(skel->progs.unix_backlog, false);
+        log.warn("socket path: no iter/unix (kernel before 5.17): Unix receive backlog not read",
+                 {});
+    }
+}
+
 }  // namespace
 
 std::uint64_t HistogramReading::count() const {
@@ -62,7 +88,8 @@ std::uint64_t HistogramReading::count() const {
     return total;
 }
 
-SocketMaps::SocketMaps(Skel skel) : skel_(std::move(skel)) {
+SocketMaps::SocketMaps(Skel skel, SocketHooks hooks)
+    : skel_(std::move(skel)), hooks_(std::move(hooks)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
 }
 
@@ -73,8 +100,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
                                                        Logger& log) {
     BpfObjectPlan plan{"socket path",
                        "needs root or CAP_BPF+CAP_PERFMON, and the sock_send_length/"
-                       "sock_recv_length tracepoints of kernel 6.3+; `agentmon check` shows "
-                       "which is missing",
+                       "sock_recv_length tracepoints of kernel 6.3+ or, for the syscall "
+                       "tracepoint twin, bpf_loop (5.17+); `agentmon check` shows which is "
+                       "missing",
                        options.pin_dir,
                        options.shared_watched_fd >= 0 ? worth_pinning_but_watched : worth_pinning,
                        /*pin_links=*/true};
@@ -113,8 +141,12 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
             bpf_program__set_autoload(hook, false);
     }
 
+    auto hooks = choose_socket_hooks(options.hooks);
+    if (!hooks) return hooks.error();
+    select_hooks(skel, hooks->syscalls, log);
+
     if (Status st = skel.load(log); !st) return st.error();
-    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
+    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), std::move(hooks).value()));
     auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
     if (!requests) return requests.error();
     maps->requests_.emplace(std::move(requests).value());

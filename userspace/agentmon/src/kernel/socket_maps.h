@@ -17,6 +17,7 @@
 #include "kernel/bpf_program_ref.h"
 #include "kernel/bpf_skeleton.h"
 #include "kernel/request_table.h"
+#include "kernel/socket_hooks.h"
 #include "kernel/socket_reading.h"
 
 struct socket_trace;
@@ -37,6 +38,8 @@ struct SocketProgramOptions {
     // set, this object uses that map and leaves its own task rename/fork/exit
     // hooks unloaded: the agent state object runs the same hook bodies for both.
     int shared_watched_fd = -1;
+    // "auto", "sock_length" or "syscalls" (kernel/socket_hooks.h).
+    std::string hooks = "auto";
 };
 
 class SocketMaps {
@@ -70,12 +73,16 @@ class SocketMaps {
 
     std::vector<BpfProgramRef> programs() const;
 
+    // The hooks this object counts with, and why.
+    const SocketHooks& hooks() const { return hooks_; }
+
   private:
     using Skel = BpfSkeleton<socket_trace>;
 
-    explicit SocketMaps(Skel skel);
+    SocketMaps(Skel skel, SocketHooks hooks);
 
     Skel skel_;
+    SocketHooks hooks_;
     std::optional<RequestTable> requests_;
     int ncpus_ = 1;
 };

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The socket path's twin for kernels without the sock_send_length/sock_recv_length
+ * tracepoints (before 6.3): the per-syscall tracepoints of the ten calls that send
+ * or receive on a socket. User space loads either these or the sock_*_length entry
+ * points, never both; both are thin entry points over handle_call().
+ *
+ * At entry, a watched task's call on a socket keeps the socket and the call's
+ * arguments under its thread id; at exit, the return value (the bytes moved, or
+ * the error) goes with them to the handler. The socket is found from the file
+ * descriptor through CO-RE reads of the task's file table: files->fdt->fd[fd],
+ * a socket inode (S_IFSOCK), file->private_data (the struct socket), socket->sk.
+ *
+ * Costs over the sock_*_length hooks: every process's entry and exit of these
+ * calls runs a program (an unwatched one pays one hash lookup at each), and a
+ * watched task's call pays about eight probe reads and a hash update and delete.
+ */
+#ifndef AGENTMON_SOCKET_SYSCALLS_BPF_H
+#define AGENTMON_SOCKET_SYSCALLS_BPF_H
+
+#define S_IFMT	 00170000
+#define S_IFSOCK 0140000
+
+/* x86_64 syscall numbers. */
+#define NR_READ	    0
+#define NR_WRITE    1
+#define NR_READV    19
+#define NR_WRITEV   20
+#define NR_SENDTO   44
+#define NR_RECVFROM 45
+#define NR_SENDMSG  46
+#define NR_RECVMSG  47
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
+
+/* A watched task's send or receive in progress, from entry to exit. */
+struct twin_call {
+	struct syscall_args args;
+	__u64 sk;
+	__u64 ino; /* the socket file's inode number */
+	__u8 direction;
+	__u8 pad[7];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32); /* thread id */
+	__type(value, struct twin_call);
+} twin_calls SEC(".maps");
+
+/* The socket open at `fd` in the current task, and its inode number; 0 if `fd` is
+ * not a socket. */
+static __always_inline struct sock *socket_of_fd(__u64 fd, __u64 *ino)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = 0;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
+		return 0;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+
+	*ino = BPF_CORE_READ(inode, i_ino);
+	return BPF_CORE_READ(sock, sk);
+}
+
+static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __u8 direction)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!bpf_map_lookup_elem(&watched, &tid))
+		return;
+	long nr = ctx->id;
+	/* recvfrom(fd, buf, len, flags, ...), recvmsg(fd, msg, flags): a peek moves
+	 * nothing, as sock_recv_length's handler skips it. */
+	__u64 flags = nr == NR_RECVFROM ? ctx->args[3] : nr == NR_RECVMSG ? ctx->args[2] : 0;
+
+	if (flags & MSG_PEEK)
+		return;
+	struct twin_call call = {
+	    .args = {.arg1 = ctx->args[1], .arg2 = ctx->args[2], .nr = nr},
+	    .direction = direction,
+	};
+
+	call.sk = (__u64)socket_of_fd((__u32)ctx->args[0], &call.ino);
+	if (call.sk && bpf_map_update_elem(&twin_calls, &tid, &call, BPF_ANY))
+		count_walk_event(WALK_CONN_STATE_FAILED, 1);
+}
+
+static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct twin_call *found = bpf_map_lookup_elem(&twin_calls, &tid);
+
+	if (!found)
+		return;
+	struct twin_call call = *found;
+	long ret = ctx->ret;
+
+	bpf_map_delete_elem(&twin_calls, &tid);
+	if ((call.args.nr == NR_SENDMMSG || call.args.nr == NR_RECVMMSG) && ret > 0) {
+		/* Messages moved that the walker cannot see, as on the main hooks
+		 * (which fire once per message). */
+		count_walk_event(WALK_UNSUPPORTED_SYSCALL, ret);
+		return;
+	}
+	handle_call((struct sock *)call.sk, ret, call.direction, 1, &call.args, call.ino);
+}
+
+#define TWIN_SYSCALL(name, direction)                                                              \
+	SEC("?tracepoint/syscalls/sys_enter_" #name)                                               \
+	int twin_enter_##name(struct trace_event_raw_sys_enter *ctx)                               \
+	{                                                                                          \
+		twin_enter(ctx, direction);                                                        \
+		return 0;                                                                          \
+	}                                                                                          \
+	SEC("?tracepoint/syscalls/sys_exit_" #name)                                                \
+	int twin_exit_##name(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                          \
+		twin_exit(ctx);                                                                    \
+		return 0;                                                                          \
+	}
+
+TWIN_SYSCALL(write, DIR_SENT)
+TWIN_SYSCALL(writev, DIR_SENT)
+TWIN_SYSCALL(sendto, DIR_SENT)
+TWIN_SYSCALL(sendmsg, DIR_SENT)
+TWIN_SYSCALL(sendmmsg, DIR_SENT)
+TWIN_SYSCALL(read, DIR_RECEIVED)
+TWIN_SYSCALL(readv, DIR_RECEIVED)
+TWIN_SYSCALL(recvfrom, DIR_RECEIVED)
+TWIN_SYSCALL(recvmsg, DIR_RECEIVED)
+TWIN_SYSCALL(recvmmsg, DIR_RECEIVED)
+
+#endif /* AGENTMON_SOCKET_SYSCALLS_BPF_H */
