@@ -72,18 +72,20 @@ static __always_inline struct sock *socket_of_fd(__u64 fd, __u64 *ino)
 	return BPF_CORE_READ(sock, sk);
 }
 
-static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __u8 direction)
+/* `flags_arg`: which argument holds the receive flags (recvfrom(fd, buf, len,
+ * flags, ...): 3, recvmsg(fd, msg, flags): 2), or -1. A constant per entry
+ * point: the kernel refuses to attach a program that reads past the record of
+ * its syscall's own arguments (write's has 3). */
+static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __u8 direction,
+				       const int flags_arg)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 	if (!bpf_map_lookup_elem(&watched, &tid))
 		return;
 	long nr = ctx->id;
-	/* recvfrom(fd, buf, len, flags, ...), recvmsg(fd, msg, flags): a peek moves
-	 * nothing, as sock_recv_length's handler skips it. */
-	__u64 flags = nr == NR_RECVFROM ? ctx->args[3] : nr == NR_RECVMSG ? ctx->args[2] : 0;
-
-	if (flags & MSG_PEEK)
+	/* A peek moves nothing, as sock_recv_length's handler skips it. */
+	if (flags_arg >= 0 && (ctx->args[flags_arg & 7] & MSG_PEEK))
 		return;
 	struct twin_call call = {
 	    .args = {.arg1 = ctx->args[1], .arg2 = ctx->args[2], .nr = nr},
@@ -115,29 +117,51 @@ static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx)
 	handle_call((struct sock *)call.sk, ret, call.direction, 1, &call.args, call.ino);
 }
 
-#define TWIN_SYSCALL(name, direction)                                                              \
+/*
+ * One exit program runs the handler (write's); the other nine tail-call into it
+ * through this array (user space puts it in slot 0 after load), so the verifier
+ * checks the walker once, not ten times: ten copies took minutes to load. The
+ * sys_exit_* records share one layout.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} twin_exit_handler SEC(".maps");
+
+#define TWIN_ENTER(name, direction, flags_arg)                                                     \
 	SEC("?tracepoint/syscalls/sys_enter_" #name)                                               \
 	int twin_enter_##name(struct trace_event_raw_sys_enter *ctx)                               \
 	{                                                                                          \
-		twin_enter(ctx, direction);                                                        \
-		return 0;                                                                          \
-	}                                                                                          \
-	SEC("?tracepoint/syscalls/sys_exit_" #name)                                                \
-	int twin_exit_##name(struct trace_event_raw_sys_exit *ctx)                                 \
-	{                                                                                          \
-		twin_exit(ctx);                                                                    \
+		twin_enter(ctx, direction, flags_arg);                                             \
 		return 0;                                                                          \
 	}
 
-TWIN_SYSCALL(write, DIR_SENT)
-TWIN_SYSCALL(writev, DIR_SENT)
-TWIN_SYSCALL(sendto, DIR_SENT)
-TWIN_SYSCALL(sendmsg, DIR_SENT)
-TWIN_SYSCALL(sendmmsg, DIR_SENT)
-TWIN_SYSCALL(read, DIR_RECEIVED)
-TWIN_SYSCALL(readv, DIR_RECEIVED)
-TWIN_SYSCALL(recvfrom, DIR_RECEIVED)
-TWIN_SYSCALL(recvmsg, DIR_RECEIVED)
-TWIN_SYSCALL(recvmmsg, DIR_RECEIVED)
+#define TWIN_SYSCALL(name, direction, flags_arg)                                                   \
+	TWIN_ENTER(name, direction, flags_arg)                                                     \
+	SEC("?tracepoint/syscalls/sys_exit_" #name)                                                \
+	int twin_exit_##name(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                          \
+		bpf_tail_call(ctx, &twin_exit_handler, 0);                                         \
+		return 0;                                                                          \
+	}
+
+TWIN_ENTER(write, DIR_SENT, -1)
+SEC("?tracepoint/syscalls/sys_exit_write")
+int twin_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	twin_exit(ctx);
+	return 0;
+}
+TWIN_SYSCALL(writev, DIR_SENT, -1)
+TWIN_SYSCALL(sendto, DIR_SENT, -1)
+TWIN_SYSCALL(sendmsg, DIR_SENT, -1)
+TWIN_SYSCALL(sendmmsg, DIR_SENT, -1)
+TWIN_SYSCALL(read, DIR_RECEIVED, -1)
+TWIN_SYSCALL(readv, DIR_RECEIVED, -1)
+TWIN_SYSCALL(recvfrom, DIR_RECEIVED, 3)
+TWIN_SYSCALL(recvmsg, DIR_RECEIVED, 2)
+TWIN_SYSCALL(recvmmsg, DIR_RECEIVED, -1)
 
 #endif /* AGENTMON_SOCKET_SYSCALLS_BPF_H */

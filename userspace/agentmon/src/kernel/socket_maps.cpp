@@ -146,6 +146,14 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     select_hooks(skel, hooks->syscalls, log);
 
     if (Status st = skel.load(log); !st) return st.error();
+    if (hooks->syscalls) {
+        // The twin's nine other exit programs tail-call write's, which runs the handler.
+        const std::uint32_t slot = 0;
+        const int handler = bpf_program__fd(skel->progs.twin_exit_write);
+        if (bpf_map_update_elem(bpf_map__fd(skel->maps.twin_exit_handler), &slot, &handler,
+                                BPF_ANY))
+            return errno_error("socket path: set the twin's exit handler", errno);
+    }
     std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), std::move(hooks).value()));
     auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
     if (!requests) return requests.error();
