@@ -74,8 +74,9 @@ static __always_inline struct sock *socket_of_fd(__u64 fd, __u64 *ino)
 
 /* `flags_arg`: which argument holds the receive flags (recvfrom(fd, buf, len,
  * flags, ...): 3, recvmsg(fd, msg, flags): 2), or -1. A constant per entry
- * point: the kernel refuses to attach a program that reads past the record of
- * its syscall's own arguments (write's has 3). */
+ * point, read with literal indices: the kernel refuses to attach a program that
+ * reads past the record of its syscall's own arguments (write's has 3), and the
+ * verifier a ctx pointer moved by a variable index. */
 static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __u8 direction,
 				       const int flags_arg)
 {
@@ -85,7 +86,9 @@ static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __
 		return;
 	long nr = ctx->id;
 	/* A peek moves nothing, as sock_recv_length's handler skips it. */
-	if (flags_arg >= 0 && (ctx->args[flags_arg & 7] & MSG_PEEK))
+	__u64 flags = flags_arg == 3 ? ctx->args[3] : flags_arg == 2 ? ctx->args[2] : 0;
+
+	if (flags & MSG_PEEK)
 		return;
 	struct twin_call call = {
 	    .args = {.arg1 = ctx->args[1], .arg2 = ctx->args[2], .nr = nr},
