@@ -6,8 +6,9 @@
  * Hooks are the sock_send_length/sock_recv_length tracepoints (kernel 6.3+),
  * which fire once per send or receive with the byte count. The bytes themselves
  * are found through the syscall's arguments in the task's saved user registers.
- * Each hook is a thin entry point over one handler, so twins for older kernels
- * (syscall tracepoints, fentry) can be added and chosen by feature probing.
+ * Each hook is a thin entry point over one handler; on older kernels user space
+ * loads the syscall tracepoint twin instead (socket_syscalls.bpf.h), chosen by
+ * feature probing, over the same handler.
  *
  * The socket and the saved registers are BTF pointers here: their fields are read
  * with direct loads, not BPF_CORE_READ, which is a bpf_probe_read_kernel call per
@@ -56,10 +57,11 @@ struct conn_state {
 /* A Unix stream socket knows the process at its other end (on the listener's side,
  * the one that connected): frames from a process that is not an agent are counted
  * as UNAUTHORIZED, under its pid and uid, and never as agent traffic. */
-static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, struct walk_ctx *c)
+static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, struct walk_ctx *c,
+				       const int twin)
 {
 	if (c->now - cs->peer_checked_ns > PEER_RECHECK_NS) {
-		struct pid *peer = sk->sk_peer_pid;
+		struct pid *peer = twin ? BPF_CORE_READ(sk, sk_peer_pid) : sk->sk_peer_pid;
 		__u32 tgid = peer ? BPF_CORE_READ(peer, numbers[0].nr) : 0;
 
 		cs->peer_checked_ns = c->now;
@@ -82,6 +84,8 @@ struct {
 	__type(value, struct conn_state);
 } conns SEC(".maps");
 
+#include "socket_twin_state.bpf.h"
+
 /*
  * Backlog, once per tick: every socket an agent has received on is visited by the
  * kernel's socket iterators and its receive queue length read where the kernel
@@ -94,6 +98,11 @@ static __always_inline void write_backlog(struct seq_file *seq, struct sock *sk)
 	struct conn_state *cs = bpf_sk_storage_get(&conns, sk, 0, 0);
 	struct backlog_record r;
 
+	if (socket_twin && !cs) {
+		struct twin_conn *tc = bpf_map_lookup_elem(&twin_conns, &(__u64){(__u64)sk});
+
+		cs = tc ? &tc->cs : 0;
+	}
 	if (!cs || !cs->owner_tgid)
 		return;
 	r.owner_tgid = cs->owner_tgid;
@@ -136,10 +145,11 @@ struct user_msghdr_head {
 	__u64 iovlen;
 };
 
-static __always_inline int carrier_of(struct sock *sk)
+static __always_inline int carrier_of(struct sock *sk, const int twin)
 {
-	__u16 family = sk->__sk_common.skc_family;
-	__u16 type = sk->sk_type;
+	__u16 family =
+	    twin ? BPF_CORE_READ(sk, __sk_common.skc_family) : sk->__sk_common.skc_family;
+	__u16 type = twin ? BPF_CORE_READ(sk, sk_type) : sk->sk_type;
 
 	if (family == AF_UNIX)
 		return type == SOCK_DGRAM ? CARRIER_DGRAM : type == SOCK_STREAM ? CARRIER_UNIX : -1;
@@ -172,12 +182,21 @@ static long walk_iovec(__u32 i, struct iov_ctx *x)
 	return 0;
 }
 
-/* Finds the buffer(s) of the send or receive syscall in progress and walks them. */
-static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
+/* The send or receive syscall in progress: its number, and its buffer (or iovec
+ * array, or msghdr) and iovec count. */
+struct syscall_args {
+	__u64 arg1;
+	__u64 arg2;
+	__u32 nr;
+	__u32 pad;
+};
+
+/* Finds the buffer(s) of the send or receive syscall `a` and walks them. */
+static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
+					 const struct syscall_args *a)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long nr = regs->orig_ax;
-	__u64 arg1 = regs->si;
+	long nr = a->nr;
+	__u64 arg1 = a->arg1;
 	struct iov_ctx x = {.walk = c, .left = bytes};
 
 	switch (nr) {
@@ -190,7 +209,7 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 	case 19: /* readv */
 	case 20: /* writev */
 		x.iov = arg1;
-		x.count = regs->dx;
+		x.count = a->arg2;
 		break;
 	case 46:   /* sendmsg */
 	case 47: { /* recvmsg */
@@ -214,7 +233,25 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes)
 		truncate_walk(c->st); /* bytes in iovecs past the limit: not walked */
 }
 
-static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
+/* The syscall's arguments from the task's saved user registers. */
+static __always_inline void syscall_args_of_regs(struct syscall_args *a)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	a->nr = regs->orig_ax;
+	a->arg1 = regs->si;
+	a->arg2 = regs->dx;
+}
+
+/*
+ * The one handler. `twin` is a constant: 0 for the sock_*_length entry points,
+ * whose socket is a BTF pointer read with direct loads and whose syscall
+ * arguments are in the saved registers; 1 for the syscall tracepoint twin, whose
+ * socket is a plain address read with CO-RE probe reads and whose arguments
+ * `twin_args` (with the socket file's inode number `ino`) were kept at entry.
+ */
+static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction, const int twin,
+					const struct syscall_args *twin_args, __u64 ino)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
@@ -223,7 +260,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	/* The one test unwatched tasks pay. */
 	if (!self)
 		return;
-	int carrier = carrier_of(sk);
+	int carrier = carrier_of(sk, twin);
 
 	if (carrier < 0)
 		return;
@@ -235,7 +272,9 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	}
 	if (ret == 0)
 		return;
-	struct conn_state *cs = bpf_sk_storage_get(&conns, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	struct conn_state *cs =
+	    twin ? twin_conn_of(sk, ino)
+		 : bpf_sk_storage_get(&conns, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	__u32 dir = direction & 1;
 	struct walk_ctx c = {
 	    .win = bpf_map_lookup_elem(&window, &dir),
@@ -256,7 +295,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 		c.self_type = agent_type(c.self_id);
 	c.pending->quota_tgid = c.tgid;
 	if (direction == DIR_RECEIVED && carrier == CARRIER_UNIX) {
-		check_peer(sk, cs, &c);
+		check_peer(sk, cs, &c, twin);
 		/* A sender's new label sets use its own quota, not its receiver's. */
 		if (cs->peer_tgid)
 			c.pending->quota_tgid = cs->peer_tgid;
@@ -264,13 +303,20 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 	if (carrier == CARRIER_DGRAM)
 		__builtin_memset(c.st, 0, sizeof(struct walk_state) - sizeof(c.st->hdr));
 	if (direction == DIR_RECEIVED) {
-		__u32 drops = sk->sk_drops.counter;
+		__u32 drops = twin ? BPF_CORE_READ(sk, sk_drops.counter) : sk->sk_drops.counter;
 
 		if (drops != cs->drops_seen)
 			count_walk_event(WALK_RCVQ_DROPS, drops - cs->drops_seen);
 		cs->drops_seen = drops;
 	}
-	walk_syscall(&c, ret);
+	if (twin) {
+		walk_syscall(&c, ret, twin_args);
+	} else {
+		struct syscall_args a;
+
+		syscall_args_of_regs(&a);
+		walk_syscall(&c, ret, &a);
+	}
 	flush_pending(c.pending);
 	if (direction == DIR_RECEIVED && cs->owner_tgid != c.tgid)
 		cs->owner_tgid = c.tgid; /* for the backlog iterators */
@@ -283,7 +329,7 @@ static __always_inline void handle(struct sock *sk, int ret, __u8 direction)
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(on_sock_send, struct sock *sk, int ret, int flags)
 {
-	handle(sk, ret, DIR_SENT);
+	handle_call(sk, ret, DIR_SENT, 0, 0, 0);
 	return 0;
 }
 
@@ -291,9 +337,11 @@ SEC("tp_btf/sock_recv_length")
 int BPF_PROG(on_sock_recv, struct sock *sk, int ret, int flags)
 {
 	if (!(flags & MSG_PEEK))
-		handle(sk, ret, DIR_RECEIVED);
+		handle_call(sk, ret, DIR_RECEIVED, 0, 0, 0);
 	return 0;
 }
+
+#include "socket_syscalls.bpf.h"
 
 /* ---- the watched set, kept exact from an agent's first frame ----
  * Bodies in lib/watched_tasks.bpf.h. User space leaves these three unloaded when

@@ -127,9 +127,9 @@ def no_observer():
 
 
 @contextlib.contextmanager
-def agentmon_observer():
+def agentmon_observer(hooks="auto"):
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="bench-socket-") as cfg:
-        json.dump({"agent_path": AGENT_PATH == "on"}, cfg)
+        json.dump({"agent_path": AGENT_PATH == "on", "socket_hooks": hooks}, cfg)
         cfg.flush()
         with harness.agentmon_running(tick="1s", config=cfg.name) as (_, proc):
             yield proc.pid
@@ -202,6 +202,9 @@ OBSERVERS = {
     "floor": lambda: bpftrace_observer(floor_program()),
     "bpftrace": lambda: bpftrace_observer(COUNT_PROGRAM),
     "agentmon": agentmon_observer,
+    # The syscall tracepoint twin of kernels before 6.3, forced (OBSERVERS="without
+    # agentmon agentmon_twin" compares the two sets of hooks in one run).
+    "agentmon_twin": lambda: agentmon_observer("syscalls"),
 }
 # TRACING="0.01 1" adds a column per sample ratio: agentmon with tracing on
 # (docs/tracing.md), named agentmon@RATIO.
@@ -213,7 +216,8 @@ for _ratio in TRACING:
 def measure(name, carrier, batch):
     """One bus run under one observer: frames/s, CPU ns per frame, and for agentmon
     its programs' run time and runs (bpf_stats) per program name."""
-    loaded_before = set(bpf_programs()) if name.startswith("agentmon") else set()
+    is_agentmon = name.startswith("agentmon")
+    loaded_before = set(bpf_programs()) if is_agentmon else set()
     with OBSERVERS[name]() as pid:
         if pid:
             time.sleep(1.0)
@@ -227,7 +231,7 @@ def measure(name, carrier, batch):
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if pid:
             cpu += process_cpu_seconds(pid) - own_before
-        bpf = bpf_delta(ours, bpf_before, bpf_programs()) if name.startswith("agentmon") else None
+        bpf = bpf_delta(ours, bpf_before, bpf_programs()) if is_agentmon else None
     return truth["throughput_mps"], cpu * 1e9 / frames, bpf, frames
 
 
@@ -243,7 +247,7 @@ def row(carrier, batch, observers):
     for name in observers:
         fps, ns = med[name]
         cells.append((name, fps, fps / base_fps, ns - base_ns))
-    return cells, bpf_summary(runs["agentmon"])
+    return cells, {name: bpf_summary(rs) for name, rs in runs.items() if name.startswith("agentmon")}
 
 
 def bpf_summary(runs):
@@ -282,11 +286,12 @@ def overhead():
             line += " | ".join(f"{fps:10.0f} ({ratio:5.3f}, {ns:5.0f})" if name != "without"
                                else f"{fps:26.0f}" for name, fps, ratio, ns in cells)
             above = by["agentmon"][3] - by["floor"][3] if "floor" in by else float("nan")
-            line += f" | {above:11.0f} | {bpf[0]:12.1f} |"
+            line += f" | {above:11.0f} | {bpf['agentmon'][0]:12.1f} |"
             print(line, flush=True)
-            print("|         |       | bpf_stats: " + ", ".join(
-                f"{n} {ns:.0f} ns/run x {rpf:.3f}/frame" for n, (ns, rpf) in bpf[1].items()),
-                flush=True)
+            for name, (per_frame, programs) in bpf.items():
+                print(f"|         |       | {name} bpf_stats ({per_frame:.1f} ns/frame): " +
+                      ", ".join(f"{n} {ns:.0f} ns/run x {rpf:.3f}/frame"
+                                for n, (ns, rpf) in programs.items()), flush=True)
             results.append((carrier, batch, by, bpf))
     print_verdicts(results)
     return 0

@@ -36,6 +36,7 @@
 
 struct pid;
 struct css_set;
+struct files_struct;
 
 struct task_struct {
 	int pid;  /* thread id */
@@ -44,6 +45,34 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct pid *thread_pid; /* the thread's numbers in each pid namespace */
 	struct css_set *cgroups;
+	struct files_struct *files; /* the open file table */
+};
+
+/* include/linux/fdtable.h, include/linux/fs.h, include/linux/net.h: from a file
+ * descriptor to its socket (the socket path's syscall tracepoint twin). */
+struct inode {
+	unsigned short i_mode;
+	unsigned long i_ino;
+};
+
+struct file {
+	struct inode *f_inode;
+	void *private_data; /* struct socket, for a socket's file */
+};
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct sock;
+
+struct socket {
+	struct sock *sk;
 };
 
 /* arch/x86/include/asm/ptrace.h: the user registers saved at syscall entry, from
@@ -168,6 +197,12 @@ struct bpf_iter__task {
 struct trace_event_raw_sys_enter {
 	long id;
 	unsigned long args[6];
+};
+
+/* Record of the sys_exit_* syscall tracepoints. */
+struct trace_event_raw_sys_exit {
+	long id;
+	long ret;
 };
 
 #pragma clang attribute pop

@@ -16,24 +16,11 @@ import tempfile
 import time
 
 import harness
+import socket_exactness
+from socket_exactness import settled
 
 harness.require_bpf()
 checks = harness.Checks()
-
-
-def settled(url):
-    time.sleep(0.7)  # a few 200 ms ticks, so the last frames reach the snapshot
-    return harness.scrape(url)
-
-
-def run_and_diff(url, carrier, args):
-    before = harness.transport_totals(settled(url), carrier)
-    code, truth, err = harness.run_agentbus(["--carrier", carrier] + args)
-    if code != 0 or truth is None:
-        checks.check(False, f"agentbus {carrier} {args} ran", err[-500:])
-        return None, None
-    after = harness.transport_totals(settled(url), carrier)
-    return {k: after[k] - before[k] for k in after}, truth
 
 
 def agen_frame(source, target, msg_type=1, payload=b"x" * 64):
@@ -46,25 +33,15 @@ def agen_frame(source, target, msg_type=1, payload=b"x" * 64):
 
 
 with harness.agentmon_running() as (url, _):
-    patterns = [("unix", ["--batch", "1"]), ("unix", ["--batch", "64"]), ("unix", ["--split"]),
-                ("dgram", []), ("tcp", ["--batch", "1"]), ("tcp", ["--batch", "64"]),
-                ("tcp", ["--split"])]
-    for carrier, extra in patterns:
-        got, truth = run_and_diff(url, carrier, ["--agents", "4", "--messages", "20000"] + extra)
-        if got is None:
-            continue
-        want = truth["by_carrier"][carrier]
-        what = f"{carrier} {' '.join(extra) or 'datagrams'}"
-        checks.equal(got["sent"], want["sent"], f"{what}: frames sent")
-        checks.equal(got["received"], want["received"], f"{what}: frames received")
-        checks.equal(got["bytes_sent"], want["bytes_sent"], f"{what}: bytes sent")
-        checks.equal(got["bytes_received"], want["bytes_received"], f"{what}: bytes received")
+    socket_exactness.check_exact(checks, url)
 
     # Malformed input: counted as such, and every real frame still counted.
     malformed_before = harness.metric_sum(settled(url), "agentmon_decoder_events_total",
                                           event="MALFORMED")
-    got, truth = run_and_diff(url, "unix", ["--agents", "4", "--messages", "20000", "--fault",
-                                            "malformed", "--fault-start", "0", "--split"])
+    got, truth = socket_exactness.run_and_diff(
+        checks, url, "unix",
+        ["--agents", "4", "--messages", "20000", "--fault", "malformed", "--fault-start", "0",
+         "--split"])
     if got is not None:
         malformed = harness.metric_sum(harness.scrape(url), "agentmon_decoder_events_total",
                                        event="MALFORMED") - malformed_before

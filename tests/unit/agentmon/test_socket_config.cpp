@@ -86,6 +86,12 @@ TEST_CASE("socket_path: false turns the socket path off") {
     CHECK_FALSE(applied(R"({"socket_path": false})").enabled);
 }
 
+TEST_CASE("socket_hooks picks the socket path's kernel hooks, auto by default") {
+    CHECK(applied("{}").hooks == "auto");
+    CHECK(applied(R"({"socket_hooks": "syscalls"})").hooks == "syscalls");
+    CHECK(applied(R"({"socket_hooks": "sock_length"})").hooks == "sock_length");
+}
+
 TEST_CASE("frame_spec selects a preset") {
     const SocketConfig config = applied(R"({"frame_spec": "ufp3"})");
     CHECK(config.frame_spec.name == "ufp3");
@@ -136,6 +142,8 @@ TEST_CASE("every problem names its field") {
     const std::string too_many = R"({"size_buckets_bytes": )" + many_bounds + "}";
     const Case cases[] = {
         {R"({"socket_path": "yes"})", "socket_path:"},
+        {R"({"socket_hooks": "fentry"})", "socket_hooks:"},
+        {R"({"socket_hooks": true})", "socket_hooks:"},
         {R"({"latency_buckets_seconds": [0.1, 0.01]})", "latency_buckets_seconds[1]:"},
         {R"({"latency_buckets_seconds": [0.1, 0.1]})", "latency_buckets_seconds[1]:"},
         // Below a nanosecond the kernel could not tell the bound from zero.
@@ -177,8 +185,8 @@ TEST_CASE("more than 32 bounds is refused with the count") {
 
 TEST_CASE("the config's top-level keys include every socket-path key") {
     const auto& keys = socket_config_keys();
-    for (const char* key : {"socket_path", "frame_spec", "agent_rules", "agents", "series_budget",
-                            "latency_buckets_seconds", "size_buckets_bytes"}) {
+    for (const char* key : {"socket_path", "socket_hooks", "frame_spec", "agent_rules", "agents",
+                            "series_budget", "latency_buckets_seconds", "size_buckets_bytes"}) {
         CAPTURE(key);
         CHECK(std::find(keys.begin(), keys.end(), key) != keys.end());
     }

@@ -25,6 +25,7 @@ int run_check(const CheckOptions& options, Logger& log) {
     probe_helpers(report, privileged);
     probe_tracepoints(report);
     probe_feature_programs(report, privileged, log);
+    judge_socket_hooks(report);
 
     if (options.json)
         std::cout << render_json(report).dump(2) << '\n';

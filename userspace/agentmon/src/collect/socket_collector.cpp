@@ -25,6 +25,7 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.trace_threshold = config.tracing.kernel_threshold();
     if (config.tracing.context && sc.frame_spec.name == "agen")
         options.trace_context_offset = TRACE_CONTEXT_AGEN_OFFSET;
+    options.hooks = sc.hooks;
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 
@@ -32,8 +33,11 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     if (Status st = (*maps)->set_agent_types(registry.type_table(AGENT_ID_TYPE_MAX)); !st)
         return st.error();
     SocketMetrics metrics(registry, context->transport);
-    log.info("socket path attached",
-             {{"frame_spec", sc.frame_spec.name}, {"kernel_comm_prefix", options.comm_prefix}});
+    const SocketHooks& hooks = (*maps)->hooks();
+    log.info("socket path attached", {{"frame_spec", sc.frame_spec.name},
+                                      {"kernel_comm_prefix", options.comm_prefix},
+                                      {"hooks", hooks.name},
+                                      {"why", hooks.why}});
     std::unique_ptr<SocketCollector> collector(
         new SocketCollector(std::move(maps).value(), std::move(context), std::move(metrics),
                             sc.latency_buckets_seconds));

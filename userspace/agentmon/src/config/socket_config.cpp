@@ -13,6 +13,7 @@ namespace agentmon {
 
 const std::vector<std::string>& socket_config_keys() {
     static const std::vector<std::string> keys = {"socket_path",
+                                                  "socket_hooks",
                                                   "frame_spec",
                                                   "agent_rules",
                                                   "agents",
@@ -145,6 +146,15 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
                          std::vector<std::string>& problems) {
     if (doc.contains("socket_path"))
         read_bool(doc.at("socket_path"), "socket_path", config.enabled, problems);
+    if (doc.contains("socket_hooks")) {
+        const auto& v = doc.at("socket_hooks");
+        if (v.is_string() && (v == "auto" || v == "sock_length" || v == "syscalls"))
+            config.hooks = v.get<std::string>();
+        else
+            problems.push_back(
+                "socket_hooks: expected \"auto\", \"sock_length\" or \"syscalls\", got " +
+                v.dump());
+    }
     if (doc.contains("frame_spec"))
         config.frame_spec = parse_frame_spec(doc.at("frame_spec"), problems);
     if (doc.contains("agent_rules"))

@@ -19,6 +19,9 @@ namespace agentmon {
 
 struct SocketConfig {
     bool enabled = true;  // "socket_path": false runs without the socket collector
+    // "socket_hooks": "auto" (sock_send_length/sock_recv_length where the kernel has
+    // them, 6.3+, else the syscall tracepoint twin), "sock_length" or "syscalls".
+    std::string hooks = "auto";
     FrameSpec frame_spec = agen_preset();
     std::vector<AgentRule> agent_rules = default_agent_rules();
     std::vector<RegistryEntry> agents;

@@ -24,6 +24,12 @@ void CheckReport::add_probe(std::string group, std::string name, bool present, s
     add(std::move(line));
 }
 
+CheckLine* CheckReport::find(std::string_view group, std::string_view name) {
+    for (auto& line : lines_)
+        if (line.group == group && line.name == name) return &line;
+    return nullptr;
+}
+
 bool CheckReport::passed() const { return count(Verdict::missing) == 0; }
 
 size_t CheckReport::count(Verdict verdict) const {

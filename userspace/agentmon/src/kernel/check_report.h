@@ -33,6 +33,8 @@ class CheckReport {
                    Verdict missing_verdict, std::string impact, std::string fix);
 
     const std::vector<CheckLine>& lines() const { return lines_; }
+    // The line of `group` and `name`, or nullptr: for a probe that revises another.
+    CheckLine* find(std::string_view group, std::string_view name);
     bool passed() const;  // no line is MISSING
     size_t count(Verdict verdict) const;
 

@@ -157,6 +157,11 @@ void probe_helpers(CheckReport& report, bool privileged) {
     }
 }
 
+bool kernel_btf_has(const char* name, int kind) {
+    std::unique_ptr<btf, BtfDeleter> vmlinux(btf__load_vmlinux_btf());
+    return vmlinux && btf__find_by_name_kind(vmlinux.get(), name, kind) > 0;
+}
+
 void probe_tracepoints(CheckReport& report) {
     struct Probe {
         const char* name;
@@ -165,8 +170,8 @@ void probe_tracepoints(CheckReport& report) {
         const char* fix;
     };
     const char* sock_fix =
-        "kernel >= 6.3 has sock_send_length/sock_recv_length; fentry/kprobe twins for older "
-        "kernels are not implemented yet";
+        "kernel >= 6.3 has sock_send_length/sock_recv_length; older kernels take the syscall "
+        "tracepoint twin (see \"socket hooks\" below)";
     const Probe probes[] = {
         {"sock_send_length", Verdict::missing,
          "socket path cannot see sends (no transport metrics)", sock_fix},

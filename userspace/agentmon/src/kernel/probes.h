@@ -18,6 +18,13 @@ void probe_program_types(CheckReport& report, bool privileged);
 void probe_map_types(CheckReport& report, bool privileged);
 void probe_helpers(CheckReport& report, bool privileged);
 void probe_tracepoints(CheckReport& report);
+// Whether the running kernel's BTF has the type `name` of kind `kind` (BTF_KIND_*).
+bool kernel_btf_has(const char* name, int kind);
+
+// socket_hooks.cpp: after every other probe, says which hooks the socket path will
+// use and why, and turns the sock_*_length lines into INFO where the syscall
+// tracepoint twin takes over.
+void judge_socket_hooks(CheckReport& report);
 
 // system_probes.cpp: capabilities, mounts (mounting what is missing when allowed),
 // sysctls. Returns the effective capability mask if readable.

@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 #include <unistd.h>
 #include <ctime>
 
@@ -12,6 +13,7 @@
 
 #include "abi/trace_context.h"
 #include "kernel/bpf_map_read.h"
+#include "kernel/probes.h"
 
 // After socket_trace.h (via socket_reading.h): the skeleton embeds its types.
 #include "socket_trace.skel.h"
@@ -63,6 +65,30 @@ Status read_histograms(const bpf_map* map, int ncpus, OnSlot on_slot) {
     });
 }
 
+// Before load: one set of entry points, the other left unloaded (its pinned links
+// of an earlier run are removed by attach_all). Both run the same handler.
+template <class Skeleton>
+void select_hooks(Skeleton& skel, bool syscalls, Logger& log) {
+    const_cast<std::uint8_t&>(skel->rodata->socket_twin) = syscalls ? 1 : 0;
+    if (!syscalls) {  // the twin's maps, unused: kept minimal
+        bpf_map__set_max_entries(skel->maps.twin_conns, 1);
+        bpf_map__set_max_entries(skel->maps.twin_calls, 1);
+    }
+    bpf_program__set_autoload(skel->progs.on_sock_send, !syscalls);
+    bpf_program__set_autoload(skel->progs.on_sock_recv, !syscalls);
+    bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel->obj) {
+        if (std::strncmp(bpf_program__name(prog), "twin_", 5) == 0)
+            bpf_program__set_autoload(prog, syscalls);
+    }
+    // The Unix socket iterator is 5.17+: without it the Unix backlog reads 0.
+    if (!kernel_btf_has("bpf_iter__unix", BTF_KIND_STRUCT)) {
+        bpf_program__set_autoload(skel->progs.unix_backlog, false);
+        log.warn("socket path: no iter/unix (kernel before 5.17): Unix receive backlog not read",
+                 {});
+    }
+}
+
 }  // namespace
 
 std::uint64_t HistogramReading::count() const {
@@ -71,7 +97,8 @@ std::uint64_t HistogramReading::count() const {
     return total;
 }
 
-SocketMaps::SocketMaps(Skel skel) : skel_(std::move(skel)) {
+SocketMaps::SocketMaps(Skel skel, SocketHooks hooks)
+    : skel_(std::move(skel)), hooks_(std::move(hooks)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
 }
 
@@ -82,8 +109,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
                                                        Logger& log) {
     BpfObjectPlan plan{"socket path",
                        "needs root or CAP_BPF+CAP_PERFMON, and the sock_send_length/"
-                       "sock_recv_length tracepoints of kernel 6.3+; `agentmon check` shows "
-                       "which is missing",
+                       "sock_recv_length tracepoints of kernel 6.3+ or, for the syscall "
+                       "tracepoint twin, bpf_loop (5.17+); `agentmon check` shows which is "
+                       "missing",
                        options.pin_dir,
                        options.shared_watched_fd >= 0 ? worth_pinning_but_watched : worth_pinning,
                        /*pin_links=*/true};
@@ -143,8 +171,20 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
             bpf_program__set_autoload(hook, false);
     }
 
+    auto hooks = choose_socket_hooks(options.hooks);
+    if (!hooks) return hooks.error();
+    select_hooks(skel, hooks->syscalls, log);
+
     if (Status st = skel.load(log); !st) return st.error();
-    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel)));
+    if (hooks->syscalls) {
+        // The twin's nine other exit programs tail-call write's, which runs the handler.
+        const std::uint32_t slot = 0;
+        const int handler = bpf_program__fd(skel->progs.twin_exit_write);
+        if (bpf_map_update_elem(bpf_map__fd(skel->maps.twin_exit_handler), &slot, &handler,
+                                BPF_ANY))
+            return errno_error("socket path: set the twin's exit handler", errno);
+    }
+    std::unique_ptr<SocketMaps> maps(new SocketMaps(std::move(skel), std::move(hooks).value()));
     maps->frame_key_keep_ = options.frame_key_keep & KEEP_ALL;
     auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
     if (!requests) return requests.error();

@@ -18,6 +18,7 @@
 #include "kernel/bpf_skeleton.h"
 #include "kernel/kernel_scope.h"
 #include "kernel/request_table.h"
+#include "kernel/socket_hooks.h"
 #include "kernel/socket_reading.h"
 
 struct socket_trace;
@@ -47,6 +48,8 @@ struct SocketProgramOptions {
     // header's trace context lives (0 = not read).
     std::uint64_t trace_threshold = 0;
     std::uint32_t trace_context_offset = 0;
+    // "auto", "sock_length" or "syscalls" (kernel/socket_hooks.h).
+    std::string hooks = "auto";
 };
 
 class SocketMaps {
@@ -84,13 +87,16 @@ class SocketMaps {
     int spans_fd() const;
     int span_stats_fd() const;
     int ncpus() const { return ncpus_; }
+    // The hooks this object counts with, and why.
+    const SocketHooks& hooks() const { return hooks_; }
 
   private:
     using Skel = BpfSkeleton<socket_trace>;
 
-    explicit SocketMaps(Skel skel);
+    SocketMaps(Skel skel, SocketHooks hooks);
 
     Skel skel_;
+    SocketHooks hooks_;
     std::optional<RequestTable> requests_;
     int ncpus_ = 1;
     std::uint32_t frame_key_keep_ = KEEP_ALL;

@@ -1,0 +1,86 @@
+#include "kernel/socket_hooks.h"
+
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/btf.h>
+
+#include "kernel/probes.h"
+
+namespace agentmon {
+
+namespace {
+
+bool has_sock_length_tracepoints() {
+    return kernel_btf_has("btf_trace_sock_send_length", BTF_KIND_TYPEDEF) &&
+           kernel_btf_has("btf_trace_sock_recv_length", BTF_KIND_TYPEDEF);
+}
+
+CheckLine* attach_line(CheckReport& report, const char* name) {
+    return report.find("attach", name);
+}
+
+bool line_ok(const CheckLine* line) { return line && line->verdict == Verdict::ok; }
+
+// The sock_*_length lines say what is absent; with the twin taking over, absent
+// costs nothing the verdict should count.
+void demote_to_info(CheckLine* line) {
+    if (!line || line->verdict == Verdict::ok) return;
+    line->verdict = Verdict::info;
+    line->detail += "; the syscall tracepoint twin takes over";
+    line->impact.clear();
+    line->fix.clear();
+}
+
+}  // namespace
+
+Result<SocketHooks> choose_socket_hooks(const std::string& wanted) {
+    if (wanted == "sock_length")
+        return SocketHooks{false, "sock_length", "socket_hooks: \"sock_length\" in the config"};
+    if (wanted == "syscalls")
+        return SocketHooks{true, "syscalls", "socket_hooks: \"syscalls\" in the config"};
+    if (wanted != "auto")
+        return Error{"socket_hooks: expected \"auto\", \"sock_length\" or \"syscalls\", got \"" +
+                     wanted + "\""};
+    if (has_sock_length_tracepoints())
+        return SocketHooks{false, "sock_length",
+                           "the kernel has the sock_send_length/sock_recv_length tracepoints"};
+    return SocketHooks{true, "syscalls",
+                       "the kernel has no sock_send_length/sock_recv_length tracepoints (6.3+)"};
+}
+
+void judge_socket_hooks(CheckReport& report) {
+    const char* send = "tp_btf/sock_send_length";
+    const char* recv = "tp_btf/sock_recv_length";
+    if (line_ok(attach_line(report, send)) && line_ok(attach_line(report, recv))) {
+        report.add({"socket", "hooks", Verdict::ok,
+                    "tp_btf/sock_send_length + sock_recv_length (kernel 6.3+)", "", ""});
+        return;
+    }
+    // The twin: the syscall tracepoints (proved by the sys_enter_sendmsg program)
+    // and bpf_loop (5.17+), which the frame walker is built on.
+    const bool syscall_tp = line_ok(attach_line(report, "tp/syscalls/sys_enter_sendmsg + ringbuf"));
+    const bool loop =
+        libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, nullptr) == 1;
+    if (!syscall_tp || !loop) {
+        report.add({"socket", "hooks", Verdict::missing,
+                    std::string("neither sock_send_length/sock_recv_length nor the syscall "
+                                "tracepoint twin: ") +
+                        (syscall_tp ? "no bpf_loop helper (5.17+)" : "no syscall tracepoints"),
+                    "socket path disabled: no unix, dgram or tcp transport metrics",
+                    "kernel >= 6.3 (sock_*_length), or >= 5.17 for the syscall tracepoint twin"});
+        return;
+    }
+    for (const char* name : {"sock_send_length", "sock_recv_length"})
+        demote_to_info(report.find("tracepoint", name));
+    demote_to_info(attach_line(report, send));
+    demote_to_info(attach_line(report, recv));
+    report.add({"socket", "hooks", Verdict::degraded,
+                "syscall tracepoint twin: syscalls:sys_enter_*/sys_exit_* of write, writev, "
+                "sendto, sendmsg, sendmmsg, read, readv, recvfrom, recvmsg, recvmmsg "
+                "(no sock_send_length/sock_recv_length: kernel before 6.3)",
+                "same counts; more CPU: every process's entry and exit of these calls runs a "
+                "program, and an agent's call pays about eight more probe reads",
+                "kernel >= 6.3 has sock_send_length/sock_recv_length"});
+}
+
+}  // namespace agentmon
