@@ -166,6 +166,7 @@ static long walk_iovec(__u32 i, struct iov_ctx *x)
 	__u32 len = v.len < x->left ? v.len : x->left;
 
 	x->left -= len;
+	x->walk->rest = x->left;
 	walk_buffer(x->walk, v.base, len);
 	return 0;
 }
