@@ -58,16 +58,16 @@ struct walk_ctx {
 	__u8 *win;     /* the copied window */
 	__u64 ptr;     /* user address of the next byte */
 	__u32 left;    /* user bytes left in this buffer */
+	__u32 rest;    /* bytes of the call in the buffers after this one (iovecs) */
 	__u32 win_off; /* ptr's offset in the window */
 	__u32 win_len; /* valid bytes in the window */
 	__u8 carrier, direction;
 	__u64 now;
 	struct pending *pending; /* this direction's per-call sums */
 	struct frame_memo memo;
-	__u32 tgid;	 /* the process sending or receiving */
-	__u32 self_id;	 /* its agent id, 0 until discovery identified it */
-	__u32 self_type; /* that id's type, 0 if unknown */
-	__u32 pad;
+	__u32 tgid;		      /* the process sending or receiving */
+	__u32 self_id;		      /* its agent id, 0 until discovery identified it */
+	__u32 self_type;	      /* that id's type, 0 if unknown */
 	struct intruder_key intruder; /* tgid 0: the peer is an agent (or unknown) */
 };
 
@@ -126,13 +126,18 @@ struct header_bytes {
 };
 
 /*
- * Whether a header's CRC (where the spec has one) matches. Global, so the verifier
- * checks it once apart from the walker's states.
+ * Whether a header that runs past its buffer is trusted: without its CRC while the
+ * frame ends within the call (`call_avail`: this buffer's bytes and those of the
+ * call's later iovecs), else only if its CRC (where the spec has one) matches.
+ * Global, so the verifier checks it once apart from the walker's states (its
+ * comparison inline multiplied them: the walker no longer loaded).
  */
-__noinline int header_crc_ok(const struct header_bytes *h)
+__noinline int header_crc_ok(const struct header_bytes *h, __u32 len, __u32 call_avail)
 {
 	if (!h)
 		return 0;
+	if (len <= call_avail && len <= WINDOW)
+		return 1;
 	__u32 covered = spec.crc.offset & (FRAME_SPAN_MAX - 1);
 
 	return crc32c_of(h->b, covered) == (__u32)load_field(h->b, covered, 4, spec.crc.big_endian);
@@ -140,17 +145,19 @@ __noinline int header_crc_ok(const struct header_bytes *h)
 
 /*
  * A header is trusted for its length without its CRC only while the frame ends
- * within the bytes at hand: a forged length could then hide at most the rest of
- * this buffer, which the next magic check catches. A frame that would swallow
- * bytes beyond it (or more than a window) must pass its CRC first, so a fake
- * header claiming 1 MiB cannot hide the frames that follow. The CRC costs ~4
- * instructions a byte, paid only by such headers (a split frame's, a large one's).
+ * within the bytes of the call (this buffer and the call's later iovecs: a
+ * datagram sent as header and payload iovecs is one frame of the call): a forged
+ * length could then hide at most the rest of this call, which the next magic
+ * check catches. A frame that would swallow bytes beyond it (or more than a
+ * window) must pass its CRC first, so a fake header claiming 1 MiB cannot hide
+ * the frames that follow. The CRC costs ~4 instructions a byte, paid only by such
+ * headers (a split frame's, a large one's).
  */
-static __always_inline int header_trusted(const __u8 *b, __u32 len, __u32 avail)
+static __always_inline int header_trusted(const __u8 *b, __u32 len, const struct walk_ctx *c)
 {
-	if (!spec.crc.width || (len <= avail && len <= WINDOW))
+	if (!spec.crc.width || (len <= c->left && len <= WINDOW))
 		return 1;
-	return header_crc_ok((const struct header_bytes *)b);
+	return header_crc_ok((const struct header_bytes *)b, len, c->left + c->rest);
 }
 
 static __always_inline void frame_done(struct walk_ctx *c, struct frame_info *f)
@@ -336,7 +343,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 		__u8 *hdr = c->win + (c->win_off & (WINDOW - 1));
 
 		len = parse_header(hdr, c, &st->cur);
-		if (len < span || !header_trusted(hdr, len, c->left)) {
+		if (len < span || !header_trusted(hdr, len, c)) {
 			/* Step one byte past a bad header so that the scan always advances. */
 			start_resync(st, 0);
 			advance(c, 1);
@@ -348,7 +355,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 			return 0;
 		st->have = 0;
 		len = parse_header(st->hdr, c, &st->cur);
-		if (len < span || !header_trusted(st->hdr, len - span, c->left)) {
+		if (len < span || !header_trusted(st->hdr, len - span, c)) {
 			start_resync(st, 0);
 			return 0;
 		}

@@ -158,27 +158,45 @@ static __always_inline int carrier_of(struct sock *sk, const int twin)
 	return -1;
 }
 
+/* iovecs are copied this many at a time: a call's usual two (a datagram's header
+ * and payload) cost one bpf_probe_read_user, not one each. */
+#define IOV_BATCH 8
+
 struct iov_ctx {
 	struct walk_ctx *walk;
 	__u64 iov;
 	__u64 count;
 	__u32 left;
+	__u32 first; /* index of v[0] */
+	__u32 held;  /* iovecs in v[] */
+	__u32 pad;
+	struct user_iovec v[IOV_BATCH];
 };
 
 static long walk_iovec(__u32 i, struct iov_ctx *x)
 {
-	struct user_iovec v;
-
 	if (i >= x->count || !x->left)
 		return 1;
-	if (bpf_probe_read_user(&v, sizeof(v), (void *)(x->iov + i * sizeof(v)))) {
-		count_walk_event(WALK_READ_FAILED, 1);
-		return 1;
+	if (i - x->first >= x->held) {
+		__u64 n = x->count - i < IOV_BATCH ? x->count - i : IOV_BATCH;
+		__u64 size = n * sizeof(x->v[0]);
+
+		asm volatile("" : "+r"(size)); /* bound the value the call takes */
+		if (size > sizeof(x->v))
+			size = sizeof(x->v);
+		if (bpf_probe_read_user(x->v, size, (void *)(x->iov + i * sizeof(x->v[0])))) {
+			count_walk_event(WALK_READ_FAILED, 1);
+			return 1;
+		}
+		x->first = i;
+		x->held = n;
 	}
-	__u32 len = v.len < x->left ? v.len : x->left;
+	struct user_iovec *v = &x->v[(i - x->first) & (IOV_BATCH - 1)];
+	__u32 len = v->len < x->left ? v->len : x->left;
 
 	x->left -= len;
-	walk_buffer(x->walk, v.base, len);
+	x->walk->rest = x->left;
+	walk_buffer(x->walk, v->base, len);
 	return 0;
 }
 
