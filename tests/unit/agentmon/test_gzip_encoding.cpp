@@ -83,15 +83,15 @@ TEST_CASE("the exporter's gzip body inflates to its plain text; the snapshot is 
     for (int i = 0; i < 200; ++i)
         builder.add(Family::agentmon_bpf_map_entries, i, {{"map", "m" + std::to_string(i)}});
     exporter.publish(std::move(builder).build(), 0.01);
-    const MetricsBody zipped = exporter.metrics_body(true);
+    const MetricsBody zipped = exporter.metrics_body(Exposition::text_0_0_4, true);
     REQUIRE(zipped.gzip);
-    const MetricsBody again = exporter.metrics_body(true);
+    const MetricsBody again = exporter.metrics_body(Exposition::text_0_0_4, true);
     CHECK(again.shared.get() == zipped.shared.get());  // one compression per snapshot
     const std::string text = gunzip(zipped.joined());
     CHECK(text.find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
     // agentmon's own families first, then the snapshot's.
     CHECK(text.find("agentmon_build_info{") < text.find("agentmon_bpf_map_entries{"));
-    const MetricsBody plain = exporter.metrics_body(false);
+    const MetricsBody plain = exporter.metrics_body(Exposition::text_0_0_4, false);
     CHECK_FALSE(plain.gzip);
     CHECK(plain.shared->find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
 }

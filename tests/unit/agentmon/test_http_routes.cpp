@@ -40,12 +40,13 @@ TEST_CASE("http routes: OpenMetrics when Accept asks for it, gzipped or not") {
     HttpRoutes routes(exporter, "/metrics");
     HttpReply plain = routes.handle({"GET", "/metrics", "", "*/*"});
     CHECK(plain.content_type == "text/plain; version=0.0.4; charset=utf-8");
-    CHECK(plain.body.find("# EOF") == std::string::npos);
+    CHECK(plain.full_body().find("# EOF") == std::string::npos);
     const char* om_accept = "application/openmetrics-text;version=1.0.0,text/plain;q=0.5";
     HttpReply om = routes.handle({"GET", "/metrics", "", om_accept});
     CHECK(om.content_type == "application/openmetrics-text; version=1.0.0; charset=utf-8");
-    CHECK(om.body.find("# TYPE agentmon_collections counter") != std::string::npos);
-    CHECK(om.body.substr(om.body.size() - 6) == "# EOF\n");
+    const std::string om_body = om.full_body();
+    CHECK(om_body.find("# TYPE agentmon_collections counter") != std::string::npos);
+    CHECK(om_body.substr(om_body.size() - 6) == "# EOF\n");
     HttpReply zipped = routes.handle({"GET", "/metrics", "gzip", om_accept});
     CHECK(zipped.content_type == om.content_type);
     CHECK(header(zipped, "Content-Encoding") == "gzip");
