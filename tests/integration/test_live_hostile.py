@@ -4,16 +4,17 @@ Triggers: processes that name themselves AG_* (no privilege needed) writing AGEN
 frames over Unix stream sockets (tests/integration/hostile_agents.py):
 1. 5000 valid frames with 100 forged headers among them (good magic, bad CRC,
    payload_len 1 MiB);
-2. one process writing 20000 frames, each with a label set never seen before;
-3. 17 such processes at once, 9000 label sets each: more than the frames map
-   holds (131072);
-then an agentbus run of 100000 frames on the full map;
+2. one process writing 20000 frames, each with a label set never seen before
+   (fabricated target ids);
+3. 17 such processes at once, 9000 label sets each;
+then an agentbus run of 100000 frames after the flood;
 4. a TESTBED process whose ring claims DIRECTOR as the source of its 40 frames;
 5. a flooder sending 20000 new label sets to a real agent (AG_SECURITY), which
    then sends 1000 label sets of its own.
 Expects: 1. every valid frame counted, the forged headers as MALFORMED;
-2. the process stops adding label sets at its quota (LABEL_QUOTA), every frame
-counted; 3. the map full (FRAMES_MAP_FULL) and still every frame counted;
+2. and 3. every frame counted, and no new frames map entries: the map is keyed
+on what the labels keep (types, never ids) and sized to every such key, so
+fabricated ids can neither exhaust a quota nor fill it (nothing MAP_FULL);
 afterwards agentbus's frames all counted; 4. the 40 frames counted as
 SPOOFED_SOURCE on the ring carrier and as TESTBED's, none as DIRECTOR's;
 5. the flood charged to the flooder's quota: the agent's own 1000 label sets
@@ -145,20 +146,27 @@ with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as
         quota_of_sender(url, tmp)
         fake_headers(url, path)
 
+        # The frames map is keyed on what the labels keep (agent types, message type,
+        # priority, carrier, direction; never agent ids) and sized to every such key,
+        # so label sets made of fabricated target ids add no entries: the flood can
+        # neither exhaust a quota nor fill the map, and every frame is counted.
+        entries_before = harness.metric_sum(harness.scrape(url), "agentmon_bpf_map_entries",
+                                            map="frames")
         before, after = flood(url, path, 1, 20000)
         quota = event(after, "LABEL_QUOTA") - event(before, "LABEL_QUOTA")
-        print(f"figure: one process, 20000 new label sets: {quota:.0f} frames over its quota")
-        checks.check(quota >= 20000 - 8192, "one process stops at its label quota", f"{quota}")
         entries = harness.metric_sum(after, "agentmon_bpf_map_entries", map="frames")
-        checks.check(entries < 131072 * 0.5, "one process cannot fill the frames map",
-                     f"{entries} entries")
+        print(f"figure: one process, 20000 fabricated label sets: frames map entries "
+              f"{entries_before:.0f} -> {entries:.0f}, {quota:.0f} frames over its quota")
+        checks.check(entries - entries_before <= 4,
+                     "fabricated target ids add no label sets to the frames map",
+                     f"{entries_before} -> {entries} entries")
 
         before, after = flood(url, path, 17, 9000)
         full = event(after, "FRAMES_MAP_FULL") - event(before, "FRAMES_MAP_FULL")
         print(f"figure: 17 processes x 9000 label sets: map entries "
               f"{harness.metric_sum(after, 'agentmon_bpf_map_entries', map='frames'):.0f}, "
               f"{full:.0f} frames folded as MAP_FULL")
-        checks.check(full > 0, "17 processes fill the frames map (MAP_FULL)", f"{full}")
+        checks.equal(full, 0, "17 flooding processes cannot fill the frames map")
 
         base = harness.transport_totals(harness.scrape(url), "unix")
         code, truth, err = harness.run_agentbus(["--carrier", "unix", "--agents", "4",

@@ -84,7 +84,10 @@ def curl_checks(checks, tmp, port, port6):
     checks.check(status == 200 and "Content-Encoding: gzip" in headers and
                  "agentmon_build_info" in body,
                  "curl --compressed gets gzip and decodes it to the metrics", headers[-300:])
-    checks.check("Vary: Accept-Encoding" in headers, "/metrics answers Vary: Accept-Encoding")
+    vary = [line for line in headers.splitlines() if line.lower().startswith("vary:")]
+    checks.check(len(vary) == 1 and "Accept-Encoding" in vary[0] and "Accept," in vary[0],
+                 "/metrics answers Vary: Accept, Accept-Encoding (format and compression)",
+                 f"{vary}")
     rc, status, headers, body = web.curl(*ca, *auth, base + "/metrics")
     checks.check(status == 200 and "Content-Encoding" not in headers and
                  body.startswith("# HELP"), "without Accept-Encoding the body is identity text")
