@@ -91,8 +91,7 @@ __noinline int flush_size_run(struct pending_slot *s)
  * or LABEL_QUOTA).
  */
 static __always_inline struct frame_counts *frame_counts_of(const struct frame_series_key *key,
-							    __u32 tgid,
-							    __u32 *event)
+							    __u32 tgid, __u32 *event)
 {
 	struct frame_counts *counts = bpf_map_lookup_elem(&frames, key);
 
