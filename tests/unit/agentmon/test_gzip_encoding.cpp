@@ -95,3 +95,31 @@ TEST_CASE("the exporter's gzip body inflates to its plain text; the snapshot is 
     CHECK_FALSE(plain.gzip);
     CHECK(plain.shared->find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
 }
+
+TEST_CASE("OpenMetrics gzip is deflated once per snapshot too, and ends with # EOF") {
+    // Prometheus asks for OpenMetrics with gzip on every scrape: the same sharing
+    // as the text format, not a compression per scrape.
+    Exporter exporter(BuildInfo{"1.0", "abc", "1.1", "6.18"});
+    SnapshotBuilder builder;
+    for (int i = 0; i < 200; ++i)
+        builder.add(Family::agentmon_bpf_map_entries, i, {{"map", "m" + std::to_string(i)}});
+    exporter.publish(std::move(builder).build(), 0.01);
+    const MetricsBody zipped = exporter.metrics_body(Exposition::openmetrics_1_0_0, true);
+    REQUIRE(zipped.gzip);
+    REQUIRE(zipped.shared);  // the snapshot's deflate, not a per-scrape compression
+    const MetricsBody again = exporter.metrics_body(Exposition::openmetrics_1_0_0, true);
+    CHECK(again.shared.get() == zipped.shared.get());
+    const std::string text = gunzip(zipped.joined());
+    CHECK(text.find("agentmon_bpf_map_entries{map=\"m199\"} 199") != std::string::npos);
+    CHECK(text.find("# TYPE agentmon_collections counter") <
+          text.find("agentmon_bpf_map_entries{"));
+    CHECK(text.substr(text.size() - 6) == "# EOF\n");
+    CHECK(text.find("# EOF") == text.size() - 6);  // once, at the end
+    // agentmon's own families change each scrape (its scrape duration); the
+    // snapshot's part is the same text as the identity body's.
+    const MetricsBody plain = exporter.metrics_body(Exposition::openmetrics_1_0_0, false);
+    CHECK(text.ends_with(*plain.shared));
+    // The text format's sharing is separate: neither carries the other's body.
+    CHECK(exporter.metrics_body(Exposition::text_0_0_4, false).joined().find("# EOF") ==
+          std::string::npos);
+}

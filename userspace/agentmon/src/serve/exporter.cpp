@@ -34,35 +34,37 @@ std::shared_ptr<const PublishedSnapshot::Rendered> PublishedSnapshot::last() con
     return last_;
 }
 
-void PublishedSnapshot::render(const Rendered& r) {
-    std::call_once(r.once, [&] {
-        r.text.reserve(1 << 16);
-        append_text_exposition(r.snapshot.families, r.text);
+const PublishedSnapshot::Rendering& PublishedSnapshot::render(const Rendered& r, Exposition format,
+                                                              const ExemplarStore* exemplars) {
+    const Rendering& out = r.in(format);
+    std::call_once(out.once, [&] {
+        out.text.reserve(1 << 16);
+        if (is_openmetrics(format)) {
+            append_openmetrics(out.text, r.snapshot.families, exemplars);
+            out.text += kOpenMetricsEof;
+        } else {
+            append_text_exposition(r.snapshot.families, out.text);
+        }
     });
+    return out;
 }
 
-std::shared_ptr<const std::string> PublishedSnapshot::text() const {
+std::shared_ptr<const std::string> PublishedSnapshot::text(Exposition format,
+                                                           const ExemplarStore* exemplars) const {
     std::shared_ptr<const Rendered> last = this->last();
-    render(*last);
+    const Rendering& rendering = render(*last, format, exemplars);
     // Aliasing: the text lives as long as any scrape still sends it.
-    return {last, &last->text};
+    return {last, &rendering.text};
 }
 
-std::shared_ptr<const DeflatedText> PublishedSnapshot::deflated() const {
+std::shared_ptr<const DeflatedText> PublishedSnapshot::deflated(
+    Exposition format, const ExemplarStore* exemplars) const {
     std::shared_ptr<const Rendered> last = this->last();
-    render(*last);
-    std::call_once(last->once_deflated, [&] { last->deflated = deflate_final(last->text); });
-    if (!last->deflated) return nullptr;
-    return {last, &*last->deflated};
-}
-
-std::shared_ptr<const std::string> PublishedSnapshot::openmetrics(
-    const ExemplarStore* exemplars) const {
-    auto last = this->last();
-    std::call_once(last->openmetrics_once, [&] {
-        append_openmetrics(last->openmetrics, last->snapshot.families, exemplars);
-    });
-    return {last, &last->openmetrics};
+    const Rendering& rendering = render(*last, format, exemplars);
+    std::call_once(rendering.once_deflated,
+                   [&] { rendering.deflated = deflate_final(rendering.text); });
+    if (!rendering.deflated) return nullptr;
+    return {last, &*rendering.deflated};
 }
 
 namespace {
@@ -122,32 +124,21 @@ MetricsBody Exporter::metrics_body(Exposition format, bool gzip) {
     // and no family appears in both.
     MetricsBody body;
     std::string own;
-    if (is_openmetrics(format)) {
-        // Rendered once per snapshot like the text; compressed per scrape, since
-        // Prometheus asks for OpenMetrics and its exemplars are in the body.
+    if (is_openmetrics(format))
         append_openmetrics(own, registry_->Collect());
-        body.head = std::move(own);
-        body.shared = snapshot_.openmetrics(exemplars_.get());
-        body.tail = std::string(kOpenMetricsEof);
-        if (gzip) {
-            if (auto compressed = gzip_compress(body.joined())) {
-                body = MetricsBody{std::move(*compressed), nullptr, "", true};
-            }
-        }
-    } else {
+    else
         append_text_exposition(registry_->Collect(), own);
-        const auto deflated = gzip ? snapshot_.deflated() : nullptr;
-        std::optional<GzipPieces> pieces;
-        if (deflated) pieces = gzip_around(own, *deflated);
-        if (pieces) {
-            body.head = std::move(pieces->prefix);
-            body.shared = {deflated, &deflated->deflated};
-            body.tail = std::move(pieces->suffix);
-            body.gzip = true;
-        } else {
-            body.head = std::move(own);
-            body.shared = snapshot_.text();
-        }
+    const auto deflated = gzip ? snapshot_.deflated(format, exemplars_.get()) : nullptr;
+    std::optional<GzipPieces> pieces;
+    if (deflated) pieces = gzip_around(own, *deflated);
+    if (pieces) {
+        body.head = std::move(pieces->prefix);
+        body.shared = {deflated, &deflated->deflated};
+        body.tail = std::move(pieces->suffix);
+        body.gzip = true;
+    } else {
+        body.head = std::move(own);
+        body.shared = snapshot_.text(format, exemplars_.get());
     }
     scrape_duration_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

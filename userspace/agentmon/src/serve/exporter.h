@@ -29,33 +29,42 @@ struct BuildInfo {
 
 BuildInfo current_build_info();
 
-// The last published snapshot and its text, rendered once: by the first scrape
-// after a publish, not by the collection tick (a tick comes every second, a scrape
-// every 5 s or so), and shared by every scrape that reads the same snapshot. A
-// scrape used to copy all of the snapshot's families and serialise them anew: with
-// ten concurrent scrapers that was ten copies of every series in memory at once.
-// The gzip-compressed text is made the same way, once per snapshot, by the first
-// scrape that asks for gzip.
+// The last published snapshot and its text, rendered once per format: by the
+// first scrape after a publish that asks for that format, not by the collection
+// tick (a tick comes every second, a scrape every 5 s or so), and shared by every
+// scrape that reads the same snapshot. A scrape used to copy all of the snapshot's
+// families and serialise them anew: with ten concurrent scrapers that was ten
+// copies of every series in memory at once. The gzip-compressed text is made the
+// same way, once per snapshot and format, by the first scrape that asks for gzip.
 class PublishedSnapshot {
   public:
     void publish(Snapshot snapshot);
-    // The text of the last snapshot, in the text exposition format 0.0.4.
-    std::shared_ptr<const std::string> text() const;
+    // The last snapshot's text in `format`: text 0.0.4, or OpenMetrics ending with
+    // "# EOF" and carrying the exemplars `exemplars` holds (may be null) when it is
+    // first rendered, so at most a tick old.
+    std::shared_ptr<const std::string> text(Exposition format = Exposition::text_0_0_4,
+                                            const ExemplarStore* exemplars = nullptr) const;
     // The same text deflated (deflate_final); null when zlib failed.
-    std::shared_ptr<const DeflatedText> deflated() const;
-    // The same in OpenMetrics text, without "# EOF", with the exemplars `exemplars`
-    // holds (may be null) when it is first rendered: at most a tick old.
-    std::shared_ptr<const std::string> openmetrics(const ExemplarStore* exemplars) const;
+    std::shared_ptr<const DeflatedText> deflated(Exposition format,
+                                                 const ExemplarStore* exemplars) const;
 
   private:
-    struct Rendered {
-        Snapshot snapshot;
-        mutable std::once_flag once, once_deflated, openmetrics_once;
-        mutable std::string text, openmetrics;
+    // One format's text of a snapshot and its deflate, each made at most once.
+    struct Rendering {
+        mutable std::once_flag once, once_deflated;
+        mutable std::string text;
         mutable std::optional<DeflatedText> deflated;
     };
+    struct Rendered {
+        Snapshot snapshot;
+        Rendering text_0_0_4, openmetrics;
+        const Rendering& in(Exposition format) const {
+            return is_openmetrics(format) ? openmetrics : text_0_0_4;
+        }
+    };
     std::shared_ptr<const Rendered> last() const;
-    static void render(const Rendered& r);
+    static const Rendering& render(const Rendered& r, Exposition format,
+                                   const ExemplarStore* exemplars);
 
     mutable std::mutex mutex_;
     std::shared_ptr<const Rendered> last_ = std::make_shared<const Rendered>();
