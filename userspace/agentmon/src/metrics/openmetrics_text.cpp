@@ -1,11 +1,11 @@
 #include "metrics/openmetrics_text.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
 
+#include "metrics/exposition_primitives.h"
 #include "metrics/family_table.h"
 
 namespace agentmon {
@@ -18,45 +18,13 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// As the 0.0.4 text writes a double (16 significant digits, shortest of fixed
-// and exponent form), with OpenMetrics' spelling of the special values.
-void append_number(std::string& out, double v) {
-    if (std::isnan(v)) {
-        out += "NaN";
-    } else if (std::isinf(v)) {
-        out += v > 0 ? "+Inf" : "-Inf";
-    } else {
-        char buffer[32];
-        const int n = std::snprintf(buffer, sizeof(buffer), "%.16g", v);
-        out.append(buffer, static_cast<std::size_t>(n));
-    }
-}
-
-void append_count(std::string& out, std::uint64_t v) {
-    char buffer[24];
-    auto end = std::to_chars(buffer, buffer + sizeof(buffer), v).ptr;
-    out.append(buffer, end);
-}
+void append_number(std::string& out, double v) { append_exposition_number(out, v, "NaN"); }
 
 // Seconds with millisecond resolution: exemplar and sample timestamps.
 void append_timestamp(std::string& out, double unix_seconds) {
     char buffer[32];
     const int n = std::snprintf(buffer, sizeof(buffer), "%.3f", unix_seconds);
     out.append(buffer, static_cast<std::size_t>(n));
-}
-
-// Label values escape '\', '"' and newline; HELP text the same three.
-void append_escaped(std::string& out, std::string_view s) {
-    for (char c : s) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
 }
 
 // A counter the format can state: its samples must end in "_total". One that
@@ -114,7 +82,7 @@ void append_series(std::string& out, std::string_view name, std::string_view suf
         first = false;
         out += label.name;
         out += "=\"";
-        append_escaped(out, label.value);
+        append_exposition_escaped(out, label.value);
         out += '"';
     }
     if (!extra.empty()) {
@@ -154,6 +122,16 @@ void append_exemplar(std::string& out, const Exemplar& e) {
     append_timestamp(out, e.unix_seconds);
 }
 
+// The _count and _sum lines that close a histogram or a summary.
+void append_count_and_sum(std::string& out, const prometheus::MetricFamily& f,
+                          const prometheus::ClientMetric& m, std::uint64_t count, double sum) {
+    append_series(out, f.name, "_count", m);
+    out += ' ';
+    append_exposition_count(out, count);
+    end_sample(out, m);
+    append_value_sample(out, f.name, "_sum", m, sum);
+}
+
 void append_histogram(std::string& out, const prometheus::MetricFamily& f,
                       const prometheus::ClientMetric& m, const ExemplarStore* exemplars) {
     std::vector<std::optional<Exemplar>> slots;
@@ -171,15 +149,11 @@ void append_histogram(std::string& out, const prometheus::MetricFamily& f,
         append_number(le, bucket.upper_bound);
         append_series(out, f.name, "_bucket", m, "le", le);
         out += ' ';
-        append_count(out, bucket.cumulative_count);
+        append_exposition_count(out, bucket.cumulative_count);
         if (i < slots.size() && slots[i]) append_exemplar(out, *slots[i]);
         end_sample(out, m);
     }
-    append_series(out, f.name, "_count", m);
-    out += ' ';
-    append_count(out, m.histogram.sample_count);
-    end_sample(out, m);
-    append_value_sample(out, f.name, "_sum", m, m.histogram.sample_sum);
+    append_count_and_sum(out, f, m, m.histogram.sample_count, m.histogram.sample_sum);
 }
 
 void append_summary(std::string& out, const prometheus::MetricFamily& f,
@@ -193,11 +167,7 @@ void append_summary(std::string& out, const prometheus::MetricFamily& f,
         append_number(out, quantile.value);
         end_sample(out, m);
     }
-    append_series(out, f.name, "_count", m);
-    out += ' ';
-    append_count(out, m.summary.sample_count);
-    end_sample(out, m);
-    append_value_sample(out, f.name, "_sum", m, m.summary.sample_sum);
+    append_count_and_sum(out, f, m, m.summary.sample_count, m.summary.sample_sum);
 }
 
 }  // namespace
@@ -209,7 +179,7 @@ void append_openmetrics(std::string& out, const std::vector<prometheus::MetricFa
         out += "# HELP ";
         out += name;
         out += ' ';
-        append_escaped(out, f.help);
+        append_exposition_escaped(out, f.help);
         out += "\n# TYPE ";
         out += name;
         out += ' ';

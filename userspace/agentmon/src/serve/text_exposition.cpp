@@ -2,47 +2,14 @@
 
 #include <prometheus/text_serializer.h>
 
-#include <charconv>
-#include <cmath>
-#include <limits>
+#include "metrics/exposition_primitives.h"
 
 namespace agentmon {
 
 namespace {
 
-// As an ostream with precision max_digits10 - 1 in the classic locale writes it
-// (printf's %.16g), with TextSerializer's names for NaN and the infinities.
 void append_number(std::string& out, double value) {
-    if (std::isnan(value)) {
-        out += "Nan";
-        return;
-    }
-    if (std::isinf(value)) {
-        out += value < 0 ? "-Inf" : "+Inf";
-        return;
-    }
-    char buf[64];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general,
-                                   std::numeric_limits<double>::max_digits10 - 1)
-                         .ptr;
-    out.append(buf, end);
-}
-
-void append_integer(std::string& out, std::uint64_t value) {
-    char buf[24];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
-    out.append(buf, end);
-}
-
-void append_escaped(std::string& out, const std::string& value) {
-    for (char c : value) {
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        if (c == '\\' || c == '"') out += '\\';
-        out += c;
-    }
+    append_exposition_number(out, value, "Nan");  // TextSerializer's spelling
 }
 
 // The name, suffix and labels of one line, and the space before its value. `le`
@@ -59,7 +26,7 @@ void append_head(std::string& out, const prometheus::MetricFamily& family,
             out += prefix;
             out += label.name;
             out += "=\"";
-            append_escaped(out, label.value);
+            append_exposition_escaped(out, label.value);
             out += '"';
             prefix = ",";
         }
@@ -86,7 +53,7 @@ void append_histogram(std::string& out, const prometheus::MetricFamily& family,
                       const prometheus::ClientMetric& metric) {
     const auto& h = metric.histogram;
     append_head(out, family, metric, "_count");
-    append_integer(out, h.sample_count);
+    append_exposition_count(out, h.sample_count);
     append_tail(out, metric);
     append_head(out, family, metric, "_sum");
     append_number(out, h.sample_sum);
@@ -95,13 +62,13 @@ void append_histogram(std::string& out, const prometheus::MetricFamily& family,
     for (const auto& bucket : h.bucket) {
         append_head(out, family, metric, "_bucket", &bucket.upper_bound);
         last = bucket.upper_bound;
-        append_integer(out, bucket.cumulative_count);
+        append_exposition_count(out, bucket.cumulative_count);
         append_tail(out, metric);
     }
     if (last != std::numeric_limits<double>::infinity()) {
         const double inf = std::numeric_limits<double>::infinity();
         append_head(out, family, metric, "_bucket", &inf);
-        append_integer(out, h.sample_count);
+        append_exposition_count(out, h.sample_count);
         append_tail(out, metric);
     }
 }
