@@ -125,6 +125,50 @@ TEST_CASE("ring metrics: measured requests stand for the ring's latency, also th
     CHECK(f2->metric[0].histogram.bucket[0].cumulative_count == 30);
 }
 
+namespace {
+// One tick of a forward ring (kDirector -> kSecurity) reading `frames` frames, of
+// which the request `sequence`, sent at `sent_ns`, is answered `latency_ns` later.
+std::vector<RingObservation> measured_tick(std::uint64_t frames, std::uint64_t sequence,
+                                           std::uint64_t sent_ns, std::uint64_t latency_ns) {
+    RingObservation forward =
+        with_reads(observation("agent_ring_f", kDirector, kSecurity), frames, frames * 232);
+    forward.tick.read_sample = {tracked(kDirector, kSecurity, FRAME_REQUEST, sequence, sent_ns)};
+    forward.tick.consumed_after_ns = sent_ns - 500'000'000;
+    forward.tick.consumed_by_ns = sent_ns + 500'000'000;
+    RingObservation reverse = observation("agent_ring_r", kSecurity, kDirector);
+    reverse.tick.written_frames = 1;
+    reverse.tick.written_sample = {
+        tracked(kSecurity, kDirector, FRAME_REPLY, sequence, sent_ns + latency_ns)};
+    return {forward, reverse};
+}
+
+// Frames of the latency histogram at or under 1 ms (the fixture's first bound).
+std::uint64_t fast_frames(const Snapshot& s) {
+    const auto* f = family(s, "agent_transport_latency_seconds");
+    REQUIRE(f != nullptr);
+    return f->metric[0].histogram.bucket[0].cumulative_count;
+}
+}  // namespace
+
+TEST_CASE("ring metrics: a ring's measured requests of its last ticks are pooled") {
+    auto m = metrics();
+    // Tick 1 measures a 30 us request, tick 2 a 50 ms one: tick 2's 100 frames
+    // go half to each, not all to the one slow request.
+    build(m, measured_tick(100, 1, 1'000'000'000, 30'000), 1.0);
+    CHECK(fast_frames(build(m, measured_tick(100, 2, 2'000'000'000, 50'000'000), 2.0)) == 150);
+    // Eight more ticks of fast requests push the slow one out of the pool: the
+    // last tick's frames are all fast.
+    std::uint64_t fast = 0;
+    for (std::uint64_t t = 3; t <= 10; ++t)
+        fast = fast_frames(build(m, measured_tick(100, t, t * 1'000'000'000, 30'000), double(t)));
+    const Snapshot last = build(m, measured_tick(100, 11, 11'000'000'000, 30'000), 11.0);
+    CHECK(fast_frames(last) == fast + 100);
+    // A closed ring's pool is forgotten: the same name starts over.
+    m.metrics.forget("agent_ring_f");
+    const Snapshot again = build(m, measured_tick(100, 12, 12'000'000'000, 50'000'000), 12.0);
+    CHECK(fast_frames(again) == fast_frames(last));
+}
+
 TEST_CASE(
     "ring decode: a frame claiming another source than the ring's producer is the producer's") {
     TestRing ring(1 << 16, /*producer=*/1, /*consumer=*/3);

@@ -86,14 +86,17 @@ Status RingCollector::collect(SnapshotBuilder& out) {
         }
         observations.push_back(observe(*ring, read->second));
     }
+    std::vector<std::string> closed;
     for (std::uint64_t key : tracker_.closed()) {
         TrackedRing& ring = tracker_.rings().at(key);
+        closed.push_back(ring.name);
         if (!ring.file.valid()) continue;
         observations.push_back(
             observe(ring, read_ring_file(ring.file.get(), ring.cursor, monotonic_ns())));
     }
     tracker_.forget_closed();
     metrics_.build(observations, double(monotonic_ns()) * 1e-9, out);
+    for (const auto& name : closed) metrics_.forget(name);
     for (const auto& o : observations)
         if (o.tick.error.empty()) {
             auto& depth = context_->signals->by_agent[o.consumer].queue_depth;

@@ -141,14 +141,25 @@ void RingMetrics::account_latency(const RingObservation& o, const ReplyTimes& re
     // A ring's first read has no earlier read to bound its frames' read times.
     if (!o.tick.latency_estimated) return;
     // Requests whose replies were sampled carry their consumer's own clock: their
-    // latency stands for the ring's frames. Without any, the ring's last measured
-    // ones do; a ring never measured (a format without replies) keeps the estimate
-    // from the tail's progress.
-    std::vector<SampledFrame>& last = last_measured_[o.ring];
-    if (auto measured = replies.measured(o.tick.read_sample, o.consumer, o.tick); !measured.empty())
-        last = std::move(measured);
+    // latency stands for the ring's frames. A tick measures a handful per ring
+    // (a request and its reply must both fall in sample windows), and the
+    // handful of one tick standing for all of its frames would let one slow
+    // request weigh as much as a percent of a run: the ring's measurements of its
+    // last measured ticks are pooled, so that each weighs about the same (a tick
+    // that measured none reuses them). A ring never
+    // measured (a format without replies) keeps the estimate from the tail's
+    // progress.
+    MeasuredPool& pool = measured_[o.ring];
+    for (auto& f : replies.measured(o.tick.read_sample, o.consumer, o.tick))
+        pool.frames.emplace_back(tick_, std::move(f));
+    while (!pool.frames.empty() &&
+           (pool.frames.size() > kLatencyPoolFrames ||
+            pool.frames.front().first + kLatencyPoolTicks <= pool.frames.back().first))
+        pool.frames.pop_front();
+    pool.flat.clear();
+    for (const auto& [tick, f] : pool.frames) pool.flat.push_back(f);
     apportion_histogram(
-        last.empty() ? o.tick.read_sample : last, o.tick.read_frames,
+        pool.flat.empty() ? o.tick.read_sample : pool.flat, o.tick.read_frames,
         sink_->bounds().latency_seconds, 1e-9,
         [this](const SampledFrame& f) {
             return pair_of(registry_.type_of(f.source), registry_.type_of(f.target));
@@ -189,6 +200,13 @@ void RingMetrics::build(const std::vector<RingObservation>& rings, double now_se
     }
     emit_transport();
     emit_gauges(rings, now_seconds, out);
+    ++tick_;
+}
+
+void RingMetrics::forget(const std::string& ring) {
+    measured_.erase(ring);
+    last_mix_.erase({ring, DIR_SENT});
+    last_mix_.erase({ring, DIR_RECEIVED});
 }
 
 void RingMetrics::emit_transport() {

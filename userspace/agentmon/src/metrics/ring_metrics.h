@@ -6,6 +6,7 @@
 // comes from the sampled frames, apportioned so that it sums exactly to the
 // counts (docs/ring-path.md). Pure: unit tests feed hand-built observations.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +47,9 @@ class RingMetrics {
     // sink and appends the ring path's own gauges to `out`. `now_seconds` is
     // CLOCK_MONOTONIC, for the per-second gauges.
     void build(const std::vector<RingObservation>& rings, double now_seconds, SnapshotBuilder& out);
+    // Drops what is kept of a ring between ticks (its last breakdown, its
+    // measured requests), once it is closed and read for the last time.
+    void forget(const std::string& ring);
 
   private:
     struct Mix {  // a ring's last known breakdown, for a tick whose sample is empty
@@ -74,8 +78,17 @@ class RingMetrics {
     std::map<std::uint32_t, HistogramReading> latency_;  // by source type << 8 | target type
     std::map<std::string, std::uint64_t> errors_;
     std::map<std::pair<std::string, std::uint32_t>, Mix> last_mix_;  // by (ring, direction)
-    // A ring's last requests with a measured latency, for a tick that measured none.
-    std::map<std::string, std::vector<SampledFrame>> last_measured_;
+    // A ring's requests with a measured latency over the last kLatencyPoolTicks
+    // ticks that measured any (at most kLatencyPoolFrames, newest kept): what its frames' latency
+    // is apportioned over (docs/ring-path.md "Latency").
+    struct MeasuredPool {
+        std::deque<std::pair<std::uint64_t, SampledFrame>> frames;  // (tick, request)
+        std::vector<SampledFrame> flat;                             // frames, for apportioning
+    };
+    static constexpr std::uint64_t kLatencyPoolTicks = 8;
+    static constexpr std::size_t kLatencyPoolFrames = 512;
+    std::map<std::string, MeasuredPool> measured_;
+    std::uint64_t tick_ = 0;
     std::map<std::uint32_t, std::uint64_t> read_by_pair_;  // this tick, for the flow gauge
     std::optional<double> previous_seconds_;
 };
