@@ -173,8 +173,16 @@ def tracing_observer(ratio):
             yield proc.pid
 
 
+def ensure_tracefs():
+    """bpftrace finds tracepoints in tracefs, which a fresh machine has not mounted."""
+    if os.path.exists("/sys/kernel/tracing/events"):
+        return
+    subprocess.run(["mount", "-t", "tracefs", "tracefs", "/sys/kernel/tracing"], check=True)
+
+
 @contextlib.contextmanager
 def bpftrace_observer(program):
+    ensure_tracefs()
     proc = subprocess.Popen(["bpftrace", "-e", program], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
