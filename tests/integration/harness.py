@@ -133,8 +133,10 @@ class Checks:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.prefix = ""  # put before each check's name, for a test run in several modes
 
     def check(self, condition, what, detail=""):
+        what = self.prefix + what
         if condition:
             self.passed += 1
             print(f"ok   {what}")

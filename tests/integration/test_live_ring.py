@@ -1,5 +1,8 @@
 """Live-kernel tests of the ring path: agentmon reads agentbus's shared-memory rings
-with its task iterator, and its counts must equal the bus's ground truth exactly.
+with its task iterator, and its counts must equal the bus's ground truth exactly;
+then the same with the rings read through their files from user space
+(`ring_path.reader: "file"`, what kernels without the sleepable task iterator
+get), which must be as exact and load no ring program.
 
 Triggers: agentbus on the ring carrier for a fixed run; a stalled consumer
 (--fault stall); fake agent processes that map deliberately corrupted ring files
@@ -9,9 +12,11 @@ falling back after; each corruption reported as its error type while agentmon
 keeps serving and keeps counting the healthy rings exactly.
 """
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import harness
@@ -141,10 +146,24 @@ def corrupted(url):
         fake.wait(timeout=10)
 
 
-with harness.agentmon_running(tick=f"{int(TICK * 1000)}ms") as (url, proc):
-    exact_run(url)
-    stall(url)
-    corrupted(url)
-    checks.check(proc.poll() is None, "agentmon still running")
+def ring_programs(url):
+    return [labels["program"] for name, labels, _ in harness.scrape(url)
+            if name == "agentmon_bpf_program_runs_total" and labels.get("program") == "read_rings"]
+
+
+for reader in ("kernel", "file"):
+    checks.prefix = f"{reader} reader: "
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as cfg:
+        json.dump({"ring_path": {"reader": reader}}, cfg)
+        cfg.flush()
+        with harness.agentmon_running(tick=f"{int(TICK * 1000)}ms", config=cfg.name) as (url,
+                                                                                         proc):
+            checks.check(bool(ring_programs(url)) == (reader == "kernel"),
+                         "the task iterator runs only for the kernel reader",
+                         str(ring_programs(url)))
+            exact_run(url)
+            stall(url)
+            corrupted(url)
+            checks.check(proc.poll() is None, "agentmon still running")
 
 checks.finish()

@@ -126,3 +126,10 @@ TEST_CASE("a number beyond a double's range is a problem, not an exception") {
     CHECK(problems[0].find("not valid JSON") == 0);
     CHECK(problems[0].find("number overflow") != std::string::npos);
 }
+
+TEST_CASE("ring_path.reader is one of auto, kernel, file") {
+    CHECK(problems_of(R"({"ring_path": {"reader": "file"}})").empty());
+    auto problems = problems_of(R"({"ring_path": {"reader": "iterator"}})");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "ring_path.reader: one of auto, kernel, file, got \"iterator\"");
+}

@@ -146,3 +146,75 @@ TEST_CASE("ring file read: bad files are reported with the iterator's statuses")
         CHECK(positions(tick.written_sample) == std::vector<std::uint64_t>{0, 168});
     }
 }
+
+namespace {
+
+// `ring`'s bytes in an unlinked temporary file, read back with read_ring_live.
+RingRead read_live(const std::vector<std::uint8_t>& bytes, std::uint64_t sample_from,
+                   std::uint32_t windows) {
+    std::FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size());
+    REQUIRE(std::fflush(file) == 0);
+    RingRead read = read_ring_live(fileno(file), sample_from, windows);
+    std::fclose(file);
+    return read;
+}
+
+std::vector<std::uint64_t> window_positions(const RingRead& read) {
+    std::vector<std::uint64_t> out;
+    for (const auto& w : read.windows) out.push_back(w.position);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("ring live file read: the iterator's copy of a live ring, planned the same way") {
+    TestRing ring(1 << 17);
+    std::uint64_t record = 0;
+    for (int i = 0; i < 200; ++i) {
+        const std::uint64_t at = ring.push({.source = 1, .timestamp = 10, .payload = 232});
+        if (i == 1) record = at;  // the records' length: the second starts where the first ends
+    }
+    ring.pop(180);
+    const std::uint64_t last_tail = 170 * record;  // the previous tick's tail
+
+    SUBCASE("a span the windows less one cover: end to end from the last tail") {
+        const RingRead read = read_live(ring.bytes(), last_tail, 4);
+        REQUIRE(read.status == RING_READ_OK);
+        CHECK(read.read_ns > 0);
+        CHECK(read.head_after == ring.head());
+        REQUIRE(ring.head() - last_tail <= 3 * RING_WINDOW_BYTES);
+        std::vector<std::uint64_t> want;
+        for (std::uint64_t p = last_tail; p < ring.head(); p += RING_WINDOW_BYTES)
+            want.push_back(p);
+        CHECK(window_positions(read) == want);
+        CHECK(read.windows.back().data.size() == (ring.head() - last_tail) % RING_WINDOW_BYTES);
+        // Every record from the last tail on is sampled.
+        const RingTick tick = decode_ring(read, RingCursor{.tail = last_tail}, kSpec);
+        CHECK(tick.bad_records == 0);
+        CHECK(tick.written_sample.size() == 30);
+    }
+    SUBCASE("a longer span: spread evenly, 8-aligned, from the last tail") {
+        const RingRead read = read_live(ring.bytes(), 0, 4);
+        REQUIRE(read.status == RING_READ_OK);
+        // The kernel's plan: lo + span * i / windows, masked to 8 bytes.
+        std::vector<std::uint64_t> want;
+        for (std::uint64_t i = 0; i < 4; ++i) want.push_back((ring.head() * i / 4) & ~7ull);
+        CHECK(window_positions(read) == want);
+    }
+    SUBCASE("the oldest unconsumed header, as read_hol copies it") {
+        const RingRead read = read_live(ring.bytes(), 0, 0);
+        REQUIRE(read.hol_position.has_value());
+        CHECK(*read.hol_position == ring.tail());
+        CHECK(read.windows.empty());
+        const RingRead memory = read_of(ring, 1, {});
+        CHECK(read.hol == memory.hol);
+    }
+    SUBCASE("the same statuses as the final read for a bad file") {
+        CHECK(read_ring_live(-1, 0, 4).status == RING_READ_CONTROL_FAILED);
+        std::vector<std::uint8_t> bytes = ring.bytes();
+        put<std::uint64_t>(&bytes[64], ring.head() + 8);
+        CHECK(read_live(bytes, 0, 4).status == RING_READ_TAIL_AHEAD);
+    }
+}

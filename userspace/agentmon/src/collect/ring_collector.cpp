@@ -21,17 +21,33 @@ std::uint64_t monotonic_ns() {
 Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& config,
                                                              std::shared_ptr<TickContext> context,
                                                              Logger& log) {
-    auto maps = RingReaderMaps::create(config.pin_dir, log);
-    if (!maps) return maps.error();
+    // The kernel's iterator copies every ring in one pass, without a syscall per
+    // ring; without it (before 5.18, or refused) agentmon preads each ring's file:
+    // the same bytes and counts, a few syscalls per ring per tick.
+    std::unique_ptr<RingReaderMaps> kernel;
+    if (config.ring.reader != "file") {
+        auto maps = RingReaderMaps::create(config.pin_dir, log);
+        if (maps)
+            kernel = std::move(maps).value();
+        else if (config.ring.reader == "kernel")
+            return maps.error();
+        else
+            log.warn(
+                "ring path reads the ring files from user space: the kernel's task "
+                "iterator did not load (it needs 5.18); counts stay exact, each ring "
+                "costs a few preads per tick, and a ring whose file agentmon cannot open "
+                "is unreadable",
+                {{"error", maps.error().message}});
+    }
     RingMetrics metrics(context->registry, context->transport);
     RingTracker tracker(config.ring.file_prefix, config.ring.sample_windows, log,
                         context->tasks->proc_root);
-    log.info("ring path attached",
-             {{"file_prefix", config.ring.file_prefix},
-              {"sample_windows", std::to_string(config.ring.sample_windows)}});
-    return std::unique_ptr<RingCollector>(
-        new RingCollector(std::move(maps).value(), std::move(context), std::move(tracker),
-                          std::move(metrics), config.socket.frame_spec, log));
+    log.info("ring path attached", {{"file_prefix", config.ring.file_prefix},
+                                    {"sample_windows", std::to_string(config.ring.sample_windows)},
+                                    {"reader", kernel ? "kernel" : "file"}});
+    return std::unique_ptr<RingCollector>(new RingCollector(std::move(kernel), std::move(context),
+                                                            std::move(tracker), std::move(metrics),
+                                                            config.socket.frame_spec, log));
 }
 
 RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) {
@@ -65,6 +81,16 @@ RingObservation RingCollector::observe(TrackedRing& ring, const RingRead& read) 
     return o;
 }
 
+Result<std::map<std::uint32_t, RingRead>> RingCollector::read_files(
+    const std::vector<RingTarget>& targets) {
+    std::map<std::uint32_t, RingRead> reads;
+    for (const auto& target : targets)
+        if (const TrackedRing* ring = tracker_.by_slot(target.slot))
+            reads[target.slot] =
+                read_ring_live(ring->file.get(), target.sample_from, target.windows);
+    return reads;
+}
+
 Status RingCollector::collect(SnapshotBuilder& out) {
     // /proc is read with the scanned root's pids, the kernel is told host pids; a
     // process without a known host pid is not read this tick.
@@ -72,7 +98,7 @@ Status RingCollector::collect(SnapshotBuilder& out) {
     for (const auto& [tid, task] : context_->tasks->tasks)
         if (task.host_pid) host_pid_of[task.pid] = task.host_pid;
     const auto targets = tracker_.discover(host_pid_of);
-    auto reads = maps_->read(targets);
+    auto reads = maps_ ? maps_->read(targets) : read_files(targets);
     if (!reads) return reads.error();
 
     std::vector<RingObservation> observations;
@@ -108,7 +134,7 @@ Status RingCollector::collect(SnapshotBuilder& out) {
 
 void RingCollector::self_metrics(SnapshotBuilder& out, std::size_t rings_read) {
     out.add(Family::agentmon_rings_watched, double(rings_read));
-    const auto events = maps_->events();
+    const auto events = maps_ ? maps_->events() : std::array<std::uint64_t, RING_EVENT_COUNT>{};
     const std::pair<const char*, double> failures[] = {
         {"control_dropped", double(events[RING_EVENT_CONTROL_DROPPED])},
         {"window_failed", double(events[RING_EVENT_WINDOWS_FAILED])},

@@ -1,8 +1,8 @@
 #pragma once
 // The ring path as a Collector: each tick, the rings the agent processes map
 // (discovery's scan, earlier in the same tick) are read once by the sleepable
-// task iterator, decoded, and turned into the transport families with
-// carrier="ring". A ring whose processes are gone gets its final read through the
+// task iterator (or, without it, through their files), decoded, and turned into the transport
+// families with carrier="ring". A ring whose processes are gone gets its final read through the
 // file the tracker holds, and is then forgotten.
 #include <memory>
 
@@ -28,7 +28,9 @@ class RingCollector : public Collector {
 
     std::string_view name() const override { return "ring"; }
     Status collect(SnapshotBuilder& out) override;
-    std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
+    std::vector<BpfProgramRef> programs() const override {
+        return maps_ ? maps_->programs() : std::vector<BpfProgramRef>{};
+    }
 
   private:
     RingCollector(std::unique_ptr<RingReaderMaps> maps, std::shared_ptr<TickContext> context,
@@ -41,9 +43,11 @@ class RingCollector : public Collector {
           log_(log) {}
 
     RingObservation observe(TrackedRing& ring, const RingRead& read);
+    // The file reader's tick, for kernels without the task iterator.
+    Result<std::map<std::uint32_t, RingRead>> read_files(const std::vector<RingTarget>& targets);
     void self_metrics(SnapshotBuilder& out, std::size_t rings_read);
 
-    std::unique_ptr<RingReaderMaps> maps_;
+    std::unique_ptr<RingReaderMaps> maps_;  // null: the files are read (ring_path.reader)
     std::shared_ptr<TickContext> context_;  // tasks, registry, budget, signal board
     RingTracker tracker_;
     RingMetrics metrics_;

@@ -15,6 +15,8 @@ std::vector<std::string> RingConfig::validate() const {
     if (sample_windows > RING_WINDOWS_MAX)
         problems.push_back("ring_path.sample_windows: at most " + std::to_string(RING_WINDOWS_MAX) +
                            ", got " + std::to_string(sample_windows));
+    if (reader != "auto" && reader != "kernel" && reader != "file")
+        problems.push_back("ring_path.reader: one of auto, kernel, file, got \"" + reader + "\"");
     return problems;
 }
 
@@ -34,12 +36,15 @@ void apply_ring_config(const nlohmann::json& doc, RingConfig& config,
                                    ", got " + std::to_string(windows));
             else
                 config.sample_windows = static_cast<std::uint32_t>(windows);
-        } else if (key == "enabled" || key == "file_prefix" || key == "sample_windows") {
+        } else if (key == "reader" && field.is_string()) {
+            config.reader = field.get<std::string>();
+        } else if (key == "enabled" || key == "file_prefix" || key == "sample_windows" ||
+                   key == "reader") {
             problems.push_back(name + ": wrong type, got " + field.dump());
         } else {
             problems.push_back(name +
                                ": unknown key (expected enabled, file_prefix, "
-                               "sample_windows)");
+                               "sample_windows, reader)");
         }
     };
     read_section(doc, "ring_path", config.enabled, problems, read_field);

@@ -59,7 +59,9 @@ const FeatureProgram kPrograms[] = {
     {"probe_process_exit", "tp_btf/sched_process_exit", FEATURE_HIT_PROCESS_EXIT, Verdict::missing,
      "agent exits and crashes go unseen"},
     {"probe_task_iter", "iter.s/task + bpf_copy_from_user_task", FEATURE_HIT_TASK_ITER,
-     Verdict::missing, "ring path cannot read shared-memory rings"},
+     Verdict::degraded,
+     "ring path reads the ring files from user space instead (same counts; a ring whose file "
+     "agentmon cannot open is unreadable)"},
     {"probe_sockops", "sockops (cgroup v2)", FEATURE_HIT_SOCKOPS, Verdict::degraded,
      "no TCP connection lifecycle events"},
 };
@@ -216,7 +218,7 @@ void probe_feature_programs(CheckReport& report, bool privileged, Logger& log) {
             report.add_probe("helper", "bpf_copy_from_user_task", outcome.ok,
                              outcome.ok ? "proved by the iter.s/task program"
                                         : "the iter.s/task program could not use it",
-                             Verdict::missing, "ring path cannot read shared-memory rings",
+                             Verdict::degraded, "ring path reads the ring files from user space",
                              "kernel >= 5.18 (sleepable task iterators)");
     }
 }

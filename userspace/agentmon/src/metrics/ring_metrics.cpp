@@ -150,8 +150,8 @@ void RingMetrics::account_latency(const RingObservation& o, const ReplyTimes& re
     // measured (a format without replies) keeps the estimate from the tail's
     // progress.
     MeasuredPool& pool = measured_[o.ring];
-    for (auto& f : replies.measured(o.tick.read_sample, o.consumer, o.tick))
-        pool.frames.emplace_back(tick_, std::move(f));
+    for (const auto& f : replies.measured(o.tick.read_sample, o.consumer, o.tick))
+        pool.frames.emplace_back(tick_, f);
     while (!pool.frames.empty() &&
            (pool.frames.size() > kLatencyPoolFrames ||
             pool.frames.front().first + kLatencyPoolTicks <= pool.frames.back().first))
