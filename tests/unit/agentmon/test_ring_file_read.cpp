@@ -4,16 +4,29 @@
 
 namespace {
 
-// `ring`'s bytes in an unlinked temporary file, read back with read_ring_file.
-RingRead read_file(const std::vector<std::uint8_t>& bytes, const RingCursor& before,
-                   std::uint64_t now_ns) {
+// `bytes` in an unlinked temporary file, handed to `read` as its descriptor.
+template <class Read>
+RingRead read_through_file(const std::vector<std::uint8_t>& bytes, Read read) {
     std::FILE* file = std::tmpfile();
     REQUIRE(file != nullptr);
     REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size());
     REQUIRE(std::fflush(file) == 0);
-    RingRead read = read_ring_file(fileno(file), before, now_ns);
+    RingRead out = read(fileno(file));
     std::fclose(file);
-    return read;
+    return out;
+}
+
+// A ring's bytes read back with read_ring_file.
+RingRead read_file(const std::vector<std::uint8_t>& bytes, const RingCursor& before,
+                   std::uint64_t now_ns) {
+    return read_through_file(bytes, [&](int fd) { return read_ring_file(fd, before, now_ns); });
+}
+
+// A ring's bytes read back with read_ring_live.
+RingRead read_live(const std::vector<std::uint8_t>& bytes, std::uint64_t sample_from,
+                   std::uint32_t windows) {
+    return read_through_file(bytes,
+                             [&](int fd) { return read_ring_live(fd, sample_from, windows); });
 }
 
 void check_same(const RingTick& a, const RingTick& b) {
@@ -148,18 +161,6 @@ TEST_CASE("ring file read: bad files are reported with the iterator's statuses")
 }
 
 namespace {
-
-// `ring`'s bytes in an unlinked temporary file, read back with read_ring_live.
-RingRead read_live(const std::vector<std::uint8_t>& bytes, std::uint64_t sample_from,
-                   std::uint32_t windows) {
-    std::FILE* file = std::tmpfile();
-    REQUIRE(file != nullptr);
-    REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size());
-    REQUIRE(std::fflush(file) == 0);
-    RingRead read = read_ring_live(fileno(file), sample_from, windows);
-    std::fclose(file);
-    return read;
-}
 
 std::vector<std::uint64_t> window_positions(const RingRead& read) {
     std::vector<std::uint64_t> out;
