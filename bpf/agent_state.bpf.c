@@ -193,8 +193,11 @@ static __always_inline void add_since_seen(struct task_struct___agent *t, struct
 	if (pcount > mark->pcount_seen) {
 		__u64 waits = pcount - mark->pcount_seen;
 		__u64 waited = delay > mark->delay_seen ? delay - mark->delay_seen : 0;
-		__u32 slot = runq_slot(waited / waits);
+		__u64 slot = runq_slot(waited / waits);
 
+		/* The test on the register that indexes: clang would test a zero-extended
+		 * copy and index with another, whose bound 6.1's verifier does not know. */
+		asm volatile("" : "+r"(slot));
 		if (slot < RUNQ_SLOTS)
 			usage->runq[slot] += waits;
 		usage->runq_sum_ns += waited;

@@ -108,12 +108,25 @@ struct pending_slot {
 	__u32 size_run;	   /* frames in size_bucket not yet in the sizes map */
 };
 
+struct user_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+/* iovecs are copied this many at a time: a call's usual two (a datagram's header
+ * and payload) cost one bpf_probe_read_user, not one each. */
+#define IOV_BATCH 8
+
 struct pending {
 	struct pending_slot slot[PENDING_SLOTS];
 	/* The process a new label set is charged to (LABEL_QUOTA): the sender's, also on
 	 * the receiving side when the socket knows it (Unix stream), else the caller's. */
 	__u32 quota_tgid;
 	__u32 pad;
+	/* The call's iovecs being walked. Here, not on the stack: verifiers before 6.13
+	 * (no private stacks for tracing programs) sum the handler's frame and those of
+	 * the walker's callbacks against 512 bytes, and 6.1 refused the twin at 544. */
+	struct user_iovec iov[IOV_BATCH];
 };
 
 struct {

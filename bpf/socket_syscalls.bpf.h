@@ -107,17 +107,22 @@ static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!found)
 		return;
-	struct twin_call call = *found;
 	long ret = ctx->ret;
+	__u32 nr = found->args.nr;
 
-	bpf_map_delete_elem(&twin_calls, &tid);
-	if ((call.args.nr == NR_SENDMMSG || call.args.nr == NR_RECVMMSG) && ret > 0) {
+	if ((nr == NR_SENDMMSG || nr == NR_RECVMMSG) && ret > 0) {
 		/* Messages moved that the walker cannot see, as on the main hooks
 		 * (which fire once per message). */
 		count_walk_event(WALK_UNSUPPORTED_SYSCALL, ret);
-		return;
+	} else {
+		/* The handler reads the entry in place, deleted after it: only this thread
+		 * writes its key, and a copy on the stack took the 32 bytes that 6.1's
+		 * verifier, which counts bpf_loop callbacks into the caller's frames, found
+		 * past the 512-byte stack with the walker's frame. */
+		handle_call((struct sock *)found->sk, ret, found->direction, 1, &found->args,
+			    found->ino);
 	}
-	handle_call((struct sock *)call.sk, ret, call.direction, 1, &call.args, call.ino);
+	bpf_map_delete_elem(&twin_calls, &tid);
 }
 
 /*

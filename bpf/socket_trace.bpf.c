@@ -132,11 +132,6 @@ int tcp_backlog(struct bpf_iter__tcp *ctx)
 	return 0;
 }
 
-struct user_iovec {
-	__u64 base;
-	__u64 len;
-};
-
 struct user_msghdr_head {
 	__u64 name;
 	__u32 namelen;
@@ -158,10 +153,6 @@ static __always_inline int carrier_of(struct sock *sk, const int twin)
 	return -1;
 }
 
-/* iovecs are copied this many at a time: a call's usual two (a datagram's header
- * and payload) cost one bpf_probe_read_user, not one each. */
-#define IOV_BATCH 8
-
 struct iov_ctx {
 	struct walk_ctx *walk;
 	__u64 iov;
@@ -170,7 +161,7 @@ struct iov_ctx {
 	__u32 first; /* index of v[0] */
 	__u32 held;  /* iovecs in v[] */
 	__u32 pad;
-	struct user_iovec v[IOV_BATCH];
+	struct user_iovec *v; /* the call's pending->iov */
 };
 
 static long walk_iovec(__u32 i, struct iov_ctx *x)
@@ -182,8 +173,8 @@ static long walk_iovec(__u32 i, struct iov_ctx *x)
 		__u64 size = n * sizeof(x->v[0]);
 
 		asm volatile("" : "+r"(size)); /* bound the value the call takes */
-		if (size > sizeof(x->v))
-			size = sizeof(x->v);
+		if (size > IOV_BATCH * sizeof(x->v[0]))
+			size = IOV_BATCH * sizeof(x->v[0]);
 		if (bpf_probe_read_user(x->v, size, (void *)(x->iov + i * sizeof(x->v[0])))) {
 			count_walk_event(WALK_READ_FAILED, 1);
 			return 1;
@@ -215,7 +206,7 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
 {
 	long nr = a->nr;
 	__u64 arg1 = a->arg1;
-	struct iov_ctx x = {.walk = c, .left = bytes};
+	struct iov_ctx x = {.walk = c, .left = bytes, .v = c->pending->iov};
 
 	switch (nr) {
 	case 0:	 /* read */
@@ -231,14 +222,15 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
 		break;
 	case 46:   /* sendmsg */
 	case 47: { /* recvmsg */
-		struct user_msghdr_head msg;
+		/* Read into the iovec batch, free until the walk: off the stack too. */
+		struct user_msghdr_head *msg = (void *)x.v;
 
-		if (bpf_probe_read_user(&msg, sizeof(msg), (void *)arg1)) {
+		if (bpf_probe_read_user(msg, sizeof(*msg), (void *)arg1)) {
 			count_walk_event(WALK_READ_FAILED, 1);
 			return;
 		}
-		x.iov = msg.iov;
-		x.count = msg.iovlen;
+		x.iov = msg->iov;
+		x.count = msg->iovlen;
 		break;
 	}
 	default:

@@ -55,8 +55,15 @@ static long crc32c_byte(__u32 i, struct crc32c_ctx *c)
 {
 	if (i >= c->len)
 		return 1;
-	c->crc =
-	    crc32c_table[(c->crc ^ c->bytes[i & (CRC32C_SPAN_MAX - 1)]) & 0xff] ^ (c->crc >> 8);
+	__u32 crc = c->crc;
+	__u64 index = (__u64)crc ^ c->bytes[i & (CRC32C_SPAN_MAX - 1)];
+
+	/* The mask after the xor, in the register that indexes the table. The compiler
+	 * would mask the crc before it (the byte is already below 256), and verifiers
+	 * before 6.7 forget a register's bounds at an xor with a non-constant operand:
+	 * 6.1 refused the index as unbounded. Same instructions, another order. */
+	asm volatile("%[index] &= 0xff" : [index] "+r"(index));
+	c->crc = crc32c_table[index] ^ (crc >> 8);
 	return 0;
 }
 

@@ -53,7 +53,7 @@ section ready; echo "$ready"; end ready
 scrape() {
   section "metrics $1"
   wget -q -O - http://127.0.0.1:9465/metrics 2>/dev/null |
-    grep -E '^(agent_transport_(messages|bytes)_total|agentmon_collector_cpu_seconds_total)'
+    grep -E '^(agent_transport_(messages|bytes)_total|agentmon_collector_cpu_seconds_total|agent_status|agent_cpu_seconds_total)'
   end "metrics $1"
 }
 

@@ -17,13 +17,13 @@ import harness
 import kernel_vm
 
 # What each path does on each kernel. "exact": attaches and its carriers' counts
-# equal the bus's truth; "refused": does not attach, and check and the log say
-# why. The socket path counts on 6.1 through its syscall tracepoint twin (no
+# equal the bus's truth (the agent state path has no carrier: it must have seen
+# the bus's agents run and exit); "refused": does not attach, and check and the
+# log say why.
+# The socket path counts on 6.1 through its syscall tracepoint twin (no
 # sock_*_length before 6.3); 5.10 has no bpf_loop (5.17+) for the twin's walker.
 EXPECTATIONS = {
-    # 6.1 socket: the twin loads on 6.18 but 6.1's verifier refuses its handler
-    # (flush_slot's map key is PTR_TO_MEM); flip to "exact" once that is fixed.
-    "6.1": {"socket": "refused", "ring": "exact", "agents": "refused"},
+    "6.1": {"socket": "exact", "ring": "exact", "agents": "exact"},
     # 5.10 ring: no sleepable task iterator (5.18+); the rings are read through
     # their files from user space, as exact (docs/ring-path.md "Without the iterator").
     "5.10": {"socket": "refused", "ring": "exact", "agents": "refused"},
@@ -68,6 +68,18 @@ def collectors(text):
             if name == "agentmon_collector_cpu_seconds_total"}
 
 
+def judge_agents(checks, kernel, text):
+    """After the last run every bus agent has exited: the agent state path must
+    have counted their CPU time and seen them end with status 0."""
+    samples = harness.parse_metrics(text or "")
+    cpu = sum(v for name, _, v in samples if name == "agent_cpu_seconds_total")
+    exited = [labels for name, labels, v in samples if name == "agent_status" and v == 3]
+    print(f"     {kernel} agents: {cpu:.3f} s of agent CPU, {len(exited)} agents exited")
+    checks.check(cpu > 0, f"{kernel}: agents path counted the bus agents' CPU time")
+    checks.check(len(exited) >= 4, f"{kernel}: agents path saw the bus's 4 agents exit "
+                 "(agent_status 3)", str(exited))
+
+
 def judge(checks, kernel, found):
     expect = EXPECTATIONS[kernel]
     check_out, log = found.get("check", ""), found.get("agentmon log", "")
@@ -88,6 +100,8 @@ def judge(checks, kernel, found):
         if check_sign:
             checks.check(check_sign in check_out, f"{kernel}: check says {check_sign!r}")
         checks.check(log_sign in log, f"{kernel}: log says {log_sign!r}")
+    if expect["agents"] == "exact":
+        judge_agents(checks, kernel, last)
     for carrier, path in CARRIERS.items():
         truth_text = found.get(f"truth {carrier}", "").strip()
         bus = found.get(f"agentbus {carrier}", "")

@@ -8,9 +8,8 @@
 
 namespace agentmon {
 
-Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
-    const Config& config, std::shared_ptr<TickContext> context, Logger& log,
-    int shared_watched_fd) {
+SocketProgramOptions socket_program_options(const Config& config, const KernelScope& scope,
+                                            int shared_watched_fd) {
     const SocketConfig& sc = config.socket;
     SocketProgramOptions options;
     options.spec = sc.frame_spec.to_bpf();
@@ -20,12 +19,21 @@ Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
     options.pin_dir = config.pin_dir;
     options.request_type_mask = sc.request_type_mask;
     options.shared_watched_fd = shared_watched_fd;
-    options.scope = context->tasks->kernel_scope;
+    options.scope = scope;
     options.frame_key_keep = frame_key_keep(sc.labels);
     options.trace_threshold = config.tracing.kernel_threshold();
     if (config.tracing.context && sc.frame_spec.name == "agen")
         options.trace_context_offset = TRACE_CONTEXT_AGEN_OFFSET;
     options.hooks = sc.hooks;
+    return options;
+}
+
+Result<std::unique_ptr<SocketCollector>> SocketCollector::create(
+    const Config& config, std::shared_ptr<TickContext> context, Logger& log,
+    int shared_watched_fd) {
+    const SocketConfig& sc = config.socket;
+    const SocketProgramOptions options =
+        socket_program_options(config, context->tasks->kernel_scope, shared_watched_fd);
     auto maps = SocketMaps::create(options, log);
     if (!maps) return maps.error();
 

@@ -22,6 +22,10 @@
 
 namespace agentmon {
 
+// The socket path's program options as `agentmon run` derives them from `config`.
+SocketProgramOptions socket_program_options(const Config& config, const KernelScope& scope,
+                                            int shared_watched_fd);
+
 class SocketCollector : public Collector {
   public:
     // Loads and attaches the socket path's BPF programs; an Error says what the

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "base/log.h"
+#include "base/result.h"
 #include "kernel/check_report.h"
 
 namespace agentmon {
@@ -23,8 +24,9 @@ bool kernel_btf_has(const char* name, int kind);
 
 // socket_hooks.cpp: after every other probe, says which hooks the socket path will
 // use and why, and turns the sock_*_length lines into INFO where the syscall
-// tracepoint twin takes over.
-void judge_socket_hooks(CheckReport& report);
+// tracepoint twin takes over. `handler`: how loading the socket path's own object
+// (not attached) went; nullopt when it was not tried (no privileges).
+void judge_socket_hooks(CheckReport& report, const std::optional<Status>& handler);
 
 // system_probes.cpp: capabilities, mounts (mounting what is missing when allowed),
 // sysctls. Returns the effective capability mask if readable.

@@ -48,12 +48,33 @@ Result<SocketHooks> choose_socket_hooks(const std::string& wanted) {
                        "the kernel has no sock_send_length/sock_recv_length tracepoints (6.3+)"};
 }
 
-void judge_socket_hooks(CheckReport& report) {
+namespace {
+
+// What the load of the socket path's own object said, for the hooks line.
+std::string handler_said(const std::optional<Status>& handler) {
+    if (!handler) return "; its handler not loaded (no privileges)";
+    if (*handler) return "; its handler loaded here (the default config, not attached)";
+    const std::string& why = handler->error().message;
+    const auto colon = why.rfind(": ");
+    return "; its handler refused by this kernel (" +
+           (colon == std::string::npos ? why : why.substr(colon + 2)) +
+           "; `agentmon check --verbose` shows the verifier log)";
+}
+
+bool refused(const std::optional<Status>& handler) { return handler && !*handler; }
+
+}  // namespace
+
+void judge_socket_hooks(CheckReport& report, const std::optional<Status>& handler) {
     const char* send = "tp_btf/sock_send_length";
     const char* recv = "tp_btf/sock_recv_length";
+    const char* disabled = "socket path disabled: no unix, dgram or tcp transport metrics";
+    const char* verbose_fix = "`agentmon check --verbose` prints the verifier's reason";
     if (line_ok(attach_line(report, send)) && line_ok(attach_line(report, recv))) {
-        report.add({"socket", "hooks", Verdict::ok,
-                    "tp_btf/sock_send_length + sock_recv_length (kernel 6.3+)", "", ""});
+        report.add(
+            {"socket", "hooks", refused(handler) ? Verdict::missing : Verdict::ok,
+             "tp_btf/sock_send_length + sock_recv_length (kernel 6.3+)" + handler_said(handler),
+             refused(handler) ? disabled : "", refused(handler) ? verbose_fix : ""});
         return;
     }
     // The twin: the syscall tracepoints (proved by the sys_enter_sendmsg program)
@@ -66,7 +87,7 @@ void judge_socket_hooks(CheckReport& report) {
                     std::string("neither sock_send_length/sock_recv_length nor the syscall "
                                 "tracepoint twin: ") +
                         (syscall_tp ? "no bpf_loop helper (5.17+)" : "no syscall tracepoints"),
-                    "socket path disabled: no unix, dgram or tcp transport metrics",
+                    disabled,
                     "kernel >= 6.3 (sock_*_length), or >= 5.17 for the syscall tracepoint twin"});
         return;
     }
@@ -74,12 +95,21 @@ void judge_socket_hooks(CheckReport& report) {
         demote_to_info(report.find("tracepoint", name));
     demote_to_info(attach_line(report, send));
     demote_to_info(attach_line(report, recv));
-    report.add({"socket", "hooks", Verdict::degraded,
-                "syscall tracepoint twin: syscalls:sys_enter_*/sys_exit_* of write, writev, "
-                "sendto, sendmsg, sendmmsg, read, readv, recvfrom, recvmsg, recvmmsg "
-                "(no sock_send_length/sock_recv_length: kernel before 6.3)",
-                "same counts; more CPU: every process's entry and exit of these calls runs a "
-                "program, and an agent's call pays about eight more probe reads",
+    const std::string twin =
+        "syscall tracepoint twin: syscalls:sys_enter_*/sys_exit_* of write, writev, sendto, "
+        "sendmsg, sendmmsg, read, readv, recvfrom, recvmsg, recvmmsg (no "
+        "sock_send_length/sock_recv_length: kernel before 6.3)" +
+        handler_said(handler);
+    if (refused(handler)) {
+        report.add(
+            {"socket", "hooks", Verdict::missing, twin, disabled,
+             std::string(verbose_fix) + "; kernel >= 6.3 has sock_send_length/sock_recv_length"});
+        return;
+    }
+    report.add({"socket", "hooks", Verdict::degraded, twin,
+                "counts as the sock_*_length hooks do; more CPU: every process's entry and "
+                "exit of these calls runs a program, and an agent's call pays about eight more "
+                "probe reads",
                 "kernel >= 6.3 has sock_send_length/sock_recv_length"});
 }
 

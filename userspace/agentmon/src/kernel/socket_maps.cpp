@@ -189,7 +189,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     auto requests = RequestTable::map(bpf_map__fd(maps->skel_->maps.requests));
     if (!requests) return requests.error();
     maps->requests_.emplace(std::move(requests).value());
-    if (Status st = maps->skel_.attach_all(log); !st) return st.error();
+    if (options.attach) {
+        if (Status st = maps->skel_.attach_all(log); !st) return st.error();
+    }
     return maps;
 }
 

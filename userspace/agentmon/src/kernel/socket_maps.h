@@ -50,6 +50,9 @@ struct SocketProgramOptions {
     std::uint32_t trace_context_offset = 0;
     // "auto", "sock_length" or "syscalls" (kernel/socket_hooks.h).
     std::string hooks = "auto";
+    // false: load only, nothing attached (`agentmon check` asks whether this
+    // kernel's verifier takes the handler; with pin_dir "" nothing stays).
+    bool attach = true;
 };
 
 class SocketMaps {
