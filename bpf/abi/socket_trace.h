@@ -129,14 +129,19 @@ static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carri
 }
 
 /* Frames each agent id sent, and how many were ERROR frames (msg_type
- * MSG_TYPE_ERROR): the health score's per-instance inputs. Hash `agent_sends`,
- * AGENT_SENDS_MAX ids; an id that does not fit is left out of them only. */
+ * MSG_TYPE_ERROR): the health score's per-instance inputs; and frames received
+ * addressed to it (the header's first target, as frame_pairs' target type), for
+ * agent_messages_processed_total by instance. Hash `agent_sends`, AGENT_SENDS_MAX
+ * ids; a sent frame whose id does not fit is left out of the sends only, a
+ * received one is counted by target type in the array `received_unattributed`,
+ * so the per-type sum of received frames stays exact. */
 #define MSG_TYPE_ERROR	6
 #define AGENT_SENDS_MAX 16384
 
 struct agent_sends {
 	__u64 frames;
 	__u64 error_frames;
+	__u64 received_frames;
 };
 
 /*
@@ -245,7 +250,20 @@ struct request_slot {
 	struct request_key key;
 	__u64 received_ns;    /* bpf_ktime_get_ns() at receipt; 0 free, 1 being written */
 	__u32 responder_type; /* agent type of the request's target */
-	__u32 pad;
+	__u32 responder_id;   /* the request's target agent id */
+};
+
+/*
+ * Processing-time histograms by responder (hash `processing_by_agent`): the
+ * request's target id and that id's type when the request arrived. A reply whose
+ * responder does not fit (PROCESSING_AGENTS_MAX) is counted by type only, in the
+ * array `processing`; user space sums both by type.
+ */
+#define PROCESSING_AGENTS_MAX 1024
+
+struct processing_key {
+	__u32 agent_id;
+	__u32 agent_type;
 };
 
 static inline __u32 request_slot_of(const struct request_key *k)

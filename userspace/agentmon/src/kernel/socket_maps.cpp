@@ -97,6 +97,11 @@ std::uint64_t HistogramReading::count() const {
     return total;
 }
 
+void HistogramReading::add(const HistogramReading& other) {
+    for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += other.buckets[i];
+    sum += other.sum;
+}
+
 SocketMaps::SocketMaps(Skel skel, SocketHooks hooks)
     : skel_(std::move(skel)), hooks_(std::move(hooks)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
@@ -279,8 +284,14 @@ Result<SocketReading> SocketMaps::read() const {
                          [&](const void* key, const std::uint64_t* words) {
                              std::uint32_t id = 0;
                              std::memcpy(&id, key, sizeof(id));
-                             reading.sent_by_agent[id] = agent_sends{words[0], words[1]};
+                             // An id that only received is not a sender.
+                             if (words[0] || words[1])
+                                 reading.sent_by_agent[id] = agent_sends{words[0], words[1], 0};
+                             if (words[2]) reading.received_by_agent[id] = words[2];
                          });
+    if (!st) return st.error();
+    st = read_percpu_counters(skel_->maps.received_unattributed, ncpus_,
+                              reading.received_unattributed);
     if (!st) return st.error();
     // What the frames map could not key (full, or a process over its label quota),
     // as one key per carrier and direction with no agent, message type or
@@ -331,6 +342,17 @@ Result<SocketReading> SocketMaps::read() const {
     st = read_histograms(skel_->maps.processing, ncpus_,
                          [&](std::uint32_t type, const HistogramReading& h) {
                              if (type < AGENT_TYPE_SLOTS) reading.processing[type] = h;
+                         });
+    if (!st) return st.error();
+    // By responder, added to its type's so that `processing` holds every reply.
+    st = read_percpu_u64(skel_->maps.processing_by_agent, ncpus_,
+                         [&](const void* key, const std::uint64_t* words) {
+                             processing_key k{};
+                             std::memcpy(&k, key, sizeof(k));
+                             if (k.agent_type >= AGENT_TYPE_SLOTS) return;
+                             ProcessingEntry e{k.agent_id, k.agent_type, to_histogram(words)};
+                             reading.processing[k.agent_type].add(e.histogram);
+                             reading.processing_by_agent.push_back(e);
                          });
     if (!st) return st.error();
 
