@@ -149,7 +149,13 @@ static __always_inline void count_pair_and_sender(const struct pending_slot *s, 
 	__u32 sent = s->key.direction == DIR_SENT;
 	__u32 id = sent ? s->key.source : s->key.target;
 	struct agent_sends zero = {};
-	struct agent_sends *a = lookup_or_init(&agent_sends, &id, &zero);
+	struct agent_sends *a = bpf_map_lookup_elem(&agent_sends, &id);
+
+	/* A received frame's target is whatever its header says: only ids with a
+	 * registry type (below AGENT_ID_TYPE_MAX) get a key from it, so headers naming
+	 * made-up targets cannot fill the map the senders' counts need. */
+	if (!a && (sent || id < AGENT_ID_TYPE_MAX))
+		a = lookup_or_init(&agent_sends, &id, &zero);
 
 	if (!a) {
 		/* Received frames stay counted by type (the per-type sum is exact). */

@@ -134,7 +134,9 @@ static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carri
  * agent_messages_processed_total by instance. Hash `agent_sends`, AGENT_SENDS_MAX
  * ids; a sent frame whose id does not fit is left out of the sends only, a
  * received one is counted by target type in the array `received_unattributed`,
- * so the per-type sum of received frames stays exact. */
+ * so the per-type sum of received frames stays exact. A received frame adds a key
+ * only for a target below AGENT_ID_TYPE_MAX (or one that has sent): a header's
+ * target is not checked, and made-up ones must not fill the map. */
 #define MSG_TYPE_ERROR	6
 #define AGENT_SENDS_MAX 16384
 
