@@ -135,7 +135,8 @@ static __always_inline void series_key_of(const struct frame_key *k, __u32 sourc
 }
 
 /* The pair array and the agent's own counts: the sender's for sent frames, the
- * target's for received ones (per slot, as the pair array: no per-frame cost). */
+ * target's for received ones. Per slot flush, as the pair array (a receive's
+ * flush now pays the one hash lookup a send's always did), not per frame. */
 static __always_inline void count_pair_and_sender(const struct pending_slot *s, __u32 source_type,
 						  __u32 target_type)
 {
