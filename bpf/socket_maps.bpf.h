@@ -176,20 +176,16 @@ struct {
 	__type(value, struct request_slot);
 } requests SEC(".maps");
 
-/* A new responder's first value: too large for the stack of track_request. */
-const struct histogram zero_histogram = {};
-
-/* Processing-time histograms by responding agent (struct processing_key);
- * preallocated: 1024 x 272 bytes per CPU. */
+/* Processing-time histograms by responding agent id: 1024 x 272 bytes per CPU. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PROCESSING_AGENTS_MAX);
-	__type(key, struct processing_key);
+	__type(key, __u32);
 	__type(value, struct histogram);
 } processing_by_agent SEC(".maps");
 
 /* Processing-time histograms by the responding agent's type, of the replies
- * whose responder processing_by_agent had no room for. */
+ * whose responder id processing_by_agent has no slot for. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, AGENT_TYPE_SLOTS);

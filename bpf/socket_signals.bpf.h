@@ -72,14 +72,16 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u32 respon
 			continue;
 		/* Read before the slot is freed: a new request may take it at once. */
 		__u32 type = s->responder_type < AGENT_TYPE_SLOTS ? s->responder_type : 0;
-		struct processing_key pk = {.agent_id = s->responder_id, .agent_type = type};
+		__u32 responder = s->responder_id;
 
 		/* Whoever frees it (this reply, a duplicate, user space's expiry) counts it. */
 		if (__sync_val_compare_and_swap(&s->received_ns, received, 0) != received)
 			return 0;
 		__u64 took = now > received ? now - received : 0;
-		/* By responder; by type alone when the responder has no room (exact sums). */
-		struct histogram *h = lookup_or_init(&processing_by_agent, &pk, &zero_histogram);
+		/* By responder; by type alone for an id without a slot (exact sums). */
+		struct histogram *h = responder && responder < PROCESSING_AGENTS_MAX
+					  ? bpf_map_lookup_elem(&processing_by_agent, &responder)
+					  : NULL;
 
 		if (!h)
 			h = bpf_map_lookup_elem(&processing, &type);

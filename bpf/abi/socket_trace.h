@@ -256,17 +256,13 @@ struct request_slot {
 };
 
 /*
- * Processing-time histograms by responder (hash `processing_by_agent`): the
- * request's target id and that id's type when the request arrived. A reply whose
- * responder does not fit (PROCESSING_AGENTS_MAX) is counted by type only, in the
- * array `processing`; user space sums both by type.
+ * Processing-time histograms by responder: the per-CPU array `processing_by_agent`
+ * indexed by the request's target id, for ids 1..PROCESSING_AGENTS_MAX-1 (an array
+ * lookup per reply, as the by-type array costs, where a hash would hash and
+ * compare). A reply of another responder id is counted by type only,
+ * in the array `processing`; user space sums both by type.
  */
 #define PROCESSING_AGENTS_MAX 1024
-
-struct processing_key {
-	__u32 agent_id;
-	__u32 agent_type;
-};
 
 static inline __u32 request_slot_of(const struct request_key *k)
 {

@@ -201,6 +201,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
 Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id) {
     const int fd = bpf_map__fd(skel_->maps.agent_type_of);
     const std::uint32_t n = std::min<std::uint32_t>(type_of_id.size(), AGENT_ID_TYPE_MAX);
+    agent_types_.assign(type_of_id.begin(), type_of_id.begin() + n);
     for (std::uint32_t id = 0; id < n; ++id) {
         std::uint32_t type = type_of_id[id];
         if (bpf_map_update_elem(fd, &id, &type, BPF_ANY))
@@ -345,15 +346,17 @@ Result<SocketReading> SocketMaps::read() const {
                          });
     if (!st) return st.error();
     // By responder, added to its type's so that `processing` holds every reply.
-    st = read_percpu_u64(skel_->maps.processing_by_agent, ncpus_,
-                         [&](const void* key, const std::uint64_t* words) {
-                             processing_key k{};
-                             std::memcpy(&k, key, sizeof(k));
-                             if (k.agent_type >= AGENT_TYPE_SLOTS) return;
-                             ProcessingEntry e{k.agent_id, k.agent_type, to_histogram(words)};
-                             reading.processing[k.agent_type].add(e.histogram);
-                             reading.processing_by_agent.push_back(e);
-                         });
+    st = read_histograms(
+        skel_->maps.processing_by_agent, ncpus_, [&](std::uint32_t id, const HistogramReading& h) {
+            if (!h.count()) return;
+            // The kernel's agent_type(id): the table written at start.
+            const std::uint32_t type =
+                id < agent_types_.size() && agent_types_[id] && agent_types_[id] < AGENT_TYPE_SLOTS
+                    ? agent_types_[id]
+                    : (id - 1) % 28 + 1;
+            reading.processing[type].add(h);
+            reading.processing_by_agent.push_back({id, type, h});
+        });
     if (!st) return st.error();
 
     // Few keys (offenders): one lookup each.

@@ -17,7 +17,6 @@ static_assert(sizeof(frame_spec) == 80, "frame_spec layout shared with bpf/socke
 static_assert(sizeof(frame_key) == 16, "frame_key layout shared with bpf/socket_trace.bpf.c");
 static_assert(sizeof(frame_series_key) == 8, "frame_series_key layout shared with the BPF side");
 static_assert(sizeof(agent_sends) == 24, "agent_sends layout shared with the BPF side");
-static_assert(sizeof(processing_key) == 8, "processing_key layout shared with the BPF side");
 static_assert(sizeof(request_slot) == 32, "request_slot layout shared with the BPF side");
 static_assert(sizeof(frame_counts) == 16, "frame_counts layout shared with the BPF side");
 static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout shared");
@@ -78,10 +77,10 @@ struct SyscallErrorEntry {
     std::uint64_t count = 0;
 };
 
-// One responder's processing-time histogram (the processing_by_agent map).
+// One responder's processing-time histogram (the processing_by_agent array).
 struct ProcessingEntry {
     std::uint32_t agent_id = 0;
-    std::uint32_t agent_type = 0;  // the kernel's type of the id when it was counted
+    std::uint32_t agent_type = 0;  // the kernel's type of the id (its agent_type_of table)
     HistogramReading histogram;
 };
 
