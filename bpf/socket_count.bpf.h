@@ -134,7 +134,9 @@ static __always_inline void series_key_of(const struct frame_key *k, __u32 sourc
 	out->pad[1] = 0;
 }
 
-/* The pair array and, for sent frames, the sender's own counts. */
+/* The pair array and the agent's own counts: the sender's for sent frames, the
+ * target's for received ones. Per slot flush, as the pair array (a receive's
+ * flush now pays the one hash lookup a send's always did), not per frame. */
 static __always_inline void count_pair_and_sender(const struct pending_slot *s, __u32 source_type,
 						  __u32 target_type)
 {
@@ -145,22 +147,33 @@ static __always_inline void count_pair_and_sender(const struct pending_slot *s, 
 		p->frames += s->frames;
 		p->bytes += s->bytes;
 	}
-	if (s->key.direction != DIR_SENT)
-		return;
-	__u32 id = s->key.source;
+	__u32 sent = s->key.direction == DIR_SENT;
+	__u32 id = sent ? s->key.source : s->key.target;
+	struct agent_sends zero = {};
 	struct agent_sends *a = bpf_map_lookup_elem(&agent_sends, &id);
 
-	if (!a) {
-		struct agent_sends zero = {};
+	/* A received frame's target is whatever its header says: only ids with a
+	 * registry type (below AGENT_ID_TYPE_MAX) get a key from it, so headers naming
+	 * made-up targets cannot fill the map the senders' counts need. */
+	if (!a && (sent || id < AGENT_ID_TYPE_MAX))
+		a = lookup_or_init(&agent_sends, &id, &zero);
 
-		bpf_map_update_elem(&agent_sends, &id, &zero, BPF_NOEXIST);
-		a = bpf_map_lookup_elem(&agent_sends, &id);
+	if (!a) {
+		/* Received frames stay counted by type (the per-type sum is exact). */
+		__u32 type = target_type < AGENT_TYPE_SLOTS ? target_type : 0;
+		__u64 *u = sent ? NULL : bpf_map_lookup_elem(&received_unattributed, &type);
+
+		if (u)
+			*u += s->frames;
+		return;
 	}
-	if (a) {
-		a->frames += s->frames;
-		if (s->key.msg_type == MSG_TYPE_ERROR)
-			a->error_frames += s->frames;
+	if (!sent) {
+		a->received_frames += s->frames;
+		return;
 	}
+	a->frames += s->frames;
+	if (s->key.msg_type == MSG_TYPE_ERROR)
+		a->error_frames += s->frames;
 }
 
 /* Moves a slot's sums into the frames, pairs, senders and sizes maps and empties it;

@@ -59,13 +59,21 @@ struct {
 	__type(value, struct frame_counts);
 } frame_pairs SEC(".maps");
 
-/* Frames sent by agent id (struct agent_sends). */
+/* Frames sent and received by agent id (struct agent_sends). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, AGENT_SENDS_MAX);
 	__type(key, __u32);
 	__type(value, struct agent_sends);
 } agent_sends SEC(".maps");
+
+/* Received frames whose target id agent_sends had no room for, by target type. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, AGENT_TYPE_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} received_unattributed SEC(".maps");
 
 /* Frames the frames map could not key (see frames_overflow in the ABI header). */
 struct {
@@ -181,7 +189,16 @@ struct {
 	__type(value, struct request_slot);
 } requests SEC(".maps");
 
-/* Processing-time histograms by the responding agent's type. */
+/* Processing-time histograms by responding agent id: 1024 x 272 bytes per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PROCESSING_AGENTS_MAX);
+	__type(key, __u32);
+	__type(value, struct histogram);
+} processing_by_agent SEC(".maps");
+
+/* Processing-time histograms by the responding agent's type, of the replies
+ * whose responder id processing_by_agent has no slot for. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, AGENT_TYPE_SLOTS);

@@ -33,7 +33,7 @@ static __always_inline int tracks_request(int received, __u32 msg_type, int repl
  * TRACK_RECEIVED with the responder's type for a request just received, or
  * TRACK_REPLY for a reply being sent.
  */
-__noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
+__noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u32 responder, __u64 now)
 {
 	struct request_key k = {
 	    .responder_tgid = who >> 32, .requester = (__u32)who, .sequence = sequence};
@@ -48,6 +48,7 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 				continue;
 			s->key = k;
 			s->responder_type = (what >> TRACK_TYPE_SHIFT) & 0x3f;
+			s->responder_id = responder;
 			/* Live from here. x86 makes stores visible in program order, so readers
 			 * that see received_ns see the key: a compiler barrier is enough, and
 			 * saves a second locked instruction per request. */
@@ -71,12 +72,19 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u64 now)
 			continue;
 		/* Read before the slot is freed: a new request may take it at once. */
 		__u32 type = s->responder_type < AGENT_TYPE_SLOTS ? s->responder_type : 0;
+		__u32 responder = s->responder_id;
 
 		/* Whoever frees it (this reply, a duplicate, user space's expiry) counts it. */
 		if (__sync_val_compare_and_swap(&s->received_ns, received, 0) != received)
 			return 0;
 		__u64 took = now > received ? now - received : 0;
-		struct histogram *h = bpf_map_lookup_elem(&processing, &type);
+		/* By responder; by type alone for an id without a slot (exact sums). */
+		struct histogram *h = responder && responder < PROCESSING_AGENTS_MAX
+					  ? bpf_map_lookup_elem(&processing_by_agent, &responder)
+					  : NULL;
+
+		if (!h)
+			h = bpf_map_lookup_elem(&processing, &type);
 
 		if (h) {
 			/* The search inline, not latency_bucket_of(): one frame fewer under
@@ -159,7 +167,7 @@ __noinline __u32 frame_signals(__u64 ids, __u64 sequence, __u64 self, __u32 what
 	track_request(sequence, (self & ~0xffffffffull) | (received ? source : target),
 		      (what & (TRACK_REPLY | TRACK_RECEIVED)) |
 			  (received ? agent_type(target) << TRACK_TYPE_SHIFT : 0),
-		      now);
+		      received ? target : 0, now);
 	return source;
 }
 

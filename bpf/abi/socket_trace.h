@@ -129,14 +129,21 @@ static inline __u32 pair_index(__u32 source_type, __u32 target_type, __u32 carri
 }
 
 /* Frames each agent id sent, and how many were ERROR frames (msg_type
- * MSG_TYPE_ERROR): the health score's per-instance inputs. Hash `agent_sends`,
- * AGENT_SENDS_MAX ids; an id that does not fit is left out of them only. */
+ * MSG_TYPE_ERROR): the health score's per-instance inputs; and frames received
+ * addressed to it (the header's first target, as frame_pairs' target type), for
+ * agent_messages_processed_total by instance. Hash `agent_sends`, AGENT_SENDS_MAX
+ * ids; a sent frame whose id does not fit is left out of the sends only, a
+ * received one is counted by target type in the array `received_unattributed`,
+ * so the per-type sum of received frames stays exact. A received frame adds a key
+ * only for a target below AGENT_ID_TYPE_MAX (or one that has sent): a header's
+ * target is not checked, and made-up ones must not fill the map. */
 #define MSG_TYPE_ERROR	6
 #define AGENT_SENDS_MAX 16384
 
 struct agent_sends {
 	__u64 frames;
 	__u64 error_frames;
+	__u64 received_frames;
 };
 
 /*
@@ -245,8 +252,17 @@ struct request_slot {
 	struct request_key key;
 	__u64 received_ns;    /* bpf_ktime_get_ns() at receipt; 0 free, 1 being written */
 	__u32 responder_type; /* agent type of the request's target */
-	__u32 pad;
+	__u32 responder_id;   /* the request's target agent id */
 };
+
+/*
+ * Processing-time histograms by responder: the per-CPU array `processing_by_agent`
+ * indexed by the request's target id, for ids 1..PROCESSING_AGENTS_MAX-1 (an array
+ * lookup per reply, as the by-type array costs, where a hash would hash and
+ * compare). A reply of another responder id is counted by type only,
+ * in the array `processing`; user space sums both by type.
+ */
+#define PROCESSING_AGENTS_MAX 1024
 
 static inline __u32 request_slot_of(const struct request_key *k)
 {

@@ -1,13 +1,14 @@
 """Live-kernel tests of the agent signals the socket path derives: processing time,
 unauthorized peers, spoofed sources and EMERGENCY floods.
 
-Triggers: agentbus on unix with --fault slow (5 ms added to one agent's replies),
---fault unauthorized (a process that is not an agent connects to an agent and
-sends frames claiming a real agent's id) and --fault flood; a process named like an
-agent (AG_TESTBED) sending frames whose header names DIRECTOR as the source.
-Expects: the slow agent's processing-time p50 at 5 ms within 10 % and the others'
-well below; every intruder frame counted as UNAUTHORIZED and none as agent
-traffic; every EMERGENCY frame counted, the flooding agent's among them; every
+Triggers: agentbus on unix with --fault slow (5 ms added to one agent's replies;
+then to one of two instances of a type), --fault unauthorized (a process that is
+not an agent connects to an agent and sends frames claiming a real agent's id)
+and --fault flood; a process named like an agent (AG_TESTBED) sending frames
+whose header names DIRECTOR as the source. Expects: the slow agent's
+processing-time p50 at 5 ms within 10 % and the others' well below, and so for
+the slow instance by agent_id, its sibling of the same type below 1 ms; every
+intruder frame counted as UNAUTHORIZED and none as agent traffic; every EMERGENCY frame counted, the flooding agent's among them; every
 spoofed frame counted as SPOOFED_SOURCE and as sent by TESTBED.
 """
 
@@ -85,6 +86,33 @@ def slow(url):
                      histogram(after, name, agent_type=other), 0.5)
         checks.check(p is not None and p < 0.001, f"slow: {other}'s p50 is unaffected",
                      f"p50 = {p}")
+
+
+def slow_instance(url):
+    """Two instances of a type, one slow: agent_processing_time_seconds{agent_id}
+    tells them apart (by type they would blur into one histogram)."""
+    name = "agent_processing_time_seconds"
+    before = settled(url)
+    # 30 agents: ids 29 and 30 are DIRECTOR_1 and PROJECT_ORCHESTRATOR_1.
+    code, truth, err = harness.run_agentbus(
+        ["--carrier", "unix", "--agents", "30", "--rate", "3000", "--duration", "4", "--fault",
+         "slow:30", "--fault-start", "0", "--fault-duration", "10", "--slow-ms", "5"])
+    after = settled(url)
+    checks.check(code == 0 and truth and truth["faults"]["slow_replies"] > 50,
+                 "slow instance: the bus delayed PROJECT_ORCHESTRATOR_1's replies", err[-300:])
+    p50 = {}
+    for agent_id in ("PROJECT_ORCHESTRATOR_1", "PROJECT_ORCHESTRATOR"):
+        match = {"agent_type": "PROJECT_ORCHESTRATOR", "agent_id": agent_id}
+        p50[agent_id] = quantile(histogram(before, name, **match), histogram(after, name, **match),
+                                 0.5)
+    print(f"     processing-time p50 by agent_id: {p50}")
+    slow_p50, sibling_p50 = p50["PROJECT_ORCHESTRATOR_1"], p50["PROJECT_ORCHESTRATOR"]
+    checks.check(slow_p50 is not None and abs(slow_p50 - 0.005) <= 0.0005,
+                 "slow instance: its agent_id's processing-time p50 is 5 ms within 10 %",
+                 f"p50 = {slow_p50}")
+    checks.check(sibling_p50 is not None and sibling_p50 < 0.001,
+                 "slow instance: the other instance of its type is unaffected",
+                 f"p50 = {sibling_p50}")
 
 
 def unauthorized_and_flood(url):
@@ -193,6 +221,7 @@ with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
 try:
     with harness.agentmon_running(config=config.name) as (url, proc):
         slow(url)
+        slow_instance(url)
         unauthorized_and_flood(url)
         spoofed(url)
         socket_stall(url)

@@ -2,10 +2,13 @@
 must equal the bus's ground truth exactly, per carrier and write pattern.
 
 Triggers: agentbus runs on unix, dgram and tcp with --batch 1, --batch 64 and
---split; with --fault malformed; a non-agent process sending valid frames; a real
-Prometheus server scraping agentmon. Expects: zero difference in frames and bytes
-in both directions; malformed input counted and counting resumed; the intruder
-not counted; PromQL rate() through Prometheus near the bus's rate; promtool clean.
+--split; 56 agents (two of each type) on unix; with --fault malformed; a
+non-agent process sending valid frames; a real Prometheus server scraping
+agentmon. Expects: zero difference in frames and bytes in both directions;
+agent_messages_processed_total{agent_id} equal to the bus's truth of each
+agent's frames received (by first target), its instances summing to each type's; malformed input
+counted and counting resumed; the intruder not counted; PromQL rate() through
+Prometheus near the bus's rate; promtool clean.
 """
 
 import os
@@ -32,8 +35,52 @@ def agen_frame(source, target, msg_type=1, payload=b"x" * 64):
     return header + payload
 
 
+def processed_by_agent(samples):
+    """{(agent_type, agent_id): frames} of agent_messages_processed_total."""
+    return {(labels.get("agent_type"), labels.get("agent_id")): value
+            for name, labels, value in samples if name == "agent_messages_processed_total"}
+
+
+def check_processed_by_agent(url):
+    """Two instances of each type: agent_messages_processed_total{agent_id} grows by
+    the bus's per-agent truth of frames received naming the agent first, and the
+    instances of a type sum to what the type received."""
+    before = processed_by_agent(settled(url))
+    code, truth, err = harness.run_agentbus(
+        ["--carrier", "unix", "--agents", "56", "--messages", "40000", "--batch", "8"])
+    if code != 0 or truth is None:
+        checks.check(False, "by agent_id: agentbus ran", err[-500:])
+        return
+    after = processed_by_agent(settled(url))
+    grew = {key: value - before.get(key, 0) for key, value in after.items()}
+    # agentmon counts a frame under its header's first target, as the transport
+    # families' target_agent: the bus's received_as_first_target. The copies of a
+    # BROADCAST to further targets make it differ from what each agent received.
+    mismatched, by_type = [], {}
+    for agent in truth["agents"]:
+        got, want = grew.get((agent["type"], agent["name"])), agent["received_as_first_target"]
+        by_type[agent["type"]] = by_type.get(agent["type"], 0) + want
+        if got != want:
+            mismatched.append(f"{agent['name']}: {got} != {want}")
+    checks.check(not mismatched, "by agent_id: each of 56 agents' frames processed equal the "
+                 "bus's frames received naming it first", "; ".join(mismatched[:8]))
+    checks.equal(sum(a["received_as_first_target"] for a in truth["agents"]),
+                 sum(a["received"] for a in truth["agents"]),
+                 "by agent_id: the bus's two per-agent views hold the same frames")
+    summed = {}
+    for (agent_type, _), value in grew.items():
+        summed[agent_type] = summed.get(agent_type, 0) + value
+    checks.equal({t: v for t, v in summed.items() if v}, by_type,
+                 "by agent_id: the instances of each type sum to what the type received")
+    checks.equal(sum(summed.values()), truth["by_carrier"]["unix"]["received"],
+                 "by agent_id: all instances sum to every frame received")
+    checks.check(not any(agent_id == "overflow" and v for (_, agent_id), v in grew.items()),
+                 "by agent_id: nothing counted by type only at 56 agents")
+
+
 with harness.agentmon_running() as (url, _):
     socket_exactness.check_exact(checks, url)
+    check_processed_by_agent(url)
 
     # Malformed input: counted as such, and every real frame still counted.
     malformed_before = harness.metric_sum(settled(url), "agentmon_decoder_events_total",

@@ -165,6 +165,15 @@ void Agent::on_frame(Carrier c, const AgenHeader& h, size_t len, bool unauth) {
     }
     ++ctr_[kRecv + int(c)];
     ctr_[kBytesRecv + int(c)] += len;
+    // For the truth's received_as_first_target: by the header's first target, as
+    // agentmon's per-agent received counts are (only a BROADCAST's further copies
+    // name another agent first, so the shared counter is rarely touched).
+    const uint32_t first = h.target_count ? h.target_agents[0] : 0;
+    if (c != Carrier::kRing && first != id_) {
+        ++ctr_[kRecvNotFirst];
+        if (first >= 1 && first <= n_)
+            shm_->slots[first - 1].first_target_elsewhere.fetch_add(1, std::memory_order_relaxed);
+    }
     ++ctr_[kByType + (h.msg_type <= agen::kMsgTypeMax ? h.msg_type : 0)];
     if (rx_now_ > h.timestamp)
         ++hist_[hist_bucket(rx_now_ - h.timestamp)];

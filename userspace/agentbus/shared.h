@@ -59,6 +59,7 @@ enum Ctr : uint32_t {
     kDegradeDelayUs,  // gauge, not a counter: the reply delay a degrading agent applies now
     kDegradeHeldKb,   // gauge: the ballast a degrading agent has allocated and touched
     kBurstFrames,     // frames originated while a burst multiplied the rate
+    kRecvNotFirst,    // socket frames received whose header names another agent first
     kCtrCount
 };
 
@@ -71,6 +72,9 @@ struct alignas(64) AgentSlot {
     std::atomic<uint32_t> alive;       // set by the parent
     std::atomic<uint32_t> quit;        // set by the parent: exit 0 now (a clean restart)
     alignas(64) std::atomic<uint64_t> ctr[kCtrCount];
+    // Socket frames other agents received whose header names this agent first (a
+    // BROADCAST's further copies): added by the receiver, hence shared and atomic.
+    std::atomic<uint64_t> first_target_elsewhere;
     alignas(64) std::atomic<uint64_t> hist[kHistBuckets];
 };
 

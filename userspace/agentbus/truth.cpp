@@ -158,18 +158,23 @@ nlohmann::json build_truth(const Options& o, const SharedBlock& shm, const RunRe
     json agents = json::array();
     for (uint32_t a = 0; a < shm.nagents; ++a) {
         const uint32_t id = a + 1;
-        uint64_t s = 0, r = 0;
+        uint64_t s = 0, r = 0, socket_r = 0;
         for (int c = 0; c < kCarrierCount; ++c) {
             s += shm.slots[a].ctr[kSent + c].load();
             r += shm.slots[a].ctr[kRecv + c].load();
+            if (c != int(Carrier::kRing)) socket_r += shm.slots[a].ctr[kRecv + c].load();
         }
+        // Socket frames whose header names this agent first, whoever received them.
+        const uint64_t as_first = socket_r - shm.slots[a].ctr[kRecvNotFirst].load() +
+                                  shm.slots[a].first_target_elsewhere.load();
         agents.push_back({{"id", id},
                           {"type", agen::agent_type_name(id)},
                           {"name", agen::agent_name(id)},
                           {"comm", agent_comm(id)},
                           {"pids", a < run.pids.size() ? run.pids[a] : std::vector<int>{}},
                           {"sent", s},
-                          {"received", r}});
+                          {"received", r},
+                          {"received_as_first_target", as_first}});
     }
     j["agents"] = agents;
     j["ring_files"] = run.ring_files;

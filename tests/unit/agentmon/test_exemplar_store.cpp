@@ -79,12 +79,15 @@ TEST_CASE("exemplar store: the series is the one the family exports after label 
     auto slots = store.of_series(kLatency, exported);
     REQUIRE(slots.size() == 4);
     CHECK(slots[0]);
-    // Processing time is by agent_type; a span without it cannot be placed.
+    // Processing time is by agent_type and agent_id; a span without them cannot be placed.
     store.offer(kProcessing, kFrame, span(2, 0.0005));
+    store.offer(kProcessing, {{"agent_type", "executor"}}, span(2, 0.0005));
     CHECK(store.size() == 1);
-    store.offer(kProcessing, {{"agent_type", "executor"}}, span(3, 0.05));
-    REQUIRE(store.of_series(kProcessing, {{"agent_type", "executor"}}).size() == 4);
-    CHECK(store.of_series(kProcessing, {{"agent_type", "executor"}})[2]);
+    const LabelSet responder = {{"agent_type", "executor"}, {"agent_id", "executor_1"}};
+    store.offer(kProcessing, ExemplarStore::Labels(responder.begin(), responder.end()),
+                span(3, 0.05));
+    REQUIRE(store.of_series(kProcessing, responder).size() == 4);
+    CHECK(store.of_series(kProcessing, responder)[2]);
 }
 
 TEST_CASE("exemplar store: malformed offers and other families are dropped") {

@@ -101,11 +101,12 @@ TEST_CASE("the whole snapshot serialises as Prometheus text") {
     CHECK(text.find("agent_transport_throughput_mps{carrier=\"unix\"} 13") != std::string::npos);
 }
 
-TEST_CASE("agent signals: processing time, unanswered and processed by agent type, intruders") {
+TEST_CASE("agent signals: processing time and processed by agent, unanswered by type, intruders") {
     auto metrics = default_metrics();
     SocketReading r = first_reading();
-    r.processing[3].buckets[0] = 4;  // SECURITY answered four requests
+    r.processing[3].buckets[0] = 4;  // SECURITY (id 3) answered four requests
     r.processing[3].sum = 4000;
+    r.processing_by_agent.push_back({3, 3, r.processing[3]});
     r.unanswered[5] = 2;  // TESTBED left two unanswered
     IntruderEntry intruder;
     intruder.tgid = 4242;
@@ -135,11 +136,17 @@ TEST_CASE("agent signals: processing time, unanswered and processed by agent typ
                    9},
               });
     CHECK(samples(s, "agent_unanswered_requests_total") == 28);
-    CHECK(samples(s, "agent_messages_processed_total") == 28);
+    // By the frames' target ids: SECURITY (id 3) received 15, DIRECTOR (id 1) 7.
+    CHECK(value(s, "agent_messages_processed_total",
+                {{"agent_type", "SECURITY"}, {"agent_id", "SECURITY"}}) == 15);
+    CHECK(value(s, "agent_messages_processed_total",
+                {{"agent_type", "DIRECTOR"}, {"agent_id", "DIRECTOR"}}) == 7);
+    CHECK(samples(s, "agent_messages_processed_total") == 2);
     const auto* processing = family(s, "agent_processing_time_seconds");
     REQUIRE(processing != nullptr);
     REQUIRE(processing->metric.size() == 1);
-    CHECK(processing->metric[0].label[0].value == "SECURITY");
+    CHECK(labels_of(processing->metric[0]) ==
+          LabelSet{{"agent_type", "SECURITY"}, {"agent_id", "SECURITY"}});
     CHECK(processing->metric[0].histogram.sample_count == 4);
     CHECK(processing->metric[0].histogram.sample_sum == doctest::Approx(4e-6));
 }

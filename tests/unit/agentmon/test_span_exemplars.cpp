@@ -45,7 +45,10 @@ TEST_CASE("span exemplars: a server span is the responder's processing time") {
     AgentRegistry registry;
     SpanExemplars spans(exemplars, registry);
     spans.offer(half(true));
-    auto slots = exemplars->of_series(kProcessing, {{"agent_type", "SECURITY"}});
+    // On the responder's series: its type and instance.
+    CHECK(exemplars->of_series(kProcessing, {{"agent_type", "SECURITY"}}).empty());
+    auto slots =
+        exemplars->of_series(kProcessing, {{"agent_type", "SECURITY"}, {"agent_id", "SECURITY"}});
     REQUIRE(slots.size() == 3);
     REQUIRE(slots[1]);  // 5 ms: (1 ms, 10 ms]
     CHECK(slots[1]->value_seconds == doctest::Approx(0.005));

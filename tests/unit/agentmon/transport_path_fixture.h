@@ -102,6 +102,8 @@ inline void add_raw_frames(SocketReading& r, const std::vector<RawFrames>& raw,
             agent_sends& sent = r.sent_by_agent[key.source];
             sent.frames += counts.frames;
             if (key.msg_type == MSG_TYPE_ERROR) sent.error_frames += counts.frames;
+        } else {
+            r.received_by_agent[key.target] += counts.frames;  // by the header's target
         }
     }
     r.frames.clear();
@@ -117,6 +119,7 @@ inline void set_raw_frames(SocketReading& r, const std::vector<RawFrames>& raw,
     r.frames.clear();
     r.pairs.clear();
     r.sent_by_agent.clear();
+    r.received_by_agent.clear();
     add_raw_frames(r, raw, registry, keep);
 }
 

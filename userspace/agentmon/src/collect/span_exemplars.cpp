@@ -16,7 +16,8 @@ void SpanExemplars::offer(const Span& span) {
     if (!store_) return;
     if (span.server)
         store_->offer(spec(Family::agent_processing_time_seconds).name,
-                      {{"agent_type", std::string(registry_.type_name_of(span.responder_id))}},
+                      {{"agent_type", std::string(registry_.type_name_of(span.responder_id))},
+                       {"agent_id", registry_.instance_name(span.responder_id)}},
                       Exemplar{span.trace_id_hex(), span.span_id_hex(), span.duration_seconds(),
                                unix_seconds(span.end_unix_ns)});
     const std::uint64_t client_id = span.server ? span.parent_span_id : span.span_id;

@@ -97,6 +97,11 @@ std::uint64_t HistogramReading::count() const {
     return total;
 }
 
+void HistogramReading::add(const HistogramReading& other) {
+    for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += other.buckets[i];
+    sum += other.sum;
+}
+
 SocketMaps::SocketMaps(Skel skel, SocketHooks hooks)
     : skel_(std::move(skel)), hooks_(std::move(hooks)) {
     ncpus_ = std::max(1, libbpf_num_possible_cpus());
@@ -198,6 +203,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
 Status SocketMaps::set_agent_types(const std::vector<std::uint32_t>& type_of_id) {
     const int fd = bpf_map__fd(skel_->maps.agent_type_of);
     const std::uint32_t n = std::min<std::uint32_t>(type_of_id.size(), AGENT_ID_TYPE_MAX);
+    agent_types_.assign(type_of_id.begin(), type_of_id.begin() + n);
     for (std::uint32_t id = 0; id < n; ++id) {
         std::uint32_t type = type_of_id[id];
         if (bpf_map_update_elem(fd, &id, &type, BPF_ANY))
@@ -281,8 +287,14 @@ Result<SocketReading> SocketMaps::read() const {
                          [&](const void* key, const std::uint64_t* words) {
                              std::uint32_t id = 0;
                              std::memcpy(&id, key, sizeof(id));
-                             reading.sent_by_agent[id] = agent_sends{words[0], words[1]};
+                             // An id that only received is not a sender.
+                             if (words[0] || words[1])
+                                 reading.sent_by_agent[id] = agent_sends{words[0], words[1], 0};
+                             if (words[2]) reading.received_by_agent[id] = words[2];
                          });
+    if (!st) return st.error();
+    st = read_percpu_counters(skel_->maps.received_unattributed, ncpus_,
+                              reading.received_unattributed);
     if (!st) return st.error();
     // What the frames map could not key (full, or a process over its label quota),
     // as one key per carrier and direction with no agent, message type or
@@ -334,6 +346,19 @@ Result<SocketReading> SocketMaps::read() const {
                          [&](std::uint32_t type, const HistogramReading& h) {
                              if (type < AGENT_TYPE_SLOTS) reading.processing[type] = h;
                          });
+    if (!st) return st.error();
+    // By responder, added to its type's so that `processing` holds every reply.
+    st = read_histograms(
+        skel_->maps.processing_by_agent, ncpus_, [&](std::uint32_t id, const HistogramReading& h) {
+            if (!h.count()) return;
+            // The kernel's agent_type(id): the table written at start.
+            const std::uint32_t type =
+                id < agent_types_.size() && agent_types_[id] && agent_types_[id] < AGENT_TYPE_SLOTS
+                    ? agent_types_[id]
+                    : (id - 1) % 28 + 1;
+            reading.processing[type].add(h);
+            reading.processing_by_agent.push_back({id, type, h});
+        });
     if (!st) return st.error();
 
     // Few keys (offenders): one lookup each.

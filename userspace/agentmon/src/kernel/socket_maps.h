@@ -104,6 +104,8 @@ class SocketMaps {
     int ncpus_ = 1;
     std::uint32_t frame_key_keep_ = KEEP_ALL;
     mutable std::size_t frames_seen_ = 0;  // keys in the last read: the next one's reserve
+    // The types set_agent_types wrote (the kernel's agent_type_of), by agent id.
+    std::vector<std::uint32_t> agent_types_;
 };
 
 }  // namespace agentmon

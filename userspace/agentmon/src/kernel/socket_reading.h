@@ -16,7 +16,8 @@ namespace agentmon {
 static_assert(sizeof(frame_spec) == 80, "frame_spec layout shared with bpf/socket_trace.bpf.c");
 static_assert(sizeof(frame_key) == 16, "frame_key layout shared with bpf/socket_trace.bpf.c");
 static_assert(sizeof(frame_series_key) == 8, "frame_series_key layout shared with the BPF side");
-static_assert(sizeof(agent_sends) == 16, "agent_sends layout shared with the BPF side");
+static_assert(sizeof(agent_sends) == 24, "agent_sends layout shared with the BPF side");
+static_assert(sizeof(request_slot) == 32, "request_slot layout shared with the BPF side");
 static_assert(sizeof(frame_counts) == 16, "frame_counts layout shared with the BPF side");
 static_assert(sizeof(histogram) == 8 * (HIST_BOUNDS_MAX + 2), "histogram layout shared");
 static_assert(sizeof(watched_task) == 8, "watched_task layout shared with the BPF side");
@@ -52,6 +53,7 @@ struct HistogramReading {
     std::array<std::uint64_t, HIST_BOUNDS_MAX + 1> buckets{};  // last slot: above every bound
     std::uint64_t sum = 0;                                     // nanoseconds or bytes
     std::uint64_t count() const;
+    void add(const HistogramReading& other);  // bucket by bucket, and the sum
 };
 
 struct LatencyEntry {
@@ -75,6 +77,13 @@ struct SyscallErrorEntry {
     std::uint64_t count = 0;
 };
 
+// One responder's processing-time histogram (the processing_by_agent array).
+struct ProcessingEntry {
+    std::uint32_t agent_id = 0;
+    std::uint32_t agent_type = 0;  // the kernel's type of the id (its agent_type_of table)
+    HistogramReading histogram;
+};
+
 // Frames an agent received from a process that is not an agent.
 struct IntruderEntry {
     std::uint32_t tgid = 0, uid = 0;
@@ -93,8 +102,19 @@ struct SocketReading {
     std::vector<SizeEntry> sizes;                   // only slots with a non-zero count
     std::vector<SyscallErrorEntry> syscall_errors;  // only non-zero
     std::array<std::uint64_t, WALK_EVENT_COUNT> walk_events{};
-    // Processing-time histograms by responding agent type (index 0..28).
+    // Frames received addressed to each agent id (the header's first target, whose
+    // type frame_pairs' target_type is), since the maps were created; only ids
+    // with frames.
+    std::map<std::uint32_t, std::uint64_t> received_by_agent;
+    // Received frames whose target id the kernel had no room for, by target type:
+    // with received_by_agent, every received frame once.
+    std::array<std::uint64_t, AGENT_TYPE_SLOTS> received_unattributed{};
+    // Processing-time histograms by responding agent type (index 0..28): every
+    // matched reply, those of processing_by_agent included.
     std::array<HistogramReading, AGENT_TYPE_SLOTS> processing{};
+    // The same by responding agent id, for the replies whose responder the
+    // kernel had room for (the rest are in `processing` only).
+    std::vector<ProcessingEntry> processing_by_agent;
     // Requests timed out since the last reading, by responding agent type.
     std::array<std::uint64_t, AGENT_TYPE_SLOTS> unanswered{};
     std::vector<IntruderEntry> intruders;

@@ -28,11 +28,11 @@
       "Exit status of the agent's last process that ended; 128 + signal when a signal killed it.") \
     X(agent_last_exit_signal, gauge, agent, "", "agent_type agent_id", \
       "Signal that killed the agent's last process that ended; 0 for a normal exit.") \
-    X(agent_messages_processed_total, counter, transport, "frames", "agent_type", \
-      "Frames agents received on their sockets, by receiving agent type.") \
+    X(agent_messages_processed_total, counter, transport, "frames", "agent_type agent_id", \
+      "Frames agents received on their sockets, by receiving agent (the frame's target).") \
     X(agent_process_id, gauge, agent, "", "agent_type agent_id", \
       "Process id of the agent's live process; 0 when it has none.") \
-    X(agent_processing_time_seconds, histogram, transport, "seconds", "agent_type", \
+    X(agent_processing_time_seconds, histogram, transport, "seconds", "agent_type agent_id", \
       "Time from an agent's receipt of a request to its send of the reply (REPLY flag, same " \
       "sequence), matched in the kernel.") \
     X(agent_queue_depth, gauge, none, "frames", "agent_type agent_id", \

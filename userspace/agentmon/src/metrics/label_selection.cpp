@@ -19,6 +19,10 @@ const std::vector<SelectableFamily>& selectable_families() {
         {"agent_transport_latency_seconds", {"source_agent", "target_agent", "carrier"}},
         {"agent_transport_message_size_bytes", {"msg_type", "carrier", "direction"}},
         {"message_flow_matrix", {"source_agent", "target_agent"}},
+        // Per instance by default (the dashboards read agent_id); ["agent_type"]
+        // sums the instances of a type into one series, as before agent_id.
+        {"agent_messages_processed_total", {"agent_type", "agent_id"}},
+        {"agent_processing_time_seconds", {"agent_type", "agent_id"}},
     };
     return families;
 }

@@ -25,6 +25,17 @@ LabelSet agent_type_labels(std::uint32_t type) {
     return {{"agent_type", str(agent_type_name(type))}};
 }
 
+LabelSet agent_labels(std::uint32_t type, std::string agent_id) {
+    return {{"agent_type", str(agent_type_name(type))}, {"agent_id", std::move(agent_id)}};
+}
+
+// `from` minus `part`, bucket by bucket, never below zero.
+void subtract(HistogramReading& from, const HistogramReading& part) {
+    for (std::size_t i = 0; i < from.buckets.size(); ++i)
+        from.buckets[i] -= std::min(from.buckets[i], part.buckets[i]);
+    from.sum -= std::min(from.sum, part.sum);
+}
+
 }  // namespace
 
 void SocketMetrics::build(const SocketReading& now, SnapshotBuilder& out) {
@@ -133,23 +144,52 @@ void SocketMetrics::errors(const SocketReading& now) {
                    static_cast<double>(now.walk_events[event]));
 }
 
-void SocketMetrics::agent_signals(const SocketReading& now) {
+void SocketMetrics::processing_time(const SocketReading& now) {
+    // By responder. What the kernel kept by type only (its per-responder map was
+    // full) is the type's remainder, under agent_id="overflow": a type's series
+    // always sum to every reply its agents sent, as the per-type series did.
+    std::array<HistogramReading, AGENT_TYPE_SLOTS> rest = now.processing;
+    for (const auto& e : now.processing_by_agent) {
+        if (e.agent_type >= AGENT_TYPE_SLOTS || !e.histogram.count()) continue;
+        sink_->add_histogram(Family::agent_processing_time_seconds,
+                             agent_labels(e.agent_type, registry_.instance_name(e.agent_id)),
+                             e.histogram);
+        subtract(rest[e.agent_type], e.histogram);
+    }
     for (std::uint32_t type = 0; type < AGENT_TYPE_SLOTS; ++type)
-        if (now.processing[type].count())
-            sink_->add_histogram(Family::agent_processing_time_seconds, agent_type_labels(type),
-                                 now.processing[type]);
+        if (rest[type].count())
+            sink_->add_histogram(Family::agent_processing_time_seconds,
+                                 agent_labels(type, kOverflowValue), rest[type]);
+}
+
+void SocketMetrics::messages_processed(const SocketReading& now) {
+    // By the header's target id, whose type is frame_pairs' target type: the
+    // instances of a type sum to what the type received. Every discovered agent
+    // has its series, 0 included; ids of no type (frames naming no target) are
+    // left out, as type 0 always was.
+    std::map<std::uint32_t, double> by_agent;
+    for (const auto& [agent, packets] : now.backlog_by_agent) by_agent[agent];
+    for (const auto& [agent, frames] : now.received_by_agent)
+        by_agent[agent] += static_cast<double>(frames);
+    for (const auto& [agent, frames] : by_agent) {
+        const std::uint32_t type = registry_.type_of(agent);
+        if (type == 0 || type >= AGENT_TYPE_SLOTS) continue;
+        sink_->add(Family::agent_messages_processed_total,
+                   agent_labels(type, registry_.instance_name(agent)), frames);
+    }
+    // Frames to ids the kernel had no room for, still counted by type.
+    for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
+        if (now.received_unattributed[type])
+            sink_->add(Family::agent_messages_processed_total, agent_labels(type, kOverflowValue),
+                       static_cast<double>(now.received_unattributed[type]));
+}
+
+void SocketMetrics::agent_signals(const SocketReading& now) {
+    processing_time(now);
     for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
         sink_->add(Family::agent_unanswered_requests_total, agent_type_labels(type),
                    static_cast<double>(now.unanswered[type]));
-    // Summed by type before any label set is built: tens of thousands of raw keys
-    // per tick must not each build and compare a label map.
-    std::array<double, AGENT_TYPE_SLOTS> received{};
-    for (const auto& e : now.pairs)
-        if (e.direction == DIR_RECEIVED)
-            received[std::min<std::uint32_t>(e.target_type, AGENT_TYPE_SLOTS - 1)] +=
-                static_cast<double>(e.counts.frames);
-    for (std::uint32_t type = 1; type < AGENT_TYPE_SLOTS; ++type)
-        sink_->add(Family::agent_messages_processed_total, agent_type_labels(type), received[type]);
+    messages_processed(now);
     for (const auto& [agent, packets] : now.backlog_by_agent)
         sink_->add(Family::agent_queue_depth,
                    {{"agent_type", str(registry_.type_name_of(agent))},

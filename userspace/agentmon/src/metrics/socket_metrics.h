@@ -35,6 +35,8 @@ class SocketMetrics {
     void histograms(const SocketReading& now);
     void errors(const SocketReading& now);
     void agent_signals(const SocketReading& now);
+    void processing_time(const SocketReading& now);
+    void messages_processed(const SocketReading& now);
     static void self_metrics(const SocketReading& now, SnapshotBuilder& out);
 
     AgentRegistry registry_;
