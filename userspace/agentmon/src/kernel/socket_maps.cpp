@@ -361,24 +361,7 @@ Result<SocketReading> SocketMaps::read() const {
         });
     if (!st) return st.error();
 
-    // Few keys (offenders): one lookup each.
-    const int intruders_fd = bpf_map__fd(skel_->maps.intruders);
-    intruder_key key{}, next{};
-    const void* prev = nullptr;
-    while (bpf_map_get_next_key(intruders_fd, prev, &next) == 0) {
-        key = next;
-        prev = &key;
-        frame_counts counts{};
-        if (bpf_map_lookup_elem(intruders_fd, &key, &counts)) continue;
-        IntruderEntry e;
-        e.tgid = key.tgid;
-        e.uid = key.uid;
-        e.target_type = key.target_type;
-        e.carrier = key.carrier;
-        e.frames = counts.frames;
-        e.bytes = counts.bytes;
-        reading.intruders.push_back(e);
-    }
+    read_intruders(reading);
 
     st = read_percpu_counters(skel_->maps.walk_events, ncpus_, reading.walk_events);
     if (!st) return st.error();

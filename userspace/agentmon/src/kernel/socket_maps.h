@@ -97,6 +97,8 @@ class SocketMaps {
     using Skel = BpfSkeleton<socket_trace>;
 
     SocketMaps(Skel skel, SocketHooks hooks);
+    // The intruders map's offenders into `reading` (socket_intruders.cpp).
+    void read_intruders(SocketReading& reading) const;
 
     Skel skel_;
     SocketHooks hooks_;
