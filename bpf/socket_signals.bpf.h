@@ -70,21 +70,25 @@ __noinline int track_request(__u64 sequence, __u64 who, __u32 what, __u32 respon
 		if (received <= 1 || s->key.sequence != k.sequence ||
 		    s->key.requester != k.requester || s->key.responder_tgid != k.responder_tgid)
 			continue;
-		/* Read before the slot is freed: a new request may take it at once. */
+		/* Read before the slot is freed: a new request may take it at once. One
+		 * key variable for both lookups: 6.1's verifier holds this chain of frames
+		 * to 512 bytes of stack with nothing to spare (docs/kernels.md). */
 		__u32 type = s->responder_type < AGENT_TYPE_SLOTS ? s->responder_type : 0;
-		__u32 responder = s->responder_id;
+		__u32 key = s->responder_id;
 
 		/* Whoever frees it (this reply, a duplicate, user space's expiry) counts it. */
 		if (__sync_val_compare_and_swap(&s->received_ns, received, 0) != received)
 			return 0;
 		__u64 took = now > received ? now - received : 0;
 		/* By responder; by type alone for an id without a slot (exact sums). */
-		struct histogram *h = responder && responder < PROCESSING_AGENTS_MAX
-					  ? bpf_map_lookup_elem(&processing_by_agent, &responder)
+		struct histogram *h = key && key < PROCESSING_AGENTS_MAX
+					  ? bpf_map_lookup_elem(&processing_by_agent, &key)
 					  : NULL;
 
-		if (!h)
-			h = bpf_map_lookup_elem(&processing, &type);
+		if (!h) {
+			key = type;
+			h = bpf_map_lookup_elem(&processing, &key);
+		}
 
 		if (h) {
 			/* The search inline, not latency_bucket_of(): one frame fewer under
