@@ -1,9 +1,10 @@
 #include "collect/ring_collector.h"
 
 #include <ctime>
-
+#include <fstream>
 #include <set>
 
+#include "base/caps.h"
 #include "kernel/ring_file_read.h"
 
 namespace agentmon {
@@ -16,6 +17,16 @@ std::uint64_t monotonic_ns() {
     return std::uint64_t(ts.tv_sec) * 1000000000ull + std::uint64_t(ts.tv_nsec);
 }
 
+// Whether this process may load BPF programs at all: without that, a refused
+// iterator says nothing about the kernel, and reading the files instead would
+// hide that agentmon runs without its privileges.
+bool may_load_bpf() {
+    std::ifstream status("/proc/self/status");
+    const auto caps = parse_cap_eff(status);
+    if (!caps) return false;
+    return has_cap(*caps, kCapSysAdmin) || (has_cap(*caps, kCapBpf) && has_cap(*caps, kCapPerfmon));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& config,
@@ -23,13 +34,15 @@ Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& confi
                                                              Logger& log) {
     // The kernel's iterator copies every ring in one pass, without a syscall per
     // ring; without it (before 5.18, or refused) agentmon preads each ring's file:
-    // the same bytes and counts, a few syscalls per ring per tick.
+    // the same bytes and counts, a few syscalls per ring per tick. Not when
+    // agentmon lacks the privileges to load any program: that is no kernel's
+    // limit, and the path stays disabled and says so.
     std::unique_ptr<RingReaderMaps> kernel;
     if (config.ring.reader != "file") {
         auto maps = RingReaderMaps::create(config.pin_dir, log);
         if (maps)
             kernel = std::move(maps).value();
-        else if (config.ring.reader == "kernel")
+        else if (config.ring.reader == "kernel" || !may_load_bpf())
             return maps.error();
         else
             log.warn(
