@@ -26,17 +26,28 @@ test_packages=(python3 prometheus prometheus-alertmanager curl openssl procps yq
 # The socket benchmark's floor and peer observers (scripts/bench-socket.sh).
 bench_packages=(bpftrace)
 
+# Options, any of them: --with-tests, --with-bench.
+with_tests=0 with_bench=0
+for option in "$@"; do
+  case "$option" in
+    --with-tests) with_tests=1 ;;
+    --with-bench) with_bench=1 ;;
+    *) echo "install-deps: unknown option $option (expected --with-tests, --with-bench)" >&2
+       exit 2 ;;
+  esac
+done
+
 wanted=("${build_packages[@]}")
-if [[ "${1:-}" == "--with-tests" ]]; then
+if [[ $with_tests -eq 1 ]]; then
   wanted+=("${test_packages[@]}")
 fi
-if [[ "${1:-}" == "--with-bench" ]]; then
+if [[ $with_bench -eq 1 ]]; then
   wanted+=("${bench_packages[@]}")
 fi
 
 # kubectl renders deploy/k8s (kubectl kustomize). Any kubectl will do: Debian's
 # kubernetes-client only when none is installed (this machine image ships one).
-if [[ "${1:-}" == "--with-tests" ]] && ! command -v kubectl >/dev/null; then
+if [[ $with_tests -eq 1 ]] && ! command -v kubectl >/dev/null; then
   wanted+=(kubernetes-client)
 fi
 # A node that brings its own npm (nodesource's) must not get Debian's npm on top:
@@ -70,7 +81,7 @@ for pkg in "${wanted[@]}"; do
   fi
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
-  [[ "${1:-}" == "--with-tests" ]] && install_node_modules
+  [[ $with_tests -eq 1 ]] && install_node_modules
   exit 0
 fi
 
@@ -88,5 +99,5 @@ export DEBIAN_FRONTEND=noninteractive
 # --no-install-recommends keeps the prometheus package from pulling a desktop's worth of
 # extras; the services it ships are started by the tests themselves, never by systemd.
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-[[ "${1:-}" == "--with-tests" ]] && install_node_modules
+[[ $with_tests -eq 1 ]] && install_node_modules
 echo "install-deps: done" >&2
