@@ -64,17 +64,25 @@ def quantile(before, after, q):
     return lower
 
 
-def slow(url):
-    name = "agent_processing_time_seconds"
+def slowed_run(url, agents, rate, slow_agent, min_replies, what):
+    """A 4 s unix run with agent `slow_agent` answering 5 ms late; the scrapes
+    before and after it."""
     before = settled(url)
     code, truth, err = harness.run_agentbus(
-        # A light load (3 agents, 1500 frames/s): a busy machine delays every wake-up,
-        # the slow agent's timed ones included.
-        ["--carrier", "unix", "--agents", "3", "--rate", "1500", "--duration", "4", "--fault",
-         "slow:2", "--fault-start", "0", "--fault-duration", "10", "--slow-ms", "5"])
+        ["--carrier", "unix", "--agents", str(agents), "--rate", str(rate), "--duration", "4",
+         "--fault", f"slow:{slow_agent}", "--fault-start", "0", "--fault-duration", "10",
+         "--slow-ms", "5"])
     after = settled(url)
-    checks.check(code == 0 and truth and truth["faults"]["slow_replies"] > 100,
-                 "slow: the bus delayed replies", err[-300:])
+    checks.check(code == 0 and truth and truth["faults"]["slow_replies"] > min_replies, what,
+                 err[-300:])
+    return before, after
+
+
+def slow(url):
+    name = "agent_processing_time_seconds"
+    # A light load (3 agents, 1500 frames/s): a busy machine delays every wake-up,
+    # the slow agent's timed ones included.
+    before, after = slowed_run(url, 3, 1500, 2, 100, "slow: the bus delayed replies")
     p50 = quantile(histogram(before, name, agent_type="PROJECT_ORCHESTRATOR"),
                    histogram(after, name, agent_type="PROJECT_ORCHESTRATOR"), 0.5)
     print(f"     slow agent's processing-time p50: {p50 * 1e3:.3f} ms" if p50 else "     no p50")
@@ -92,14 +100,9 @@ def slow_instance(url):
     """Two instances of a type, one slow: agent_processing_time_seconds{agent_id}
     tells them apart (by type they would blur into one histogram)."""
     name = "agent_processing_time_seconds"
-    before = settled(url)
     # 30 agents: ids 29 and 30 are DIRECTOR_1 and PROJECT_ORCHESTRATOR_1.
-    code, truth, err = harness.run_agentbus(
-        ["--carrier", "unix", "--agents", "30", "--rate", "3000", "--duration", "4", "--fault",
-         "slow:30", "--fault-start", "0", "--fault-duration", "10", "--slow-ms", "5"])
-    after = settled(url)
-    checks.check(code == 0 and truth and truth["faults"]["slow_replies"] > 50,
-                 "slow instance: the bus delayed PROJECT_ORCHESTRATOR_1's replies", err[-300:])
+    before, after = slowed_run(url, 30, 3000, 30, 50,
+                               "slow instance: the bus delayed PROJECT_ORCHESTRATOR_1's replies")
     p50 = {}
     for agent_id in ("PROJECT_ORCHESTRATOR_1", "PROJECT_ORCHESTRATOR"):
         match = {"agent_type": "PROJECT_ORCHESTRATOR", "agent_id": agent_id}
