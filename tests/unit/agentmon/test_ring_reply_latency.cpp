@@ -169,6 +169,29 @@ TEST_CASE("ring metrics: a ring's measured requests of its last ticks are pooled
     CHECK(fast_frames(again) == fast_frames(last));
 }
 
+TEST_CASE("ring metrics: a tick that measured enough requests stands for itself") {
+    auto m = metrics();
+    // A tick of eight slow requests, then one of eight fast ones: the second
+    // tick's frames are all fast, none lent to the first tick's slow requests.
+    const auto tick_of = [](std::uint64_t first_sequence, std::uint64_t sent_ns,
+                            std::uint64_t latency_ns) {
+        auto rings = measured_tick(80, first_sequence, sent_ns, latency_ns);
+        auto& requests = rings[0].tick.read_sample;
+        auto& replies = rings[1].tick.written_sample;
+        for (std::uint64_t k = 1; k < 8; ++k) {
+            requests.push_back(tracked(kDirector, kSecurity, FRAME_REQUEST, first_sequence + k,
+                                       sent_ns + k * 1000));
+            replies.push_back(tracked(kSecurity, kDirector, FRAME_REPLY, first_sequence + k,
+                                      sent_ns + k * 1000 + latency_ns));
+        }
+        return rings;
+    };
+    CHECK(fast_frames(build(m, tick_of(1, 1'000'000'000, 50'000'000), 1.0)) == 0);
+    CHECK(fast_frames(build(m, tick_of(9, 2'000'000'000, 30'000), 2.0)) == 80);
+    // A tick that measured one reuses the pool: both earlier ticks and its own.
+    CHECK(fast_frames(build(m, measured_tick(170, 17, 3'000'000'000, 30'000), 3.0)) == 80 + 90);
+}
+
 TEST_CASE(
     "ring decode: a frame claiming another source than the ring's producer is the producer's") {
     TestRing ring(1 << 16, /*producer=*/1, /*consumer=*/3);

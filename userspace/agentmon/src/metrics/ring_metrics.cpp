@@ -141,23 +141,29 @@ void RingMetrics::account_latency(const RingObservation& o, const ReplyTimes& re
     // A ring's first read has no earlier read to bound its frames' read times.
     if (!o.tick.latency_estimated) return;
     // Requests whose replies were sampled carry their consumer's own clock: their
-    // latency stands for the ring's frames. A tick measures a handful per ring
-    // (a request and its reply must both fall in sample windows), and the
-    // handful of one tick standing for all of its frames would let one slow
-    // request weigh as much as a percent of a run: the ring's measurements of its
-    // last measured ticks are pooled, so that each weighs about the same (a tick
-    // that measured none reuses them). A ring never
-    // measured (a format without replies) keeps the estimate from the tail's
-    // progress.
+    // latency stands for the ring's frames. A tick that measured enough requests
+    // stands for itself: its frames are apportioned over its own measurements, so
+    // each measurement weighs its own tick's share and no tick's latency leaks into
+    // another's. A tick that measured few (a request and its reply must both fall
+    // in sample windows) would let one slow request weigh as much as a percent of
+    // a run: such a tick reuses the ring's measurements of its last measured ticks
+    // (its own among them). A pool for every tick weighed the first measured ticks
+    // (start-up, often the slowest) nearly three times their share (1 + 1/2 + ... +
+    // 1/8: they were the whole pool while it filled), the likeliest reason a CI run
+    // put the p99 four buckets above the bus's after one stall. A ring never
+    // measured (a format without replies) keeps the estimate from the tail's progress.
     MeasuredPool& pool = measured_[o.ring];
-    for (const auto& f : replies.measured(o.tick.read_sample, o.consumer, o.tick))
-        pool.frames.emplace_back(tick_, f);
+    const std::vector<SampledFrame> own = replies.measured(o.tick.read_sample, o.consumer, o.tick);
+    for (const auto& f : own) pool.frames.emplace_back(tick_, f);
     while (!pool.frames.empty() &&
            (pool.frames.size() > kLatencyPoolFrames ||
             pool.frames.front().first + kLatencyPoolTicks <= pool.frames.back().first))
         pool.frames.pop_front();
     pool.flat.clear();
-    for (const auto& [tick, f] : pool.frames) pool.flat.push_back(f);
+    if (own.size() >= kLatencyOwnTickMeasured)
+        pool.flat = own;
+    else
+        for (const auto& [tick, f] : pool.frames) pool.flat.push_back(f);
     apportion_histogram(
         pool.flat.empty() ? o.tick.read_sample : pool.flat, o.tick.read_frames,
         sink_->bounds().latency_seconds, 1e-9,

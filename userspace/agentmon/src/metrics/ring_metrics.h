@@ -79,14 +79,16 @@ class RingMetrics {
     std::map<std::string, std::uint64_t> errors_;
     std::map<std::pair<std::string, std::uint32_t>, Mix> last_mix_;  // by (ring, direction)
     // A ring's requests with a measured latency over the last kLatencyPoolTicks
-    // ticks that measured any (at most kLatencyPoolFrames, newest kept): what its frames' latency
-    // is apportioned over (docs/ring-path.md "Latency").
+    // ticks that measured any (at most kLatencyPoolFrames, newest kept): what the
+    // frames of a tick that measured fewer than kLatencyOwnTickMeasured are
+    // apportioned over (docs/ring-path.md "Latency").
     struct MeasuredPool {
         std::deque<std::pair<std::uint64_t, SampledFrame>> frames;  // (tick, request)
         std::vector<SampledFrame> flat;                             // frames, for apportioning
     };
     static constexpr std::uint64_t kLatencyPoolTicks = 8;
     static constexpr std::size_t kLatencyPoolFrames = 512;
+    static constexpr std::size_t kLatencyOwnTickMeasured = 8;
     std::map<std::string, MeasuredPool> measured_;
     std::uint64_t tick_ = 0;
     std::map<std::uint32_t, std::uint64_t> read_by_pair_;  // this tick, for the flow gauge
