@@ -99,7 +99,7 @@ static __always_inline struct frame_counts *frame_counts_of(const struct frame_s
 		return counts;
 	__u64 *used = bpf_map_lookup_elem(&label_quota, &tgid);
 
-	if (used && *used >= LABEL_QUOTA) {
+	if (used && *used >= label_set_quota) {
 		*event = WALK_LABEL_QUOTA;
 		return NULL;
 	}

@@ -34,6 +34,8 @@ const volatile __u32 trace_context_offset = 0;
  * config's "labels" keeps for agent_transport_messages_total and
  * agent_transport_bytes_total together. */
 const volatile __u32 frame_key_keep = KEEP_ALL;
+/* Label sets one process may add to the frames map (the config's label_quota). */
+const volatile __u64 label_set_quota = LABEL_QUOTA;
 
 /*
  * Frames and bytes by agent types and the kept header fields (frame_series_key).

@@ -154,8 +154,9 @@ struct agent_sends {
  * source_agent="overflow".
  */
 #define OVERFLOW_SLOTS (CARRIER_COUNT * DIR_COUNT)
-/* Distinct label sets one process may add to the frames map (1/16 of it): a real
- * agent uses a few thousand; one process cannot fill the map for everyone. */
+/* Distinct label sets one process may add to the frames map by default (1/16 of
+ * the largest map; the config's label_quota sets it): a real agent uses a few
+ * thousand; one process cannot fill the map for everyone. */
 #define LABEL_QUOTA    8192
 
 static inline __u32 overflow_index(__u32 carrier, __u32 direction)

@@ -114,11 +114,13 @@ def real(comm, path, count, fakes):
     print("done", flush=True)
 
 
-def send_keys(path, keys, base):
-    """The sink's own frames (source SECURITY): KEYS new label sets to PATH."""
+def send_keys(path, keys, base, targets=None):
+    """The sink's own frames (source SECURITY): KEYS frames to PATH, to targets
+    BASE.. (one new target per frame, or TARGETS targets in turn)."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
-    frames = [frame(3, int(base) + i, i + 1, good_crc=False) for i in range(int(keys))]
+    spread = int(targets) if targets else int(keys)
+    frames = [frame(3, int(base) + i % spread, i + 1, good_crc=False) for i in range(int(keys))]
     for i in range(0, len(frames), 64):
         s.sendall(b"".join(frames[i:i + 64]))
     s.close()

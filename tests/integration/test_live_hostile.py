@@ -9,19 +9,22 @@ frames over Unix stream sockets (tests/integration/hostile_agents.py):
 3. 17 such processes at once, 9000 label sets each;
 then an agentbus run of 100000 frames after the flood;
 4. a TESTBED process whose ring claims DIRECTOR as the source of its 40 frames;
-5. a flooder sending 20000 new label sets to a real agent (AG_SECURITY), which
-   then sends 1000 label sets of its own.
+5. with every frame-counter label kept and label_quota 16, a flooder sending
+   20000 frames to 29 label sets to a real agent (AG_SECURITY), which then sends
+   1000 frames to 8 label sets of its own.
 Expects: 1. every valid frame counted, the forged headers as MALFORMED;
 2. and 3. every frame counted, and no new frames map entries: the map is keyed
 on what the labels keep (types, never ids) and sized to every such key, so
 fabricated ids can neither exhaust a quota nor fill it (nothing MAP_FULL);
 afterwards agentbus's frames all counted; 4. the 40 frames counted as
 SPOOFED_SOURCE on the ring carrier and as TESTBED's, none as DIRECTOR's;
-5. the flood charged to the flooder's quota: the agent's own 1000 label sets
-all counted under SECURITY, none over a quota.
+5. the flood over the flooder's quota, and charged to it, not to the receiver:
+the agent's own 1000 frames all counted under SECURITY, none over a quota
+(charged to the receiver, the flood would have used the agent's quota up).
 Prints the figures.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -111,28 +114,52 @@ def ring_spoof(url):
                  "ring: the frames are the producer's")
 
 
-def quota_of_sender(url, tmp):
+# The quota part's agentmon: every label of the frame counters kept, so each
+# target type is a label set of its own, and a quota small enough for the flood to
+# reach: the flood's 20000 targets are 29 label sets each way (28 agent types and
+# unknown), the receiver's own frames 8.
+QUOTA_CONFIG = {"labels": {"agent_transport_messages_total": "all"}, "label_quota": 16}
+
+
+def quota_of_sender():
+    with tempfile.TemporaryDirectory() as tmp:
+        config = os.path.join(tmp, "agentmon.json")
+        with open(config, "w") as f:
+            json.dump(QUOTA_CONFIG, f)
+        with harness.agentmon_running(config=config) as (url, _):
+            quota_run(url, tmp)
+
+
+def quota_run(url, tmp):
+    sink = helper("sink", os.path.join(tmp, "sink.sock"))
     agent_path = os.path.join(tmp, "agent.sock")
     agent = helper("sink", agent_path, "AG_SECURITY")
     try:
+        checks.check(sink.stdout.readline().strip() == "ready", "quota: the sink listens")
         checks.check(agent.stdout.readline().strip() == "ready", "the receiving agent listens")
         time.sleep(2.0)  # discovery identifies it as an agent before the flood
-        flooder = helper("flood", "AG_TESTBED", agent_path, 20000, 300000)
+        start = harness.scrape(url)
+        flooder = helper("flood", "AG_TESTBED", agent_path, 20000, 1)
         checks.check(flooder.stdout.readline().strip() == "done", "the flooder wrote its frames")
         flooder.wait(timeout=120)
         time.sleep(1.0)
         before = harness.scrape(url)
-        agent.stdin.write(f"send {os.path.join(tmp, 'sink.sock')} 1000 400000\n")
+        agent.stdin.write(f"send {os.path.join(tmp, 'sink.sock')} 1000 1 8\n")
         agent.stdin.flush()
         checks.check(agent.stdout.readline().strip() == "sent", "the agent sent its frames")
         after = settled(url)
     finally:
-        agent.stdin.close()
-        agent.wait(timeout=10)
+        for p in (agent, sink):
+            p.stdin.close()
+            p.wait(timeout=10)
+    flood_over = event(before, "LABEL_QUOTA") - event(start, "LABEL_QUOTA")
     own = sent(after, source_agent="SECURITY") - sent(before, source_agent="SECURITY")
     over = event(after, "LABEL_QUOTA") - event(before, "LABEL_QUOTA")
-    print(f"figure: after a flood of 20000 label sets received, the receiver's own 1000: "
-          f"{own:.0f} counted under SECURITY, {over:.0f} over a quota")
+    print(f"figure: label_quota 16: the flood of 20000 frames to 29 label sets each way: "
+          f"{flood_over:.0f} frames over the flooder's quota; then the receiver's own 1000 "
+          f"frames to 8 label sets: {own:.0f} counted under SECURITY, {over:.0f} over a quota")
+    checks.check(flood_over > 0, "the flood reached the flooder's quota",
+                 "no frame of the flood was over a quota of 16")
     checks.equal(own, 1000, "the flood received used the sender's quota, not the receiver's")
     checks.equal(over, 0, "the receiver's own label sets are not over its quota")
 
@@ -143,7 +170,6 @@ with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as
     try:
         checks.check(sink.stdout.readline().strip() == "ready", "the sink listens")
         ring_spoof(url)
-        quota_of_sender(url, tmp)
         fake_headers(url, path)
 
         # The frames map is keyed on what the labels keep (agent types, message type,
@@ -185,4 +211,5 @@ with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as
         sink.stdin.close()
         sink.wait(timeout=10)
     checks.check(proc.poll() is None, "agentmon still running")
+quota_of_sender()
 checks.finish()

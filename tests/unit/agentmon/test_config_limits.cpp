@@ -133,3 +133,15 @@ TEST_CASE("ring_path.reader is one of auto, kernel, file") {
     REQUIRE(problems.size() == 1);
     CHECK(problems[0] == "ring_path.reader: one of auto, kernel, file, got \"iterator\"");
 }
+
+TEST_CASE("label_quota is a whole number of label sets in [1, 131072]") {
+    CHECK(problems_of(R"({"label_quota": 16})").empty());
+    CHECK(problems_of(R"({"label_quota": 131072})").empty());
+    for (const char* bad : {R"({"label_quota": 0})", R"({"label_quota": 131073})",
+                            R"({"label_quota": 2.5})", R"({"label_quota": "8192"})"}) {
+        auto problems = problems_of(bad);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].find("label_quota: expected a whole number of label sets in [1, "
+                               "131072], got ") == 0);
+    }
+}

@@ -8,6 +8,10 @@
 
 namespace agentmon {
 
+// The config layer cannot see the kernel's ABI header: its defaults must agree.
+static_assert(SocketConfig::kDefaultLabelQuota == LABEL_QUOTA);
+static_assert(SocketConfig::kMaxLabelQuota == FRAMES_MAX);
+
 SocketProgramOptions socket_program_options(const Config& config, const KernelScope& scope,
                                             int shared_watched_fd) {
     const SocketConfig& sc = config.socket;
@@ -21,6 +25,7 @@ SocketProgramOptions socket_program_options(const Config& config, const KernelSc
     options.shared_watched_fd = shared_watched_fd;
     options.scope = scope;
     options.frame_key_keep = frame_key_keep(sc.labels);
+    options.label_quota = sc.label_quota;
     options.trace_threshold = config.tracing.kernel_threshold();
     if (config.tracing.context && sc.frame_spec.name == "agen")
         options.trace_context_offset = TRACE_CONTEXT_AGEN_OFFSET;

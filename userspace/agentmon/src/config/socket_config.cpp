@@ -22,7 +22,8 @@ const std::vector<std::string>& socket_config_keys() {
                                                   "latency_buckets_seconds",
                                                   "size_buckets_bytes",
                                                   "request_types",
-                                                  "request_timeout_seconds"};
+                                                  "request_timeout_seconds",
+                                                  "label_quota"};
     return keys;
 }
 
@@ -179,6 +180,15 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
             problems.push_back(
                 "request_timeout_seconds: expected a number of seconds in (0, 3600], got " +
                 v.dump());
+    }
+    if (doc.contains("label_quota")) {
+        const auto& v = doc.at("label_quota");
+        if (v.is_number_integer() && v.get<std::int64_t>() >= 1 &&
+            v.get<std::int64_t>() <= std::int64_t(SocketConfig::kMaxLabelQuota))
+            config.label_quota = v.get<std::uint64_t>();
+        else
+            problems.push_back("label_quota: expected a whole number of label sets in [1, " +
+                               std::to_string(SocketConfig::kMaxLabelQuota) + "], got " + v.dump());
     }
 }
 

@@ -35,6 +35,11 @@ struct SocketConfig {
     std::uint32_t request_type_mask = (1u << 1) | (1u << 8) | (1u << 11);
     // A request without a reply this long is counted as unanswered.
     double request_timeout_seconds = 5.0;
+    // "label_quota": label sets one process may add to the kernel's frames map
+    // (the kernel's LABEL_QUOTA by default); beyond it they count as LABEL_QUOTA.
+    std::uint64_t label_quota = kDefaultLabelQuota;
+    static constexpr std::uint64_t kDefaultLabelQuota = 8192;
+    static constexpr std::uint64_t kMaxLabelQuota = 131072;  // the frames map's largest size
 
     // The kernel's forms: bounds in ns and bytes for the histogram maps.
     std::vector<std::uint64_t> latency_bounds_ns() const;

@@ -150,6 +150,7 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
         std::min<std::uint32_t>(frame_series_slots(ro->frame_key_keep), FRAMES_MAX);
     if (int err = bpf_map__set_max_entries(skel->maps.frames, frame_slots))
         return errno_error("size the frames map", -err);
+    ro->label_set_quota = options.label_quota;
     ro->trace_threshold = options.trace_threshold;
     ro->trace_context_offset = options.trace_context_offset;
     // The decoder reads `span` header bytes; the trace context must be among them.

@@ -43,6 +43,9 @@ struct SocketProgramOptions {
     // The header fields the frames map keys by (KEEP_* bits of abi/socket_trace.h):
     // what the labels of the frame counters keep. The map is sized to match.
     std::uint32_t frame_key_keep = KEEP_ALL;
+    // Label sets one process may add to the frames map (LABEL_QUOTA): past it, its
+    // new label sets are counted in overflow as LABEL_QUOTA.
+    std::uint64_t label_quota = LABEL_QUOTA;
     // Tracing (docs/tracing.md): requests are sampled when trace_sampled(root,
     // trace_threshold) (ratio * 2^32; 0 = off). trace_context_offset: where the
     // header's trace context lives (0 = not read).
