@@ -20,10 +20,16 @@ harness.detach(pin_dir=PIN_DIR)
 atexit.register(harness.detach, pin_dir=PIN_DIR)
 
 
-def agentmon_config(tmp):
-    path = os.path.join(tmp, "agentmon.json")
+def agentmon_config(tmp, reader=None):
+    """The tests' config; `reader` sets agent_path_reader (None: the default) and
+    gives the instance a pin directory and config file of its own, so that one of
+    each reader can run at once."""
+    path = os.path.join(tmp, f"agentmon-{reader}.json" if reader else "agentmon.json")
+    config = {"pin_dir": PIN_DIR + (f"-{reader}" if reader else "")}
+    if reader:
+        config["agent_path_reader"] = reader
     with open(path, "w") as f:
-        json.dump({"pin_dir": PIN_DIR}, f)
+        json.dump(config, f)
     return path
 
 

@@ -26,12 +26,15 @@ EXPECTATIONS = {
     "6.1": {"socket": "exact", "ring": "exact", "agents": "exact"},
     # 5.10 ring: no sleepable task iterator (5.18+); the rings are read through
     # their files from user space, as exact (docs/ring-path.md "Without the iterator").
-    "5.10": {"socket": "refused", "ring": "exact", "agents": "refused"},
+    # 5.10 agents: no task storage map (5.11+); /proc once a tick, exits from the
+    # process events connector.
+    "5.10": {"socket": "refused", "ring": "exact", "agents": "exact"},
 }
 # Where a path counts through a fallback: what check and the log must say of it.
 FALLBACK_SIGNS = {
     "5.10": {"ring": ("DEGRADED attach iter.s/task",
-                      "ring path reads the ring files from user space")},
+                      "ring path reads the ring files from user space"),
+             "agents": ("DEGRADED map task_storage", "agent state path reads /proc")},
 }
 # What `agentmon check` must say about the socket path's hooks on each kernel.
 HOOK_SIGNS = {

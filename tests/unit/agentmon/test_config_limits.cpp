@@ -145,3 +145,10 @@ TEST_CASE("label_quota is a whole number of label sets in [1, 131072]") {
                                "131072], got ") == 0);
     }
 }
+
+TEST_CASE("agent_path_reader is one of auto, kernel, procfs") {
+    CHECK(problems_of(R"({"agent_path_reader": "procfs"})").empty());
+    auto problems = problems_of(R"({"agent_path_reader": "proc"})");
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "agent_path_reader: one of auto, kernel, procfs, got \"proc\"");
+}

@@ -57,3 +57,31 @@ TEST_CASE("read_self_usage reads this test process") {
     CHECK(usage->resident_bytes > 0);
     CHECK(usage->cpu_seconds >= 0);
 }
+
+TEST_CASE("parse_proc_stat reads the state, threads, start time and exit code") {
+    auto stat = parse_proc_stat(kStat);
+    REQUIRE(stat.has_value());
+    CHECK(stat->state == 'S');
+    CHECK(stat->num_threads == 7);
+    CHECK(stat->start_ticks == 123456);
+    CHECK_FALSE(stat->exit_code.has_value());  // the line stops before field 52
+    // A zombie killed by SIGKILL: field 52 holds the wait status 9.
+    std::string zombie = "77 (AG_X) Z 1 77 77 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 500 0 0";
+    for (int field = 25; field <= 51; ++field) zombie += " 0";
+    zombie += " 9";
+    auto dead = parse_proc_stat(zombie);
+    REQUIRE(dead.has_value());
+    CHECK(dead->state == 'Z');
+    CHECK(dead->exit_code == std::optional<std::int32_t>(9));
+}
+
+TEST_CASE("parse_schedstat reads run time, run-queue delay and timeslices") {
+    auto s = parse_schedstat("123456789 2000 37\n");
+    REQUIRE(s.has_value());
+    CHECK(s->runtime_ns == 123456789);
+    CHECK(s->run_delay_ns == 2000);
+    CHECK(s->timeslices == 37);
+    CHECK_FALSE(parse_schedstat("").has_value());
+    CHECK_FALSE(parse_schedstat("1 2").has_value());
+    CHECK_FALSE(parse_schedstat("1 x 3").has_value());
+}

@@ -1,6 +1,7 @@
 #include "base/caps.h"
 
 #include <charconv>
+#include <fstream>
 #include <string>
 
 namespace agentmon {
@@ -42,6 +43,13 @@ std::string_view cap_name(int cap) {
             return "CAP_CHECKPOINT_RESTORE";
     }
     return "CAP_?";
+}
+
+bool may_load_bpf() {
+    std::ifstream status("/proc/self/status");
+    const auto caps = parse_cap_eff(status);
+    if (!caps) return false;
+    return has_cap(*caps, kCapSysAdmin) || (has_cap(*caps, kCapBpf) && has_cap(*caps, kCapPerfmon));
 }
 
 }  // namespace agentmon

@@ -27,4 +27,10 @@ inline bool has_cap(std::uint64_t mask, int cap) {
 
 std::string_view cap_name(int cap);
 
+// Whether this process may load BPF programs at all (CAP_SYS_ADMIN, or CAP_BPF
+// with CAP_PERFMON). A path whose kernel object was refused falls back to user
+// space only when it may: without the privileges, a refusal says nothing about
+// the kernel, and a fallback would hide that agentmon runs without them.
+bool may_load_bpf();
+
 }  // namespace agentmon

@@ -35,13 +35,33 @@ std::optional<ProcStat> parse_proc_stat(std::string_view line) {
         pos = end;
     }
     // Field N (1-based) is fields[N - 3].
-    constexpr size_t kUtime = 14 - 3, kStime = 15 - 3, kRss = 24 - 3;
+    constexpr size_t kState = 3 - 3, kUtime = 14 - 3, kStime = 15 - 3, kThreads = 20 - 3,
+                     kStart = 22 - 3, kRss = 24 - 3, kExitCode = 52 - 3;
     if (fields.size() <= kRss) return std::nullopt;
     ProcStat stat;
-    if (!parse_int(fields[kUtime], stat.utime_ticks) ||
-        !parse_int(fields[kStime], stat.stime_ticks) || !parse_int(fields[kRss], stat.rss_pages))
+    if (fields[kState].size() != 1 || !parse_int(fields[kUtime], stat.utime_ticks) ||
+        !parse_int(fields[kStime], stat.stime_ticks) ||
+        !parse_int(fields[kThreads], stat.num_threads) ||
+        !parse_int(fields[kStart], stat.start_ticks) || !parse_int(fields[kRss], stat.rss_pages))
         return std::nullopt;
+    stat.state = fields[kState][0];
+    std::int32_t code = 0;
+    if (fields.size() > kExitCode && parse_int(fields[kExitCode], code)) stat.exit_code = code;
     return stat;
+}
+
+std::optional<SchedStat> parse_schedstat(std::string_view line) {
+    SchedStat s;
+    std::uint64_t* out[] = {&s.runtime_ns, &s.run_delay_ns, &s.timeslices};
+    size_t pos = 0;
+    for (std::uint64_t* value : out) {
+        while (pos < line.size() && line[pos] == ' ') ++pos;
+        size_t end = pos;
+        while (end < line.size() && line[end] != ' ' && line[end] != '\n') ++end;
+        if (end == pos || !parse_int(line.substr(pos, end - pos), *value)) return std::nullopt;
+        pos = end;
+    }
+    return s;
 }
 
 std::optional<std::uint64_t> parse_vm_rss_bytes(std::istream& status) {

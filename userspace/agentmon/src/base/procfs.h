@@ -12,14 +12,26 @@
 namespace agentmon {
 
 struct ProcStat {
-    std::uint64_t utime_ticks = 0;  // field 14 of /proc/<pid>/stat
-    std::uint64_t stime_ticks = 0;  // field 15
-    std::int64_t rss_pages = 0;     // field 24
+    char state = '?';                       // field 3: R, S, D, Z (zombie), X (dead), ...
+    std::uint64_t utime_ticks = 0;          // field 14 of /proc/<pid>/stat
+    std::uint64_t stime_ticks = 0;          // field 15
+    std::uint32_t num_threads = 0;          // field 20
+    std::uint64_t start_ticks = 0;          // field 22: clock ticks after boot
+    std::int64_t rss_pages = 0;             // field 24
+    std::optional<std::int32_t> exit_code;  // field 52 (3.5+): the wait status, once dead
 };
 
 // Parses one /proc/<pid>/stat line. The command name (field 2) may hold spaces
 // and parentheses, so fields are counted from the last ')'.
 std::optional<ProcStat> parse_proc_stat(std::string_view line);
+
+// /proc/<pid>/task/<tid>/schedstat: the thread's on-CPU time, its time runnable
+// but waiting for a CPU, and how many times it got one (the scheduler's
+// sum_exec_runtime, sched_info.run_delay and sched_info.pcount).
+struct SchedStat {
+    std::uint64_t runtime_ns = 0, run_delay_ns = 0, timeslices = 0;
+};
+std::optional<SchedStat> parse_schedstat(std::string_view line);
 
 // VmRSS from a /proc/<pid>/status stream, in bytes.
 std::optional<std::uint64_t> parse_vm_rss_bytes(std::istream& status);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <ctime>
 
+#include "base/caps.h"
 #include "base/procfs.h"
 #include "collect/activity_signals.h"
 
@@ -32,13 +33,42 @@ Result<std::unique_ptr<AgentCollector>> AgentCollector::create(
     options.comm_prefix = kernel_comm_prefix(sc.agent_rules);
     options.pin_dir = config.pin_dir;
     options.scope = tasks->kernel_scope;
-    auto maps = AgentStateMaps::create(options, log);
-    if (!maps) return maps.error();
-    log.info("agent state path attached", {{"kernel_comm_prefix", options.comm_prefix}});
-    return std::unique_ptr<AgentCollector>(
-        new AgentCollector(std::move(maps).value(), std::move(tasks), std::move(signals),
-                           sc.agent_rules, AgentTracker(AgentRegistry(sc.agents)),
-                           AgentMetrics(SeriesBudget(sc.series_budget, sc.series_budget_default))));
+    // The kernel's object reads every agent thread in one iterator pass and sees
+    // each exit; without it (no task storage maps before 5.11, or refused) /proc
+    // gives the same counters for the processes discovery found. Not when agentmon
+    // lacks the privileges to load any program: that is no kernel's limit, and
+    // the path stays disabled and says so.
+    std::unique_ptr<AgentStateMaps> kernel;
+    std::unique_ptr<AgentStateProcfs> procfs;
+    if (config.agent_path_reader != "procfs") {
+        auto maps = AgentStateMaps::create(options, log);
+        if (maps)
+            kernel = std::move(maps).value();
+        else if (config.agent_path_reader == "kernel" || !may_load_bpf())
+            return maps.error();
+        else
+            log.warn(
+                "agent state path reads /proc: the kernel's agent state object did not "
+                "load (task storage maps need 5.11); CPU, run-queue delay, memory and "
+                "threads come from /proc once a tick for the processes discovery finds, "
+                "a thread's last interval before it exits is lost, and an exit reaped "
+                "between two reads ends without its status",
+                {{"error", maps.error().message}});
+    }
+    if (!kernel) {
+        procfs = std::make_unique<AgentStateProcfs>(tasks->proc_root);
+        if (!procfs->exit_events_error().empty())
+            log.warn(
+                "agent state path: exit statuses are not seen once a parent has reaped "
+                "its agent (those exits show as exited, status unknown)",
+                {{"error", procfs->exit_events_error()}});
+    }
+    log.info("agent state path attached", {{"kernel_comm_prefix", options.comm_prefix},
+                                           {"reader", kernel ? "kernel" : "procfs"}});
+    return std::unique_ptr<AgentCollector>(new AgentCollector(
+        std::move(kernel), std::move(procfs), std::move(tasks), std::move(signals), sc.agent_rules,
+        AgentTracker(AgentRegistry(sc.agents)),
+        AgentMetrics(SeriesBudget(sc.series_budget, sc.series_budget_default))));
 }
 
 AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
@@ -77,11 +107,22 @@ AgentTick AgentCollector::tick_from(const AgentStateReading& reading) const {
 }
 
 Status AgentCollector::collect(SnapshotBuilder& out) {
-    maps_->mark(tasks_->tasks);
-    auto reading = maps_->read();
-    if (!reading) return reading.error();
-    maps_->forget(tracker_.update(tick_from(*reading)));
-    AgentPathStats stats{reading->events, reading->procs.size(), reading->procs_capacity};
+    AgentStateReading reading;
+    if (maps_) {
+        maps_->mark(tasks_->tasks);
+        auto read = maps_->read();
+        if (!read) return read.error();
+        reading = std::move(read).value();
+    } else {
+        procfs_->mark(tasks_->tasks);
+        reading = procfs_->read();
+    }
+    const auto ended = tracker_.update(tick_from(reading));
+    if (maps_)
+        maps_->forget(ended);
+    else
+        procfs_->forget(ended);
+    AgentPathStats stats{reading.events, reading.procs.size(), reading.procs_capacity};
     metrics_.build(tracker_, *signals_, stats, out);
     post_agent_activity(tracker_, *signals_);
     return Status::success();

@@ -11,6 +11,7 @@
 #include "collect/discovery_collector.h"
 #include "config/config.h"
 #include "kernel/agent_state_maps.h"
+#include "kernel/agent_state_procfs.h"
 #include "metrics/agent_metrics.h"
 #include "model/agent_rules.h"
 #include "model/agent_tracker.h"
@@ -29,15 +30,21 @@ class AgentCollector : public Collector {
 
     std::string_view name() const override { return "agents"; }
     Status collect(SnapshotBuilder& out) override;
-    std::vector<BpfProgramRef> programs() const override { return maps_->programs(); }
-    // The socket path's watched set, kept by this path's task hooks.
-    int watched_fd() const { return maps_->watched_fd(); }
+    std::vector<BpfProgramRef> programs() const override {
+        return maps_ ? maps_->programs() : std::vector<BpfProgramRef>{};
+    }
+    // The socket path's watched set, kept by this path's task hooks; -1 when the
+    // path reads /proc (the socket object then runs hooks of its own).
+    int watched_fd() const { return maps_ ? maps_->watched_fd() : -1; }
 
   private:
-    AgentCollector(std::unique_ptr<AgentStateMaps> maps, std::shared_ptr<const AgentTaskView> tasks,
+    // One of `maps` (the kernel's object) and `procfs` is set.
+    AgentCollector(std::unique_ptr<AgentStateMaps> maps, std::unique_ptr<AgentStateProcfs> procfs,
+                   std::shared_ptr<const AgentTaskView> tasks,
                    std::shared_ptr<AgentSignalBoard> signals, std::vector<AgentRule> rules,
                    AgentTracker tracker, AgentMetrics metrics)
         : maps_(std::move(maps)),
+          procfs_(std::move(procfs)),
           tasks_(std::move(tasks)),
           signals_(std::move(signals)),
           rules_(std::move(rules)),
@@ -47,6 +54,7 @@ class AgentCollector : public Collector {
     AgentTick tick_from(const AgentStateReading& reading) const;
 
     std::unique_ptr<AgentStateMaps> maps_;
+    std::unique_ptr<AgentStateProcfs> procfs_;
     std::shared_ptr<const AgentTaskView> tasks_;
     std::shared_ptr<AgentSignalBoard> signals_;
     std::vector<AgentRule> rules_;

@@ -17,16 +17,6 @@ std::uint64_t monotonic_ns() {
     return std::uint64_t(ts.tv_sec) * 1000000000ull + std::uint64_t(ts.tv_nsec);
 }
 
-// Whether this process may load BPF programs at all: without that, a refused
-// iterator says nothing about the kernel, and reading the files instead would
-// hide that agentmon runs without its privileges.
-bool may_load_bpf() {
-    std::ifstream status("/proc/self/status");
-    const auto caps = parse_cap_eff(status);
-    if (!caps) return false;
-    return has_cap(*caps, kCapSysAdmin) || (has_cap(*caps, kCapBpf) && has_cap(*caps, kCapPerfmon));
-}
-
 }  // namespace
 
 Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& config,

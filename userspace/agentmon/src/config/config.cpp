@@ -80,7 +80,7 @@ const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = [] {
         std::vector<std::string> k = {"listen",  "tick",      "log_level",  "log_format",
                                       "pin_dir", "ring_path", "agent_path", "analytics",
-                                      "scope",   "host_proc", "tracing"};
+                                      "scope",   "host_proc", "tracing",    "agent_path_reader"};
         k.insert(k.end(), socket_config_keys().begin(), socket_config_keys().end());
         return k;
     }();
@@ -210,6 +210,15 @@ void apply_config_json(std::string_view text, Config& config, std::vector<std::s
     }
     if (doc.contains("agent_path"))
         read_bool(doc.at("agent_path"), "agent_path", config.agent_path, problems);
+    if (doc.contains("agent_path_reader")) {
+        if (auto text = string_field(doc, "agent_path_reader", "auto", problems)) {
+            if (*text == "auto" || *text == "kernel" || *text == "procfs")
+                config.agent_path_reader = *text;
+            else
+                problems.push_back("agent_path_reader: one of auto, kernel, procfs, got \"" +
+                                   *text + "\"");
+        }
+    }
     apply_socket_config(doc, config.socket, problems);
     apply_ring_config(doc, config.ring, problems);
     apply_analytics_config(doc, config.analytics, problems);

@@ -56,6 +56,10 @@ struct Config {
     // "agent_path": false runs without the agent state path (its scheduler hooks):
     // the transport paths' cost can then be measured on their own.
     bool agent_path = true;
+    // "agent_path_reader": "kernel" (the agent state object: a task iterator and
+    // task hooks), "procfs" (/proc once a tick, for kernels without task storage
+    // maps, before 5.11) or "auto" (the kernel's where it loads, else /proc).
+    std::string agent_path_reader = "auto";
     // Which agents this agentmon counts (config/scope_config.h).
     ScopeSetting scope;
     // A mount of the host's /proc (e.g. "/host/proc") for an agentmon in a pid

@@ -122,7 +122,9 @@ void probe_map_types(CheckReport& report, bool privileged) {
         {BPF_MAP_TYPE_SK_STORAGE, "sk_storage", Verdict::degraded,
          "per-socket state falls back to an LRU hash keyed by socket pointer"},
         {BPF_MAP_TYPE_TASK_STORAGE, "task_storage", Verdict::degraded,
-         "per-task state falls back to a hash keyed by pid"},
+         "agent state path reads /proc once a tick instead (the same CPU, run-queue and "
+         "memory counters, for the processes discovery finds; exit statuses from the "
+         "process events connector)"},
     };
     for (const auto& p : probes) {
         int rc = libbpf_probe_bpf_map_type(p.type, nullptr);
@@ -180,10 +182,10 @@ void probe_tracepoints(CheckReport& report) {
         // The agent state path's only hooks (its CPU, run-queue and memory figures
         // come from a per-tick task iterator); without any of them it does not load.
         {"task_rename", Verdict::missing,
-         "agent state path does not load (no agent status, CPU or health metrics)",
+         "agent state path reads /proc instead (agents seen by discovery's scan only)",
          "any kernel >= 5.5 with BTF"},
         {"sched_process_fork", Verdict::missing,
-         "agent state path does not load (no agent status, CPU or health metrics)",
+         "agent state path reads /proc instead (agents seen by discovery's scan only)",
          "any kernel >= 5.5 with BTF"},
         {"sched_process_exit", Verdict::missing, "agent exits and crashes go unseen",
          "any kernel >= 5.5 with BTF"},
