@@ -188,7 +188,8 @@ void RingMetrics::account_sizes(const RingObservation& o, std::uint32_t directio
 void RingMetrics::build(const std::vector<RingObservation>& rings, double now_seconds,
                         SnapshotBuilder& out) {
     read_by_pair_.clear();
-    ReplyTimes replies;
+    ReplyTimes& replies = replies_;
+    replies.clear();
     for (const auto& o : rings) {
         if (!o.tick.error.empty()) continue;
         replies.add(o.tick.written_sample);

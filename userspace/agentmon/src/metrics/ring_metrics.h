@@ -76,6 +76,7 @@ class RingMetrics {
     std::map<std::uint32_t, HistogramReading> sizes_;  // by msg_type slot << 1 | direction
     std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> totals_;  // frames, bytes
     std::map<std::uint32_t, HistogramReading> latency_;  // by source type << 8 | target type
+    ReplyTimes replies_;  // this tick's sampled replies; a member to reuse its storage
     std::map<std::string, std::uint64_t> errors_;
     std::map<std::pair<std::string, std::uint32_t>, Mix> last_mix_;  // by (ring, direction)
     // A ring's requests with a measured latency over the last kLatencyPoolTicks

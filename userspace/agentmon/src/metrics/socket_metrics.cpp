@@ -92,18 +92,34 @@ void SocketMetrics::rates(const SocketReading& now) {
                    rate(frames, before->by_pair[pair]));
 }
 
+const LabelSet& SocketMetrics::latency_labels(const LatencyEntry& e) {
+    const std::uint64_t key =
+        std::uint64_t{e.source_type} << 42 | std::uint64_t{e.target_type} << 21 | e.carrier;
+    auto [it, added] = latency_labels_.try_emplace(key);
+    if (added)
+        it->second = {{"source_agent", str(agent_type_name(e.source_type))},
+                      {"target_agent", str(agent_type_name(e.target_type))},
+                      {"carrier", str(carrier_name(e.carrier))}};
+    return it->second;
+}
+
+const LabelSet& SocketMetrics::size_labels(const SizeEntry& e) {
+    const std::uint64_t key =
+        std::uint64_t{e.msg_type} << 42 | std::uint64_t{e.carrier} << 21 | e.direction;
+    auto [it, added] = size_labels_.try_emplace(key);
+    if (added)
+        it->second = {{"msg_type", msg_type_name(e.msg_type)},
+                      {"carrier", str(carrier_name(e.carrier))},
+                      {"direction", str(direction_name(e.direction))}};
+    return it->second;
+}
+
 void SocketMetrics::histograms(const SocketReading& now) {
     for (const auto& e : now.latency)
-        sink_->add_histogram(Family::agent_transport_latency_seconds,
-                             {{"source_agent", str(agent_type_name(e.source_type))},
-                              {"target_agent", str(agent_type_name(e.target_type))},
-                              {"carrier", str(carrier_name(e.carrier))}},
+        sink_->add_histogram(Family::agent_transport_latency_seconds, latency_labels(e),
                              e.histogram);
     for (const auto& e : now.sizes)
-        sink_->add_histogram(Family::agent_transport_message_size_bytes,
-                             {{"msg_type", msg_type_name(e.msg_type)},
-                              {"carrier", str(carrier_name(e.carrier))},
-                              {"direction", str(direction_name(e.direction))}},
+        sink_->add_histogram(Family::agent_transport_message_size_bytes, size_labels(e),
                              e.histogram);
 }
 

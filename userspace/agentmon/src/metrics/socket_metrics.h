@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kernel/socket_reading.h"
@@ -48,6 +49,11 @@ class SocketMetrics {
         std::map<std::uint32_t, double> by_pair;     // source type << 8 | target type
     };
     std::optional<Received> previous_;
+    // The histograms' label sets by their kernel slot's fields: the names never
+    // change, so each set is built once instead of every tick.
+    const LabelSet& latency_labels(const LatencyEntry& e);
+    const LabelSet& size_labels(const SizeEntry& e);
+    std::unordered_map<std::uint64_t, LabelSet> latency_labels_, size_labels_;
 };
 
 }  // namespace agentmon

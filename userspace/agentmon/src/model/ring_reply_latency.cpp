@@ -5,22 +5,29 @@
 namespace agentmon {
 
 void ReplyTimes::add(const std::vector<SampledFrame>& sample) {
-    for (const auto& f : sample) {
-        if (f.role != FRAME_REPLY) continue;
-        auto [it, fresh] = sent_.try_emplace(Key{f.source, f.target, f.sequence}, f.sent_ns);
-        if (!fresh) it->second = std::min(it->second, f.sent_ns);
-    }
+    const auto added = static_cast<std::ptrdiff_t>(sent_.size());
+    for (const auto& f : sample)
+        if (f.role == FRAME_REPLY) sent_.emplace_back(f.source, f.target, f.sequence, f.sent_ns);
+    // Sort the new replies and merge them into the sorted ones: a key's earliest
+    // reply stays first, which latency_of reads.
+    std::sort(sent_.begin() + added, sent_.end());
+    std::inplace_merge(sent_.begin(), sent_.begin() + added, sent_.end());
 }
 
 std::optional<std::uint64_t> ReplyTimes::latency_of(const SampledFrame& request,
                                                     std::uint32_t consumer,
                                                     const RingTick& tick) const {
     if (request.role != FRAME_REQUEST) return std::nullopt;
-    const auto it = sent_.find(Key{consumer, request.source, request.sequence});
+    const Entry first{consumer, request.source, request.sequence, 0};
+    const auto it = std::lower_bound(sent_.begin(), sent_.end(), first);
+    if (it == sent_.end() || std::get<0>(*it) != consumer || std::get<1>(*it) != request.source ||
+        std::get<2>(*it) != request.sequence)
+        return std::nullopt;
+    const std::uint64_t reply_sent = std::get<3>(*it);
     // A reply stamped before its request was sent answers an earlier request with
     // the same sequence (a restarted requester): no measurement.
-    if (it == sent_.end() || it->second < request.sent_ns) return std::nullopt;
-    std::uint64_t latency = it->second - request.sent_ns;
+    if (reply_sent < request.sent_ns) return std::nullopt;
+    std::uint64_t latency = reply_sent - request.sent_ns;
     // The request was still in the ring at the previous read and gone at this one.
     if (tick.consumed_after_ns > request.sent_ns)
         latency = std::max(latency, tick.consumed_after_ns - request.sent_ns);

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <optional>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "model/ring_decode.h"
@@ -32,20 +31,15 @@ class ReplyTimes {
     std::vector<SampledFrame> measured(const std::vector<SampledFrame>& sample,
                                        std::uint32_t consumer, const RingTick& tick) const;
     bool empty() const { return sent_.empty(); }
+    // Forgets every reply and keeps the storage, for the next tick's.
+    void clear() { sent_.clear(); }
 
   private:
-    struct Key {
-        std::uint32_t responder, requester;
-        std::uint64_t sequence;
-        bool operator==(const Key&) const = default;
-    };
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const {
-            return std::size_t((k.sequence ^ (std::uint64_t{k.responder} << 32 | k.requester)) *
-                               0x9E3779B97F4A7C15ull);
-        }
-    };
-    std::unordered_map<Key, std::uint64_t, KeyHash> sent_;  // the earliest reply's send time
+    // (responder, requester, sequence, the reply's send time), sorted: the first
+    // entry of a key holds its earliest reply. A flat vector reused from tick to
+    // tick, where a hash map allocated a node per reply every tick.
+    using Entry = std::tuple<std::uint32_t, std::uint32_t, std::uint64_t, std::uint64_t>;
+    std::vector<Entry> sent_;
 };
 
 }  // namespace agentmon
