@@ -44,6 +44,10 @@ void CollectionLoop::tick_once() {
                                            {"error", status.error().message}});
         }
     }
+    // The tick's merge into the snapshot (the shared families, the budget) and its
+    // build are the collection thread's too: counted as "snapshot", a tick late
+    // (its own figure is only known once the snapshot is built).
+    const double merge_before = thread_cpu_seconds();
     context_->end_tick(builder, log_);
     for (const auto& [name, cpu] : cpu_seconds_)
         builder.add(Family::agentmon_collector_cpu_seconds_total, cpu, {{"collector", name}});
@@ -57,7 +61,9 @@ void CollectionLoop::tick_once() {
     const bool all_ticked = ticked_.size() == collectors_.size();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    exporter_.publish(std::move(builder).build(), seconds, all_ticked);
+    auto snapshot = std::move(builder).build();
+    cpu_seconds_["snapshot"] += thread_cpu_seconds() - merge_before;
+    exporter_.publish(std::move(snapshot), seconds, all_ticked);
 }
 
 void CollectionLoop::run() {
