@@ -73,6 +73,21 @@ TEST_CASE("ring reply latency: the reply's send time, from the request's consume
                                    kSecurity, tick));
 }
 
+TEST_CASE("ring reply latency: a key's earliest reply counts, whichever ring's sample added it") {
+    ReplyTimes replies;
+    const RingTick tick = bounded(500'000'000, 1'500'000'000);
+    const SampledFrame request = tracked(kDirector, kSecurity, FRAME_REQUEST, 7, 1'000'000'000);
+    replies.add({tracked(kSecurity, kDirector, FRAME_REPLY, 7, 1'000'090'000)});
+    CHECK(replies.latency_of(request, kSecurity, tick) == std::optional<std::uint64_t>(90'000));
+    // Added after a lookup, in another call (the reply's copy read from the other
+    // end of the ring): the earlier send time is the one kept.
+    replies.add({tracked(kTestbed, kDirector, FRAME_REPLY, 7, 1'000'010'000),
+                 tracked(kSecurity, kDirector, FRAME_REPLY, 7, 1'000'030'000)});
+    CHECK(replies.latency_of(request, kSecurity, tick) == std::optional<std::uint64_t>(30'000));
+    replies.clear();
+    CHECK_FALSE(replies.latency_of(request, kSecurity, tick));
+}
+
 TEST_CASE("ring reply latency: kept inside what the tick's two reads allow") {
     ReplyTimes replies;
     replies.add({tracked(kSecurity, kDirector, FRAME_REPLY, 1, 2'000'000'000)});

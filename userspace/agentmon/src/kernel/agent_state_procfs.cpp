@@ -18,7 +18,7 @@ namespace {
 std::uint32_t runq_slot(std::uint64_t delay_ns) {
     const std::uint64_t us = delay_ns / 1000;
     std::uint32_t slot = 0;
-    while (slot < RUNQ_SLOTS - 1 && (std::uint64_t{1} << slot) < us) ++slot;
+    while (slot < RUNQ_SLOTS - 1 && runq_slot_bound_us(slot) < us) ++slot;
     return slot;
 }
 
@@ -48,7 +48,6 @@ void AgentStateProcfs::mark(const std::map<std::uint32_t, AgentTask>& tasks) {
         if (!task.host_pid || !task.pid || watched_.count(task.host_pid)) continue;
         Watched w;
         w.pid = task.pid;
-        w.comm = task.comm;
         std::memcpy(w.proc.comm, task.comm.data(),
                     std::min(task.comm.size(), sizeof(w.proc.comm) - 1));
         w.proc.flags = AGENT_PROC_FROM_USER;

@@ -45,7 +45,6 @@ class AgentStateProcfs {
     };
     struct Watched {
         std::uint32_t pid = 0;  // under proc_root
-        std::string comm;
         agent_proc proc{};
         agent_usage usage{};
         std::map<std::uint32_t, ThreadSeen> threads;  // by tid under proc_root

@@ -187,7 +187,9 @@ void probe_tracepoints(CheckReport& report) {
         {"sched_process_fork", Verdict::missing,
          "agent state path reads /proc instead (agents seen by discovery's scan only)",
          "any kernel >= 5.5 with BTF"},
-        {"sched_process_exit", Verdict::missing, "agent exits and crashes go unseen",
+        {"sched_process_exit", Verdict::missing,
+         "agent state path reads /proc instead (exit statuses from the process events "
+         "connector)",
          "any kernel >= 5.5 with BTF"},
     };
     std::unique_ptr<btf, BtfDeleter> vmlinux(btf__load_vmlinux_btf());

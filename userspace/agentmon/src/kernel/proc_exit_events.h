@@ -22,7 +22,8 @@ class ProcExitEvents {
 
     const std::string& error() const { return error_; }
     // Reads what arrived since the last call (never blocks), keeping the exits
-    // of `interesting` host tgids.
+    // of `interesting` host tgids. Events the socket's buffer (4 MiB) could not
+    // hold between two drains are lost: those exits end without their status.
     template <class Pred>
     void drain(Pred interesting) {
         std::uint32_t tgid = 0;
@@ -32,8 +33,6 @@ class ProcExitEvents {
     }
     // The wait status of `tgid`'s main thread, once seen; forgotten once taken.
     std::optional<std::int32_t> take_status(std::uint32_t tgid);
-    // Events the socket dropped (its buffer overflowed between two drains).
-    std::uint64_t overruns() const { return overruns_; }
 
   private:
     bool next_exit(std::uint32_t& tgid, std::int32_t& status);
@@ -41,7 +40,6 @@ class ProcExitEvents {
     int fd_ = -1;
     std::string error_;
     std::map<std::uint32_t, std::int32_t> statuses_;
-    std::uint64_t overruns_ = 0;
     alignas(8) unsigned char buffer_[4096];
     std::size_t have_ = 0, at_ = 0;
 };

@@ -5,13 +5,21 @@
 namespace agentmon {
 
 void ReplyTimes::add(const std::vector<SampledFrame>& sample) {
-    const auto added = static_cast<std::ptrdiff_t>(sent_.size());
     for (const auto& f : sample)
-        if (f.role == FRAME_REPLY) sent_.emplace_back(f.source, f.target, f.sequence, f.sent_ns);
-    // Sort the new replies and merge them into the sorted ones: a key's earliest
-    // reply stays first, which latency_of reads.
-    std::sort(sent_.begin() + added, sent_.end());
-    std::inplace_merge(sent_.begin(), sent_.begin() + added, sent_.end());
+        if (f.role == FRAME_REPLY) {
+            sent_.emplace_back(f.source, f.target, f.sequence, f.sent_ns);
+            sorted_ = false;
+        }
+}
+
+const std::vector<ReplyTimes::Entry>& ReplyTimes::sorted() const {
+    // Once, at the first lookup after the tick's adds (every ring's sample is added
+    // before any is measured): a key's earliest reply sorts first.
+    if (!sorted_) {
+        std::sort(sent_.begin(), sent_.end());
+        sorted_ = true;
+    }
+    return sent_;
 }
 
 std::optional<std::uint64_t> ReplyTimes::latency_of(const SampledFrame& request,
@@ -19,8 +27,9 @@ std::optional<std::uint64_t> ReplyTimes::latency_of(const SampledFrame& request,
                                                     const RingTick& tick) const {
     if (request.role != FRAME_REQUEST) return std::nullopt;
     const Entry first{consumer, request.source, request.sequence, 0};
-    const auto it = std::lower_bound(sent_.begin(), sent_.end(), first);
-    if (it == sent_.end() || std::get<0>(*it) != consumer || std::get<1>(*it) != request.source ||
+    const auto& sent = sorted();
+    const auto it = std::lower_bound(sent.begin(), sent.end(), first);
+    if (it == sent.end() || std::get<0>(*it) != consumer || std::get<1>(*it) != request.source ||
         std::get<2>(*it) != request.sequence)
         return std::nullopt;
     const std::uint64_t reply_sent = std::get<3>(*it);

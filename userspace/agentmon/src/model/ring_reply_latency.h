@@ -32,14 +32,20 @@ class ReplyTimes {
                                        std::uint32_t consumer, const RingTick& tick) const;
     bool empty() const { return sent_.empty(); }
     // Forgets every reply and keeps the storage, for the next tick's.
-    void clear() { sent_.clear(); }
+    void clear() {
+        sent_.clear();
+        sorted_ = true;
+    }
 
   private:
     // (responder, requester, sequence, the reply's send time), sorted: the first
     // entry of a key holds its earliest reply. A flat vector reused from tick to
     // tick, where a hash map allocated a node per reply every tick.
+    // Added in any order; sorted once, at the first lookup after an add.
     using Entry = std::tuple<std::uint32_t, std::uint32_t, std::uint64_t, std::uint64_t>;
-    std::vector<Entry> sent_;
+    const std::vector<Entry>& sorted() const;
+    mutable std::vector<Entry> sent_;
+    mutable bool sorted_ = true;
 };
 
 }  // namespace agentmon
