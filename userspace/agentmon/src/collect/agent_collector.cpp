@@ -4,18 +4,13 @@
 #include <ctime>
 
 #include "base/caps.h"
+#include "base/clock.h"
 #include "base/procfs.h"
 #include "collect/activity_signals.h"
 
 namespace agentmon {
 
 namespace {
-
-double monotonic_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 // The kernel's RSS counters are in pages (get_mm_rss(), as /proc/<pid>/stat).
 std::uint64_t page_bytes() {

@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/clock.h"
 #include "collect/utilisation_families.h"
 
 namespace agentmon {
@@ -13,12 +14,6 @@ namespace agentmon {
 namespace {
 
 using analytics::AgentSignal;
-
-double monotonic_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 std::size_t at(AgentSignal s) { return static_cast<std::size_t>(s); }
 

@@ -27,11 +27,6 @@ int pidfd_open(std::uint32_t pid, unsigned flags) {
     return static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), flags));
 }
 
-// Every map but .rodata, task storage included: the marks a kept program reads
-// must be the ones this run writes. The watched set too: this object owns it and
-// its pin (the socket object reuses it by fd, docs/architecture.md).
-bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
-
 }  // namespace
 
 AgentStateMaps::AgentStateMaps(Skel skel, Logger& log) : skel_(std::move(skel)), log_(log) {
@@ -48,7 +43,11 @@ Result<std::unique_ptr<AgentStateMaps>> AgentStateMaps::create(const AgentStateO
                        "the tp_btf tracepoints task_rename, sched_process_fork, "
                        "sched_process_exit; `agentmon check` shows whether tp_btf programs "
                        "load at all",
-                       options.pin_dir, worth_pinning, /*pin_links=*/true};
+                       // Every map but .rodata, task storage included: the marks a kept
+                       // program reads must be the ones this run writes. The watched set
+                       // too: this object owns it and its pin (the socket object reuses it
+                       // by fd, docs/architecture.md).
+                       options.pin_dir, pin_all_but_internal_maps, /*pin_links=*/true};
     auto opened =
         Skel::open({agent_state__open, agent_state__load, agent_state__destroy}, std::move(plan));
     if (!opened) return opened.error();

@@ -26,7 +26,8 @@ struct agent_state;
 namespace agentmon {
 
 static_assert(sizeof(agent_proc) == 56, "agent_proc layout is shared with the kernel");
-static_assert(sizeof(agent_usage) == 8 * (2 + RUNQ_SLOTS), "agent_usage is u64 words");
+static_assert(sizeof(agent_usage) == sizeof(std::uint64_t) * (2 + RUNQ_SLOTS),
+              "agent_usage is u64 words");
 static_assert(sizeof(agent_task) == 24, "agent_task layout is shared with the kernel");
 
 // One tracked process as the kernel sees it this tick, its counters summed over CPUs.

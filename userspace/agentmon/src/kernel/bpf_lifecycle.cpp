@@ -13,6 +13,10 @@
 
 namespace agentmon {
 
+bool pin_all_but_internal_maps(const bpf_map* map) {
+    return std::strchr(bpf_map__name(map), '.') == nullptr;
+}
+
 std::string link_pin_dir(const std::string& pin_dir, const bpf_object* obj) {
     return pin_dir + "/links/" + bpf_object__name(obj);
 }

@@ -30,6 +30,12 @@ struct BpfObjectPlan {
     bool pin_links = false;
 };
 
+// Every map but the per-load internal ones (.rodata, .bss: their names hold a
+// dot): a program kept attached across a restart must use the very maps the new
+// run reads and writes, or its version check fails and it is replaced. The
+// usual `pin_map`; objects that keep some maps per run narrow it.
+bool pin_all_but_internal_maps(const bpf_map* map);
+
 class BpfLifecycle {
   public:
     explicit BpfLifecycle(BpfObjectPlan plan = {}) : plan_(std::move(plan)) {}

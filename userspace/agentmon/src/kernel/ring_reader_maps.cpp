@@ -21,9 +21,8 @@ namespace {
 // The rings' configuration and the reader's counters; the ring buffer of copies
 // is per run (no program writes it while agentmon is down: the iterator runs
 // only when a tick reads it, so its link is not pinned either).
-bool worth_pinning(const bpf_map* map) {
-    return bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF &&
-           std::strchr(bpf_map__name(map), '.') == nullptr;
+bool pin_all_but_internal_and_ringbuf(const bpf_map* map) {
+    return bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF && pin_all_but_internal_maps(map);
 }
 
 // ring_procs is per-tick configuration: an earlier run's entries name processes
@@ -46,7 +45,7 @@ Result<std::unique_ptr<RingReaderMaps>> RingReaderMaps::create(const std::string
                        "a sleepable task iterator with bpf_copy_from_user_task, kernel 5.18+, "
                        "and root or CAP_BPF+CAP_PERFMON+CAP_SYS_PTRACE; `agentmon check` shows "
                        "which is missing",
-                       pin_dir, worth_pinning, /*pin_links=*/false};
+                       pin_dir, pin_all_but_internal_and_ringbuf, /*pin_links=*/false};
     auto opened =
         Skel::open({ring_reader__open, ring_reader__load, ring_reader__destroy}, std::move(plan));
     if (!opened) return opened.error();

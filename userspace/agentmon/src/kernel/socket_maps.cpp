@@ -12,6 +12,7 @@
 #include <set>
 
 #include "abi/trace_context.h"
+#include "base/clock.h"
 #include "kernel/bpf_map_read.h"
 #include "kernel/probes.h"
 
@@ -22,21 +23,12 @@ namespace agentmon {
 
 namespace {
 
-// Every map but the per-load internal ones (.rodata): a program kept attached
-// across a restart must use the very maps the new run reads and writes, scratch
-// space included, or its version check fails and it is replaced.
-bool worth_pinning(const bpf_map* map) { return std::strchr(bpf_map__name(map), '.') == nullptr; }
-
-// The same, less the watched set when the agent state object owns it: that object
-// pins it (at the same <pin_dir>/watched) and this one reuses its fd, pinned or not.
-bool worth_pinning_but_watched(const bpf_map* map) {
-    return worth_pinning(map) && std::strcmp(bpf_map__name(map), "watched") != 0;
-}
-
-double monotonic_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+// Every map but the internal ones (scratch space included, see
+// pin_all_but_internal_maps), less the watched set when the agent state object
+// owns it: that object pins it (at the same <pin_dir>/watched) and this one
+// reuses its fd, pinned or not.
+bool pin_all_but_internal_and_watched(const bpf_map* map) {
+    return pin_all_but_internal_maps(map) && std::strcmp(bpf_map__name(map), "watched") != 0;
 }
 
 // Zeroes the fields of `key` that `keep` does not keep (KEEP_* bits).
@@ -118,7 +110,8 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
                        "tracepoint twin, bpf_loop (5.17+); `agentmon check` shows which is "
                        "missing",
                        options.pin_dir,
-                       options.shared_watched_fd >= 0 ? worth_pinning_but_watched : worth_pinning,
+                       options.shared_watched_fd >= 0 ? pin_all_but_internal_and_watched
+                                                      : pin_all_but_internal_maps,
                        /*pin_links=*/true};
     auto opened = Skel::open({socket_trace__open, socket_trace__load, socket_trace__destroy},
                              std::move(plan));

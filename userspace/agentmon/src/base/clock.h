@@ -1,0 +1,10 @@
+#pragma once
+// The clock that ticks, rates and ages are measured on.
+
+namespace agentmon {
+
+// CLOCK_MONOTONIC in seconds: the clock of the kernel's bpf_ktime_get_ns() and of
+// the bus's frame timestamps, so ages computed against them need no translation.
+double monotonic_seconds();
+
+}  // namespace agentmon
