@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds the libFuzzer targets (tests/fuzz, docs/fuzzing.md) with
 # clang, ASan and UBSan into their own build dir (default build-fuzz/, binaries
-# in build-fuzz/bin). Extra arguments are passed to cmake's configure step.
+# in build-fuzz/bin). Extra arguments are passed to cmake's configure step;
+# AGENTMON_BUILD_JOBS sets the parallel jobs (default: every core; the test
+# suite builds on one core beside the live tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${AGENTMON_FUZZ_BUILD_DIR:-build-fuzz}
@@ -11,4 +13,4 @@ if command -v ccache >/dev/null; then
 fi
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DAGENTMON_FUZZ=ON "${launcher[@]}" "$@" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target fuzz_targets
+cmake --build "$build_dir" -j"${AGENTMON_BUILD_JOBS:-$(nproc)}" --target fuzz_targets

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test suite's smoke run of one fuzz target (ctest label `fuzz`): 30 s of
+# The test suite's smoke run of one fuzz target (ctest label `fuzz`): 15 s of
 # scripts/fuzz.sh, which first replays every committed seed (regressions
 # included). Skips (77) when the fuzz build is missing, unless
 # AGENTMON_REQUIRE_FUZZ=1 (scripts/test.sh sets it after building it).
@@ -16,4 +16,4 @@ if [[ ! -x $binary ]]; then
   echo "SKIP: $binary missing; build the fuzz targets with scripts/build-fuzz.sh"
   exit 77
 fi
-exec scripts/fuzz.sh "$target" "${2:-30}" 100000000
+exec scripts/fuzz.sh "$target" "${2:-15}" 100000000

@@ -26,7 +26,7 @@ std::string write_series(const std::string& name, int points, int step_seconds,
     for (int i = 0; i < points; ++i) {
         const long t = 1700000000L + long(i) * step_seconds;
         const long day = t % 86400;
-        char stamp[32];
+        char stamp[64];  // room for any long the format can print
         std::snprintf(stamp, sizeof stamp, "2023-11-%02ld %02ld:%02ld:%02ld",
                       14 + t / 86400 - 19675, day / 3600, day % 3600 / 60, day % 60);
         f << stamp << ',' << value(i) << '\n';
