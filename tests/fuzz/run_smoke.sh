@@ -2,7 +2,8 @@
 # The test suite's smoke run of one fuzz target (ctest label `fuzz`): 15 s of
 # scripts/fuzz.sh, which first replays every committed seed (regressions
 # included). Skips (77) when the fuzz build is missing, unless
-# AGENTMON_REQUIRE_FUZZ=1 (scripts/test.sh sets it after building it).
+# AGENTMON_REQUIRE_FUZZ=1 (scripts/test.sh sets it; ctest's fuzz_build
+# test builds the targets before any fuzz test runs).
 # Usage: tests/fuzz/run_smoke.sh TARGET [SECONDS=30]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,7 +1,6 @@
 #include "collect/agent_collector.h"
 
 #include <unistd.h>
-#include <ctime>
 
 #include "base/caps.h"
 #include "base/clock.h"

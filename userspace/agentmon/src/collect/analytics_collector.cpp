@@ -1,7 +1,6 @@
 #include "collect/analytics_collector.h"
 
 #include <algorithm>
-#include <ctime>
 #include <set>
 #include <tuple>
 #include <vector>

@@ -1,23 +1,13 @@
 #include "collect/ring_collector.h"
 
-#include <ctime>
 #include <fstream>
 #include <set>
 
 #include "base/caps.h"
+#include "base/clock.h"
 #include "kernel/ring_file_read.h"
 
 namespace agentmon {
-
-namespace {
-
-std::uint64_t monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::uint64_t(ts.tv_sec) * 1000000000ull + std::uint64_t(ts.tv_nsec);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<RingCollector>> RingCollector::create(const Config& config,
                                                              std::shared_ptr<TickContext> context,

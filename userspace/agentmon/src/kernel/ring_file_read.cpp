@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <ctime>
+
+#include "base/clock.h"
 
 namespace agentmon {
 
@@ -105,9 +106,7 @@ RingRead read_ring_live(int fd, std::uint64_t sample_from, std::uint32_t windows
     read.status = read_control(fd, read, file_size);
     // When the control block was read, as the kernel stamps it: what was consumed
     // by then bounds the latency of this tick's frames.
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    read.read_ns = std::uint64_t(ts.tv_sec) * 1000000000ull + std::uint64_t(ts.tv_nsec);
+    read.read_ns = monotonic_ns();
     if (read.status != RING_READ_OK) return read;
     const RingControlBlock& c = read.control;
     if (c.tail < c.head) read_hol(fd, c, read);

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "kernel/bpf_handles.h"
 #include "kernel/ring_records.h"

@@ -4,7 +4,6 @@
 #include <bpf/libbpf.h>
 #include <linux/btf.h>
 #include <unistd.h>
-#include <ctime>
 
 #include <algorithm>
 #include <cerrno>
