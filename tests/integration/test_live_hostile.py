@@ -11,7 +11,10 @@ then an agentbus run of 100000 frames after the flood;
 4. a TESTBED process whose ring claims DIRECTOR as the source of its 40 frames;
 5. with every frame-counter label kept and label_quota 16, a flooder sending
    20000 frames to 29 label sets to a real agent (AG_SECURITY), which then sends
-   1000 frames to 8 label sets of its own.
+   1000 frames to 8 label sets of its own;
+6. with every frame-counter label kept and the frames map capped at 16 entries
+   (`frames_map_entries`), the 20000-frame flood to 29 label sets, then an
+   agentbus run of 4 agents on Unix stream.
 Expects: 1. every valid frame counted, the forged headers as MALFORMED;
 2. and 3. every frame counted, and no new frames map entries: the map is keyed
 on what the labels keep (types, never ids) and sized to every such key, so
@@ -20,7 +23,11 @@ afterwards agentbus's frames all counted; 4. the 40 frames counted as
 SPOOFED_SOURCE on the ring carrier and as TESTBED's, none as DIRECTOR's;
 5. the flood over the flooder's quota, and charged to it, not to the receiver:
 the agent's own 1000 frames all counted under SECURITY, none over a quota
-(charged to the receiver, the flood would have used the agent's quota up).
+(charged to the receiver, the flood would have used the agent's quota up);
+6. the label sets past the 16th counted as MAP_FULL and in the carrier and
+direction's one overflow series, so the flood's 20000 frames and then every
+frame agentbus sent and received are in the Unix totals, and no series is
+exported twice.
 Prints the figures.
 """
 
@@ -164,6 +171,75 @@ def quota_run(url, tmp):
     checks.equal(over, 0, "the receiver's own label sets are not over its quota")
 
 
+# The full-map part's agentmon: the flood's 29 label sets (and agentbus's) do not
+# fit a map of 16, and no quota stops them first.
+FULL_CONFIG = {"labels": {"agent_transport_messages_total": "all"}, "frames_map_entries": 16,
+               "label_quota": 131072}
+
+
+def duplicated_series(samples):
+    seen, dups = set(), []
+    for name, labels, _ in samples:
+        key = (name, tuple(sorted(labels.items())))
+        if key in seen:
+            dups.append(key)
+        seen.add(key)
+    return dups
+
+
+def full_map():
+    with tempfile.TemporaryDirectory() as tmp:
+        config = os.path.join(tmp, "agentmon.json")
+        with open(config, "w") as f:
+            json.dump(FULL_CONFIG, f)
+        with harness.agentmon_running(config=config) as (url, _):
+            full_map_run(url, tmp)
+
+
+def full_map_run(url, tmp):
+    path = os.path.join(tmp, "sink.sock")
+    sink = helper("sink", path)
+    try:
+        checks.check(sink.stdout.readline().strip() == "ready", "full map: the sink listens")
+        capacity = harness.metric_sum(harness.scrape(url), "agentmon_bpf_map_capacity",
+                                      map="frames")
+        checks.equal(capacity, 16, "frames_map_entries caps the frames map")
+        before, after = flood(url, path, 1, 20000)
+    finally:
+        sink.stdin.close()
+        sink.wait(timeout=10)
+    full = event(after, "FRAMES_MAP_FULL") - event(before, "FRAMES_MAP_FULL")
+    overflow = [v for n, labels, v in after
+                if n == "agent_transport_messages_total" and labels.get("carrier") == "unix"
+                and labels.get("direction") == "sent" and labels.get("source_agent") == "unknown"]
+    entries = harness.metric_sum(after, "agentmon_bpf_map_entries", map="frames")
+    print(f"figure: frames map capped at 16, 20000 frames to 29 label sets: {entries:.0f} "
+          f"entries, {full:.0f} frames folded as MAP_FULL, overflow series {overflow}")
+    checks.check(full > 0, "a full frames map counts MAP_FULL", "no frame folded")
+    checks.equal(len(overflow), 1, "one overflow series for Unix sends")
+    checks.equal(sum(overflow), full, "the folded frames are the overflow series' frames")
+    checks.equal(duplicated_series(after), [], "every exported series is unique")
+
+    base = harness.transport_totals(harness.scrape(url), "unix")
+    code, truth, err = harness.run_agentbus(["--carrier", "unix", "--agents", "4",
+                                             "--messages", "50000"])
+    checks.check(code == 0 and truth, "full map: agentbus ran", err[-500:])
+    got_samples = settled(url)
+    got = harness.transport_totals(got_samples, "unix")
+    if truth:
+        want = truth["by_carrier"]["unix"]
+        print(f"figure: with the map full, real frames counted: {got['sent'] - base['sent']:.0f}"
+              f" of {want['sent']} sent, {got['received'] - base['received']:.0f} of "
+              f"{want['received']} received")
+        checks.equal(got["sent"] - base["sent"], want["sent"],
+                     "with the map full every real frame sent is counted")
+        checks.equal(got["received"] - base["received"], want["received"],
+                     "with the map full every real frame received is counted")
+        checks.equal(got["bytes_sent"] - base["bytes_sent"], want["bytes_sent"],
+                     "with the map full every real byte sent is counted")
+    checks.equal(duplicated_series(got_samples), [], "every exported series is unique")
+
+
 with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "sink.sock")
     sink = helper("sink", path)
@@ -212,4 +288,5 @@ with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as
         sink.wait(timeout=10)
     checks.check(proc.poll() is None, "agentmon still running")
 quota_of_sender()
+full_map()
 checks.finish()

@@ -146,6 +146,19 @@ TEST_CASE("label_quota is a whole number of label sets in [1, 131072]") {
     }
 }
 
+TEST_CASE("frames_map_entries is a whole number of label sets in [16, 131072]") {
+    CHECK(problems_of(R"({"frames_map_entries": 16})").empty());
+    CHECK(problems_of(R"({"frames_map_entries": 131072})").empty());
+    for (const char* bad : {R"({"frames_map_entries": 15})", R"({"frames_map_entries": 131073})",
+                            R"({"frames_map_entries": -1})", R"({"frames_map_entries": 64.5})",
+                            R"({"frames_map_entries": "4096"})"}) {
+        auto problems = problems_of(bad);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].find("frames_map_entries: expected a whole number of label sets in "
+                               "[16, 131072], got ") == 0);
+    }
+}
+
 TEST_CASE("agent_path_reader is one of auto, kernel, procfs") {
     CHECK(problems_of(R"({"agent_path_reader": "procfs"})").empty());
     auto problems = problems_of(R"({"agent_path_reader": "proc"})");

@@ -26,6 +26,7 @@ SocketProgramOptions socket_program_options(const Config& config, const KernelSc
     options.scope = scope;
     options.frame_key_keep = frame_key_keep(sc.labels);
     options.label_quota = sc.label_quota;
+    options.frames_map_entries = sc.frames_map_entries;
     options.trace_threshold = config.tracing.kernel_threshold();
     if (config.tracing.context && sc.frame_spec.name == "agen")
         options.trace_context_offset = TRACE_CONTEXT_AGEN_OFFSET;

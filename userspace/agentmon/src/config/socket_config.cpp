@@ -23,7 +23,8 @@ const std::vector<std::string>& socket_config_keys() {
                                                   "size_buckets_bytes",
                                                   "request_types",
                                                   "request_timeout_seconds",
-                                                  "label_quota"};
+                                                  "label_quota",
+                                                  "frames_map_entries"};
     return keys;
 }
 
@@ -188,6 +189,17 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
             config.label_quota = v.get<std::uint64_t>();
         else
             problems.push_back("label_quota: expected a whole number of label sets in [1, " +
+                               std::to_string(SocketConfig::kMaxLabelQuota) + "], got " + v.dump());
+    }
+    if (doc.contains("frames_map_entries")) {
+        const auto& v = doc.at("frames_map_entries");
+        if (v.is_number_integer() &&
+            v.get<std::int64_t>() >= std::int64_t(SocketConfig::kMinFramesMapEntries) &&
+            v.get<std::int64_t>() <= std::int64_t(SocketConfig::kMaxLabelQuota))
+            config.frames_map_entries = v.get<std::uint32_t>();
+        else
+            problems.push_back("frames_map_entries: expected a whole number of label sets in [" +
+                               std::to_string(SocketConfig::kMinFramesMapEntries) + ", " +
                                std::to_string(SocketConfig::kMaxLabelQuota) + "], got " + v.dump());
     }
 }

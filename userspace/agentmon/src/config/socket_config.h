@@ -40,6 +40,12 @@ struct SocketConfig {
     std::uint64_t label_quota = kDefaultLabelQuota;
     static constexpr std::uint64_t kDefaultLabelQuota = 8192;
     static constexpr std::uint64_t kMaxLabelQuota = 131072;  // the frames map's largest size
+    // "frames_map_entries": a cap on the kernel's frames map below every key the
+    // kept labels allow (0, the default: no cap). Its values are per CPU, so on a
+    // node with many CPUs an operator may bound its memory; label sets past the cap
+    // count in their carrier and direction's overflow as MAP_FULL, totals exact.
+    std::uint32_t frames_map_entries = 0;
+    static constexpr std::uint32_t kMinFramesMapEntries = 16;
 
     // The kernel's forms: bounds in ns and bytes for the histogram maps.
     std::vector<std::uint64_t> latency_bounds_ns() const;

@@ -138,8 +138,9 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
     // Keyed on what the labels keep, the frames map holds every key there can be:
     // far fewer than the full key's, so far less to read each tick.
     ro->frame_key_keep = options.frame_key_keep & KEEP_ALL;
-    const std::uint32_t frame_slots =
+    std::uint32_t frame_slots =
         std::min<std::uint32_t>(frame_series_slots(ro->frame_key_keep), FRAMES_MAX);
+    if (options.frames_map_entries) frame_slots = std::min(frame_slots, options.frames_map_entries);
     if (int err = bpf_map__set_max_entries(skel->maps.frames, frame_slots))
         return errno_error("size the frames map", -err);
     ro->label_set_quota = options.label_quota;

@@ -46,6 +46,8 @@ struct SocketProgramOptions {
     // Label sets one process may add to the frames map (LABEL_QUOTA): past it, its
     // new label sets are counted in overflow as LABEL_QUOTA.
     std::uint64_t label_quota = LABEL_QUOTA;
+    // A cap on the frames map's entries below its key space (0: none).
+    std::uint32_t frames_map_entries = 0;
     // Tracing (docs/tracing.md): requests are sampled when trace_sampled(root,
     // trace_threshold) (ratio * 2^32; 0 = off). trace_context_offset: where the
     // header's trace context lives (0 = not read).
