@@ -128,13 +128,14 @@ def ring_spoof(url):
 QUOTA_CONFIG = {"labels": {"agent_transport_messages_total": "all"}, "label_quota": 16}
 
 
-def quota_of_sender():
+def with_config(config_doc, run):
+    """run(url, tmp) against an agentmon of its own with config_doc."""
     with tempfile.TemporaryDirectory() as tmp:
         config = os.path.join(tmp, "agentmon.json")
         with open(config, "w") as f:
-            json.dump(QUOTA_CONFIG, f)
+            json.dump(config_doc, f)
         with harness.agentmon_running(config=config) as (url, _):
-            quota_run(url, tmp)
+            run(url, tmp)
 
 
 def quota_run(url, tmp):
@@ -185,15 +186,6 @@ def duplicated_series(samples):
             dups.append(key)
         seen.add(key)
     return dups
-
-
-def full_map():
-    with tempfile.TemporaryDirectory() as tmp:
-        config = os.path.join(tmp, "agentmon.json")
-        with open(config, "w") as f:
-            json.dump(FULL_CONFIG, f)
-        with harness.agentmon_running(config=config) as (url, _):
-            full_map_run(url, tmp)
 
 
 def full_map_run(url, tmp):
@@ -287,6 +279,6 @@ with harness.agentmon_running() as (url, proc), tempfile.TemporaryDirectory() as
         sink.stdin.close()
         sink.wait(timeout=10)
     checks.check(proc.poll() is None, "agentmon still running")
-quota_of_sender()
-full_map()
+with_config(QUOTA_CONFIG, quota_run)
+with_config(FULL_CONFIG, full_map_run)
 checks.finish()
