@@ -4,7 +4,8 @@
  * histograms, and the decoder's own events. Everything a frame costs here is paid
  * 6 million times a second at 64 frames per write, so the common frame touches no
  * map: its counts go to the call's pending table (flushed once per call and key)
- * and its latency to a histogram already looked up for its agent pair.
+ * and its latency to the call's run of frames in one bucket (flushed when the
+ * agent pair or the bucket changes).
  */
 #ifndef AGENTMON_SOCKET_COUNT_BPF_H
 #define AGENTMON_SOCKET_COUNT_BPF_H
@@ -213,12 +214,31 @@ __noinline int flush_slot(struct pending_slot *s, __u32 quota_tgid)
 	return 0;
 }
 
+/* Moves the call's run of frames in one latency bucket into the latency map.
+ * Global, like flush_size_run. */
+__noinline int flush_latency_run(struct frame_memo *m)
+{
+	if (!m || !m->latency_run)
+		return 0;
+	__u32 index = m->latency_index;
+	struct histogram *h = bpf_map_lookup_elem(&latency, &index);
+
+	if (h) {
+		h->buckets[clamp_bucket(m->latency_bucket)] += m->latency_run;
+		h->sum += m->latency_sum;
+	}
+	m->latency_run = 0;
+	m->latency_sum = 0;
+	return 0;
+}
+
 /* At the end of every call: nothing waits in the table between calls. */
 static __always_inline void flush_pending(struct pending *p)
 {
 	for (int i = 0; i < PENDING_SLOTS; i++)
 		if (p->slot[i].frames)
 			flush_slot(&p->slot[i], p->quota_tgid);
+	flush_latency_run(&p->memo);
 }
 
 static __always_inline int same_key(const struct frame_key *a, const struct frame_key *b)
@@ -227,20 +247,6 @@ static __always_inline int same_key(const struct frame_key *a, const struct fram
 
 	return x[0] == y[0] && x[1] == y[1];
 }
-
-/*
- * What the previous frame of the same call resolved: frames of one stream mostly
- * share a size and an agent pair, and their latencies fall in the same bucket or
- * next to it, so most frames skip the searches and lookups.
- */
-struct frame_memo {
-	__u32 len;
-	__u32 size_bucket;
-	__u32 source, target;
-	struct histogram *latency; /* this pair's histogram, NULL until resolved */
-	__u32 latency_bucket;
-	__u32 pad;
-};
 
 /* The latency bucket, trying the previous frame's first. */
 static __always_inline __u32 latency_bucket(__u64 ns, __u32 last)
@@ -277,18 +283,24 @@ static __always_inline void count_frame(struct pending *p, const struct frame_ke
 	s->size_run += 1;
 	if (!has_latency)
 		return;
-	if (!memo->latency || memo->source != key->source || memo->target != key->target) {
+	if (memo->latency_index >= LATENCY_SLOTS || memo->source != key->source ||
+	    memo->target != key->target) {
+		__u32 index =
+		    latency_index(agent_type(key->source), agent_type(key->target), key->carrier);
+
+		if (index != memo->latency_index)
+			flush_latency_run(memo);
 		memo->source = key->source;
 		memo->target = key->target;
-		memo->latency = bpf_map_lookup_elem(
-		    &latency, &(__u32){latency_index(agent_type(key->source),
-						     agent_type(key->target), key->carrier)});
-		if (!memo->latency)
-			return;
+		memo->latency_index = index;
 	}
-	memo->latency_bucket = latency_bucket(latency_ns, memo->latency_bucket);
-	memo->latency->buckets[clamp_bucket(memo->latency_bucket)] += 1;
-	memo->latency->sum += latency_ns;
+	__u32 bucket = latency_bucket(latency_ns, memo->latency_bucket);
+
+	if (bucket != memo->latency_bucket)
+		flush_latency_run(memo);
+	memo->latency_bucket = bucket;
+	memo->latency_run += 1;
+	memo->latency_sum += latency_ns;
 }
 
 #endif /* AGENTMON_SOCKET_COUNT_BPF_H */

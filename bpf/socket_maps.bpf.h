@@ -127,8 +127,43 @@ struct user_iovec {
  * and payload) cost one bpf_probe_read_user, not one each. */
 #define IOV_BATCH 8
 
+/*
+ * The call being walked, as frame_done() needs it. frame_done() is a global
+ * function, to which the verifier passes plain memory: so the call's context is
+ * here, beside the pending table, not in the walker's stack (and holds no
+ * pointers).
+ */
+struct call_info {
+	__u64 now;	 /* the clock; 0 on a send until a frame needs it */
+	__u32 tgid;	 /* the process sending or receiving */
+	__u32 self_id;	 /* its agent id, 0 until discovery identified it */
+	__u32 self_type; /* that id's type, 0 if unknown */
+	__u8 carrier, direction, pad[2];
+	struct intruder_key intruder; /* tgid 0: the peer is an agent (or unknown) */
+};
+
+/*
+ * What the previous frame of the same call resolved: frames of one stream mostly
+ * share a size and an agent pair, and their latencies fall in the same bucket or
+ * next to it, so most frames skip the searches.
+ */
+struct frame_memo {
+	__u32 len;
+	__u32 size_bucket;
+	__u32 source, target;
+	__u32 genuine_source; /* a send's source id found genuine in this call, plus 1 */
+	__u32 latency_index;  /* this pair's slot in `latency`; LATENCY_SLOTS until resolved */
+	/* The call's frames of that pair in one latency bucket not yet in `latency`
+	 * (flushed when the pair or bucket changes, and at the end of the call). */
+	__u32 latency_bucket;
+	__u32 latency_run;
+	__u64 latency_sum;
+};
+
 struct pending {
 	struct pending_slot slot[PENDING_SLOTS];
+	struct call_info call;
+	struct frame_memo memo;
 	/* The process a new label set is charged to (LABEL_QUOTA): the sender's, also on
 	 * the receiving side when the socket knows it (Unix stream), else the caller's. */
 	__u32 quota_tgid;

@@ -2,9 +2,9 @@
 /*
  * What frames say about agents beyond the counts: processing time (a request's
  * receipt to its reply's send), each agent process's failed calls,
- * and frames from processes that are not agents. The per-frame filters live with
- * the walker (frame_done in frame_walk.bpf.h), so that only the frames these
- * functions are for pay a call.
+ * and frames from processes that are not agents. The per-frame filters live in
+ * frame_done (frame_walk.bpf.h), so that only the frames these functions are for
+ * pay a call.
  */
 #ifndef AGENTMON_SOCKET_SIGNALS_BPF_H
 #define AGENTMON_SOCKET_SIGNALS_BPF_H
@@ -147,11 +147,10 @@ __noinline int count_intruder_frame(__u64 who, __u32 where, __u32 len)
 
 /*
  * What a frame says about its agents beyond the counts, global so the walker's
- * verification does not multiply by these branches; the walker calls it only for
- * a send whose source it has not yet checked in this call, or a frame
- * tracks_request() times. `ids` is the header's source (high half) and first
- * target; `self` the process (high half) and its agent id (0 until discovery has
- * identified it); `what` the msg_type (low 16 bits) with TRACK_REPLY,
+ * verification does not multiply by these branches; frame_done calls it for
+ * every send (the spoof check) and for a received frame tracks_request() times. `ids` is the
+ * header's source (high half) and first target; `self` the process (high half) and its agent id (0
+ * until discovery has identified it); `what` the msg_type (low 16 bits) with TRACK_REPLY,
  * TRACK_RECEIVED and that agent's type (TRACK_SELF_TYPE_SHIFT). Returns the source
  * id to count the frame under: the header's, or on a send whose header names an
  * agent of another type than the sender (SPOOFED_SOURCE), the sender's own.

@@ -60,11 +60,13 @@ struct conn_state {
 static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, struct walk_ctx *c,
 				       const int twin)
 {
-	if (c->now - cs->peer_checked_ns > PEER_RECHECK_NS) {
+	struct call_info *call = &c->pending->call;
+
+	if (call->now - cs->peer_checked_ns > PEER_RECHECK_NS) {
 		struct pid *peer = twin ? BPF_CORE_READ(sk, sk_peer_pid) : sk->sk_peer_pid;
 		__u32 tgid = peer ? BPF_CORE_READ(peer, numbers[0].nr) : 0;
 
-		cs->peer_checked_ns = c->now;
+		cs->peer_checked_ns = call->now;
 		cs->peer_tgid = tgid;
 		cs->intruder_tgid = 0;
 		if (tgid && !bpf_map_lookup_elem(&watched, &tgid)) {
@@ -72,9 +74,9 @@ static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, s
 			cs->intruder_uid = BPF_CORE_READ(sk, sk_peer_cred, uid.val);
 		}
 	}
-	c->intruder.tgid = cs->intruder_tgid;
-	c->intruder.uid = cs->intruder_uid;
-	c->intruder.carrier = c->carrier;
+	call->intruder.tgid = cs->intruder_tgid;
+	call->intruder.uid = cs->intruder_uid;
+	call->intruder.carrier = c->carrier;
 }
 
 struct {
@@ -290,9 +292,6 @@ static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction
 	    .win = bpf_map_lookup_elem(&window, &dir),
 	    .carrier = carrier,
 	    .direction = direction,
-	    .now = bpf_ktime_get_ns(),
-	    .tgid = pid_tgid >> 32,
-	    .self_id = self->agent_id,
 	    .pending = bpf_map_lookup_elem(&pending, &dir),
 	};
 
@@ -301,9 +300,23 @@ static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction
 		return;
 	}
 	c.st = &cs->dir[direction & 1];
-	if (c.self_id)
-		c.self_type = agent_type(c.self_id);
-	c.pending->quota_tgid = c.tgid;
+	struct call_info *call = &c.pending->call;
+	__u32 tgid = pid_tgid >> 32;
+
+	call->now = direction == DIR_RECEIVED ? bpf_ktime_get_ns() : 0;
+	call->tgid = tgid;
+	call->self_id = self->agent_id;
+	call->self_type = call->self_id ? agent_type(call->self_id) : 0;
+	call->carrier = carrier;
+	call->direction = direction;
+	call->intruder.tgid = 0;
+	c.pending->memo.len = 0;
+	c.pending->memo.latency_index = LATENCY_SLOTS;
+	c.pending->memo.latency_bucket = 0;
+	c.pending->memo.latency_run = 0;
+	c.pending->memo.latency_sum = 0;
+	c.pending->memo.genuine_source = 0;
+	c.pending->quota_tgid = tgid;
 	if (direction == DIR_RECEIVED && carrier == CARRIER_UNIX) {
 		check_peer(sk, cs, &c, twin);
 		/* A sender's new label sets use its own quota, not its receiver's. */
@@ -328,8 +341,8 @@ static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction
 		walk_syscall(&c, ret, &a);
 	}
 	flush_pending(c.pending);
-	if (direction == DIR_RECEIVED && cs->owner_tgid != c.tgid)
-		cs->owner_tgid = c.tgid; /* for the backlog iterators */
+	if (direction == DIR_RECEIVED && cs->owner_tgid != tgid)
+		cs->owner_tgid = tgid; /* for the backlog iterators */
 	if (carrier == CARRIER_DGRAM && (c.st->need || c.st->have)) {
 		/* A datagram is one frame: a frame cut short is malformed. */
 		count_walk_event(WALK_MALFORMED, 1);

@@ -18,6 +18,7 @@ import struct
 import tempfile
 import time
 
+import bpf_programs
 import harness
 import socket_exactness
 from socket_exactness import settled
@@ -79,6 +80,7 @@ def check_processed_by_agent(url):
 
 
 with harness.agentmon_running() as (url, _):
+    bpf_programs.check_verifier_margin(checks, ["on_sock_send", "on_sock_recv"])
     socket_exactness.check_exact(checks, url)
     check_processed_by_agent(url)
 

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 
+import bpf_programs
 import harness
 import socket_exactness
 
@@ -26,6 +27,8 @@ with tempfile.TemporaryDirectory(prefix="agentmon-twin-") as tmp:
         samples = harness.scrape(url)
         checks.equal(harness.metric_sum(samples, "agentmon_collector_up", collector="socket"), 1,
                      "socket collector up on the twin")
+        # The twin's walker runs in the exit programs (write's carries the most).
+        bpf_programs.check_verifier_margin(checks, ["twin_exit_write"], label="twin: ")
         socket_exactness.check_exact(checks, url, label="twin: ")
     log = proc.stderr.read()
     checks.check("socket path attached" in log and "syscalls" in log,
