@@ -1,15 +1,17 @@
-"""Boots a Debian kernel under qemu (TCG) with a small initramfs and returns what
-the guest printed: the plumbing of the kernel matrix (test_live_kernel_matrix.py,
-scripts/kernel-matrix.sh).
+"""Boots a Debian or Ubuntu kernel under qemu (TCG) with a small initramfs and
+returns what the guest printed: the plumbing of the kernel matrix
+(test_live_kernel_matrix.py, scripts/kernel-matrix.sh).
 
-Kernels come from the Debian archive as .deb files, unpacked with `dpkg -x` and
-never installed on the host. They are cached under <build>/kernel-cache (or
+Kernels come from the Debian archive (or, for Ubuntu's, a pinned package of the
+Ubuntu archive) as .deb files, unpacked with `dpkg -x` and never installed on
+the host. They are cached under <build>/kernel-cache (or
 $AGENTMON_KERNEL_CACHE), so a rerun downloads nothing. The initramfs holds
 busybox (static), agentmon, agentbus, the libraries `ldd` names, and
 guest_init.sh as /init; the guest has no network device, only its own `lo`.
 """
 
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -27,6 +29,16 @@ KERNEL_SUITES = {
 HOST_SUITE = "bookworm"
 ARCHIVE = "http://deb.debian.org"
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+# Kernels no Debian suite carries, pinned by address and SHA-256 (Debian has no
+# Ubuntu archive keyring to check a Release file with, so the package itself is
+# pinned, like the npm lockfiles). Ubuntu 22.04's release kernel, 5.15, as its
+# Packages index gives it: the "unsigned" image is the same kernel without the
+# Secure Boot signature, which qemu's direct kernel boot does not need.
+PINNED_KERNELS = {
+    "5.15": ("http://archive.ubuntu.com/ubuntu/pool/main/l/linux/"
+             "linux-image-unsigned-5.15.0-25-generic_5.15.0-25.25_amd64.deb",
+             "ac69df20790c48217eb1386ef81fd10d3f20a4ede4dab81cc107c65d29549fa0"),
+}
 
 
 def cache_dir():
@@ -54,9 +66,34 @@ def _apt_options(suite, root):
     return args
 
 
+def _fetch_pinned(version):
+    """The vmlinuz of a PINNED_KERNELS entry, downloaded, checked and unpacked once."""
+    url, sha256 = PINNED_KERNELS[version]
+    root = os.path.join(cache_dir(), f"pinned-{version}")
+    found = glob.glob(os.path.join(root, "unpacked", "boot", "vmlinuz-*"))
+    if found:
+        return found[0]
+    os.makedirs(root, exist_ok=True)
+    deb = os.path.join(root, os.path.basename(url))
+    fetched = subprocess.run(["curl", "-fsSL", "--retry", "3", "-o", deb, url],
+                             capture_output=True, text=True)
+    if fetched.returncode != 0:
+        raise RuntimeError(f"download of {url} failed: {fetched.stderr.strip()}")
+    with open(deb, "rb") as f:
+        got = hashlib.sha256(f.read()).hexdigest()
+    if got != sha256:
+        os.remove(deb)
+        raise RuntimeError(f"{url}: SHA-256 {got}, pinned {sha256}")
+    subprocess.run(["dpkg", "-x", deb, os.path.join(root, "unpacked")], check=True)
+    return glob.glob(os.path.join(root, "unpacked", "boot", "vmlinuz-*"))[0]
+
+
 def fetch_kernel(version):
-    """Path of the vmlinuz of Debian's cloud kernel `version` ("6.1", "5.10"),
-    downloading and unpacking it once. Raises RuntimeError with the reason."""
+    """Path of the vmlinuz of kernel `version`: Debian's cloud kernel ("6.1",
+    "5.10") or a pinned package ("5.15"), downloading and unpacking it once.
+    Raises RuntimeError with the reason."""
+    if version in PINNED_KERNELS:
+        return _fetch_pinned(version)
     suite = KERNEL_SUITES[version]
     root = os.path.join(cache_dir(), suite)
     found = glob.glob(os.path.join(root, "unpacked", "boot", "vmlinuz-*"))
