@@ -18,6 +18,7 @@
 
 #include "socket_signals.bpf.h"
 #include "socket_spans.bpf.h"
+#include "lib/bounded_loop.bpf.h"
 #include "lib/crc32c.bpf.h"
 
 const volatile struct frame_spec spec = {};
@@ -63,8 +64,8 @@ struct walk_ctx {
 	__u32 rest;    /* bytes of the call in the buffers after this one (iovecs) */
 	__u32 win_off; /* ptr's offset in the window */
 	__u32 win_len; /* valid bytes in the window */
-	__u8 carrier, direction;
-	struct pending *pending; /* this direction's per-call sums, and the call (call_info) */
+	/* This direction's per-call sums, and the call (call_info: carrier, direction...). */
+	struct pending *pending;
 };
 
 /* Reads one header field as the spec describes it. Widths are rodata constants, so
@@ -102,8 +103,8 @@ static __always_inline __u32 parse_header(const __u8 *b, struct walk_ctx *c, str
 	f->key.target = targets ? FIELD(b, target) : 0;
 	f->key.msg_type = FIELD(b, msg_type);
 	f->key.priority = FIELD(b, priority);
-	f->key.carrier = c->carrier;
-	f->key.direction = c->direction;
+	f->key.carrier = c->pending->call.carrier;
+	f->key.direction = c->pending->call.direction;
 	f->timestamp = FIELD(b, timestamp);
 	f->sequence = FIELD(b, sequence);
 	f->flags = FIELD(b, flags);
@@ -128,7 +129,8 @@ struct header_bytes {
  * Global, so the verifier checks it once apart from the walker's states (its
  * comparison inline multiplied them: the walker no longer loaded).
  */
-__noinline int header_crc_ok(const struct header_bytes *h, __u32 len, __u32 call_avail)
+static __always_inline int header_crc_matches(const struct header_bytes *h, __u32 len,
+					      __u32 call_avail, const int noloop)
 {
 	if (!h)
 		return 0;
@@ -136,7 +138,19 @@ __noinline int header_crc_ok(const struct header_bytes *h, __u32 len, __u32 call
 		return 1;
 	__u32 covered = spec.crc.offset & (FRAME_SPAN_MAX - 1);
 
-	return crc32c_of(h->b, covered) == (__u32)load_field(h->b, covered, 4, spec.crc.big_endian);
+	return crc32c_of(h->b, covered, noloop) ==
+	       (__u32)load_field(h->b, covered, 4, spec.crc.big_endian);
+}
+
+__noinline int header_crc_ok(const struct header_bytes *h, __u32 len, __u32 call_avail)
+{
+	return header_crc_matches(h, len, call_avail, 0);
+}
+
+/* The same, without bpf_loop (kernels before 5.17: see walk_buffer). */
+__noinline int header_crc_ok_noloop(const struct header_bytes *h, __u32 len, __u32 call_avail)
+{
+	return header_crc_matches(h, len, call_avail, 1);
 }
 
 /*
@@ -149,10 +163,13 @@ __noinline int header_crc_ok(const struct header_bytes *h, __u32 len, __u32 call
  * the frames that follow. The CRC costs ~4 instructions a byte, paid only by such
  * headers (a split frame's, a large one's).
  */
-static __always_inline int header_trusted(const __u8 *b, __u32 len, const struct walk_ctx *c)
+static __always_inline int header_trusted(const __u8 *b, __u32 len, const struct walk_ctx *c,
+					  const int noloop)
 {
 	if (!spec.crc.width || (len <= c->left && len <= WINDOW))
 		return 1;
+	if (noloop)
+		return header_crc_ok_noloop((const struct header_bytes *)b, len, c->left + c->rest);
 	return header_crc_ok((const struct header_bytes *)b, len, c->left + c->rest);
 }
 
@@ -260,7 +277,7 @@ static long scan_byte(__u32 i, struct scan_ctx *s)
 
 /* Scans for the next magic; the rolling window in the state finds a magic that is
  * split across two calls. The magic's bytes become the start of the next header. */
-static __always_inline long resync_step(struct walk_ctx *c)
+static __always_inline long resync_step(struct walk_ctx *c, const int noloop)
 {
 	struct walk_state *st = c->st;
 	__u32 n = c->left < RESYNC_BLOCK ? c->left : RESYNC_BLOCK;
@@ -278,7 +295,7 @@ static __always_inline long resync_step(struct walk_ctx *c)
 	    .mask = spec.magic_width == 4 ? 0xffffffff : (1u << (spec.magic_width * 8)) - 1,
 	};
 
-	bpf_loop(RESYNC_BLOCK, scan_byte, &sc, 0);
+	loop_or_bounded(RESYNC_BLOCK, scan_byte, &sc, noloop);
 	if (!sc.found) {
 		st->window = sc.window;
 		count_walk_event(WALK_MALFORMED_BYTES, n);
@@ -339,7 +356,9 @@ static __always_inline int collect_split_header(struct walk_ctx *c)
 	return st->have >= spec.span;
 }
 
-static long walk_step(__u32 index, struct walk_ctx *c)
+/* One frame (or a split header's part, or a resync block). `noloop`: a constant,
+ * 1 in the build for kernels without bpf_loop. */
+static __always_inline long walk_step_body(struct walk_ctx *c, const int noloop)
 {
 	struct walk_state *st = c->st;
 
@@ -355,7 +374,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 		return 0;
 	}
 	if (st->resync)
-		return resync_step(c);
+		return resync_step(c, noloop);
 
 	__u32 span = spec.span;
 	__u32 len;
@@ -375,7 +394,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 		__u8 *hdr = c->win + (c->win_off & (WINDOW - 1));
 
 		len = parse_header(hdr, c, &st->cur);
-		if (len < span || !header_trusted(hdr, len, c)) {
+		if (len < span || !header_trusted(hdr, len, c, noloop)) {
 			/* Step one byte past a bad header so that the scan always advances. */
 			start_resync(st, 0);
 			advance(c, 1);
@@ -387,7 +406,7 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 			return 0;
 		st->have = 0;
 		len = parse_header(st->hdr, c, &st->cur);
-		if (len < span || !header_trusted(st->hdr, len - span, c)) {
+		if (len < span || !header_trusted(st->hdr, len - span, c, noloop)) {
 			start_resync(st, 0);
 			return 0;
 		}
@@ -401,6 +420,39 @@ static long walk_step(__u32 index, struct walk_ctx *c)
 	return 0;
 }
 
+static long walk_step(__u32 index, struct walk_ctx *c)
+{
+	return walk_step_body(c, 0);
+}
+
+/*
+ * One step of the walk for kernels before 5.17, which have no bpf_loop: global, so
+ * the verifier checks the step once and the caller's bounded loop of calls costs it
+ * a few instructions per round. Its arguments are plain memory to the verifier, so
+ * the walk's pointers come as arguments and its position as a cursor.
+ */
+__noinline int walk_step_noloop(struct walk_state *st, struct window_buf *w, struct pending *p,
+				struct walk_cursor *cur)
+{
+	if (!st || !w || !p || !cur)
+		return 1;
+	struct walk_ctx c = {.st = st,
+			     .win = w->bytes,
+			     .ptr = cur->ptr,
+			     .left = cur->left,
+			     .rest = cur->rest,
+			     .win_off = cur->win_off,
+			     .win_len = cur->win_len,
+			     .pending = p};
+	long stop = walk_step_body(&c, 1);
+
+	cur->ptr = c.ptr;
+	cur->left = c.left;
+	cur->win_off = c.win_off;
+	cur->win_len = c.win_len;
+	return stop;
+}
+
 /* Bytes the walker cannot follow (step budget, iovec count): counted, and the
  * stream's next frame is found by scanning for its magic. */
 static __always_inline void truncate_walk(struct walk_state *st)
@@ -412,14 +464,48 @@ static __always_inline void truncate_walk(struct walk_state *st)
 	st->window = 0;
 }
 
-/* Walks one contiguous user buffer. */
-static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len)
+/*
+ * Without bpf_loop (kernels before 5.17): a bounded loop calls the step at most
+ * NOLOOP_WALK_STEPS times. Global too: the verifier follows each round of a
+ * bounded loop, and keeps a branch per round to come back to; kept apart from the
+ * iovec loop around it, those branches stay far below its limit of 8192.
+ */
+#define NOLOOP_WALK_STEPS 1024
+__noinline int walk_buffer_noloop(struct walk_state *st, struct window_buf *w, struct pending *p,
+				  struct walk_cursor *cur)
+{
+	if (!st || !w || !p || !cur)
+		return 0;
+	for (__u32 i = 0; i < NOLOOP_WALK_STEPS; i++)
+		if (walk_step_noloop(st, w, p, cur))
+			break;
+	return 0;
+}
+
+/* Walks one contiguous user buffer. A buffer with more frames than the walk's
+ * steps (MAX_WALK_STEPS, or NOLOOP_WALK_STEPS) is counted as WALK_TRUNCATED, and
+ * the walker resynchronises. */
+static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len, const int noloop)
 {
 	c->ptr = ptr;
 	c->left = len;
 	c->win_off = 0;
 	c->win_len = 0;
-	bpf_loop(MAX_WALK_STEPS, walk_step, c, 0);
+	if (noloop) {
+		/* In the pending value, not on the stack: 5.15's verifier holds the chain
+		 * of frames under the handler to 512 bytes. */
+		struct walk_cursor *cur = &c->pending->cursor;
+
+		cur->ptr = ptr;
+		cur->left = len;
+		cur->rest = c->rest;
+		cur->win_off = 0;
+		cur->win_len = 0;
+		walk_buffer_noloop(c->st, (struct window_buf *)c->win, c->pending, cur);
+		c->left = cur->left;
+	} else {
+		bpf_loop(MAX_WALK_STEPS, walk_step, c, 0);
+	}
 	if (c->left)
 		truncate_walk(c->st);
 }

@@ -160,10 +160,18 @@ struct frame_memo {
 	__u64 latency_sum;
 };
 
+/* Where a walk without bpf_loop is, between calls of walk_step_noloop (the
+ * frame walker's, for kernels before 5.17). */
+struct walk_cursor {
+	__u64 ptr;
+	__u32 left, rest, win_off, win_len;
+};
+
 struct pending {
 	struct pending_slot slot[PENDING_SLOTS];
 	struct call_info call;
 	struct frame_memo memo;
+	struct walk_cursor cursor;
 	/* The process a new label set is charged to (LABEL_QUOTA): the sender's, also on
 	 * the receiving side when the socket knows it (Unix stream), else the caller's. */
 	__u32 quota_tgid;

@@ -100,7 +100,8 @@ static __always_inline void twin_enter(struct trace_event_raw_sys_enter *ctx, __
 		count_walk_event(WALK_CONN_STATE_FAILED, 1);
 }
 
-static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx)
+/* `twin` as handle_call takes it: 1, or 2 without bpf_loop. */
+static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx, const int twin)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct twin_call *found = bpf_map_lookup_elem(&twin_calls, &tid);
@@ -119,7 +120,7 @@ static __always_inline void twin_exit(struct trace_event_raw_sys_exit *ctx)
 		 * writes its key, and a copy on the stack took the 32 bytes that 6.1's
 		 * verifier, which counts bpf_loop callbacks into the caller's frames, found
 		 * past the 512-byte stack with the walker's frame. */
-		handle_call((struct sock *)found->sk, ret, found->direction, 1, &found->args,
+		handle_call((struct sock *)found->sk, ret, found->direction, twin, &found->args,
 			    found->ino);
 	}
 	bpf_map_delete_elem(&twin_calls, &tid);
@@ -159,7 +160,15 @@ TWIN_ENTER(write, DIR_SENT, -1)
 SEC("?tracepoint/syscalls/sys_exit_write")
 int twin_exit_write(struct trace_event_raw_sys_exit *ctx)
 {
-	twin_exit(ctx);
+	twin_exit(ctx, 1);
+	return 0;
+}
+/* The same handler for kernels before 5.17 (no bpf_loop): user space loads one of
+ * the two and puts it in twin_exit_handler. */
+SEC("?tracepoint/syscalls/sys_exit_write")
+int twin_noloop_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	twin_exit(ctx, 2);
 	return 0;
 }
 TWIN_SYSCALL(writev, DIR_SENT, -1)

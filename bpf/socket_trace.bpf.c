@@ -76,7 +76,7 @@ static __always_inline void check_peer(struct sock *sk, struct conn_state *cs, s
 	}
 	call->intruder.tgid = cs->intruder_tgid;
 	call->intruder.uid = cs->intruder_uid;
-	call->intruder.carrier = c->carrier;
+	call->intruder.carrier = call->carrier;
 }
 
 struct {
@@ -166,7 +166,7 @@ struct iov_ctx {
 	struct user_iovec *v; /* the call's pending->iov */
 };
 
-static long walk_iovec(__u32 i, struct iov_ctx *x)
+static __always_inline long walk_iovec_body(__u32 i, struct iov_ctx *x, const int noloop)
 {
 	if (i >= x->count || !x->left)
 		return 1;
@@ -189,9 +189,18 @@ static long walk_iovec(__u32 i, struct iov_ctx *x)
 
 	x->left -= len;
 	x->walk->rest = x->left;
-	walk_buffer(x->walk, v->base, len);
+	walk_buffer(x->walk, v->base, len, noloop);
 	return 0;
 }
+
+static long walk_iovec(__u32 i, struct iov_ctx *x)
+{
+	return walk_iovec_body(i, x, 0);
+}
+
+/* Without bpf_loop, the iovecs a call's walk follows: the rest are counted as
+ * WALK_TRUNCATED (agents send a frame in one or two). */
+#define NOLOOP_IOVECS 16
 
 /* The send or receive syscall in progress: its number, and its buffer (or iovec
  * array, or msghdr) and iovec count. */
@@ -204,7 +213,7 @@ struct syscall_args {
 
 /* Finds the buffer(s) of the send or receive syscall `a` and walks them. */
 static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
-					 const struct syscall_args *a)
+					 const struct syscall_args *a, const int noloop)
 {
 	long nr = a->nr;
 	__u64 arg1 = a->arg1;
@@ -215,7 +224,7 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
 	case 1:	 /* write */
 	case 44: /* sendto */
 	case 45: /* recvfrom */
-		walk_buffer(c, arg1, bytes);
+		walk_buffer(c, arg1, bytes, noloop);
 		return;
 	case 19: /* readv */
 	case 20: /* writev */
@@ -240,8 +249,14 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
 		count_walk_event(WALK_UNSUPPORTED_SYSCALL, 1);
 		return;
 	}
-	bpf_loop(MAX_IOVECS, walk_iovec, &x, 0);
-	if (x.left && x.count > MAX_IOVECS)
+	if (noloop) {
+		for (__u32 i = 0; i < NOLOOP_IOVECS; i++)
+			if (walk_iovec_body(i, &x, 1))
+				break;
+	} else {
+		bpf_loop(MAX_IOVECS, walk_iovec, &x, 0);
+	}
+	if (x.left && x.count > (noloop ? NOLOOP_IOVECS : MAX_IOVECS))
 		truncate_walk(c->st); /* bytes in iovecs past the limit: not walked */
 }
 
@@ -260,7 +275,9 @@ static __always_inline void syscall_args_of_regs(struct syscall_args *a)
  * whose socket is a BTF pointer read with direct loads and whose syscall
  * arguments are in the saved registers; 1 for the syscall tracepoint twin, whose
  * socket is a plain address read with CO-RE probe reads and whose arguments
- * `twin_args` (with the socket file's inode number `ino`) were kept at entry.
+ * `twin_args` (with the socket file's inode number `ino`) were kept at entry; 2
+ * for that twin on kernels without bpf_loop (before 5.17), which walks with
+ * bounded loops instead.
  */
 static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction, const int twin,
 					const struct syscall_args *twin_args, __u64 ino)
@@ -290,8 +307,6 @@ static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction
 	__u32 dir = direction & 1;
 	struct walk_ctx c = {
 	    .win = bpf_map_lookup_elem(&window, &dir),
-	    .carrier = carrier,
-	    .direction = direction,
 	    .pending = bpf_map_lookup_elem(&pending, &dir),
 	};
 
@@ -333,12 +348,12 @@ static __always_inline void handle_call(struct sock *sk, int ret, __u8 direction
 		cs->drops_seen = drops;
 	}
 	if (twin) {
-		walk_syscall(&c, ret, twin_args);
+		walk_syscall(&c, ret, twin_args, twin == 2);
 	} else {
 		struct syscall_args a;
 
 		syscall_args_of_regs(&a);
-		walk_syscall(&c, ret, &a);
+		walk_syscall(&c, ret, &a, 0);
 	}
 	flush_pending(c.pending);
 	if (direction == DIR_RECEIVED && cs->owner_tgid != tgid)

@@ -2,11 +2,14 @@
 /*
  * CRC32C (Castagnoli, reflected 0x82F63B78, init and final xor 0xFFFFFFFF) of a
  * header held in a map value, one table lookup per byte in a bpf_loop so the
- * verifier checks one iteration. ~4 instructions a byte: the walker runs it only
- * on a header it must trust for more than the bytes at hand (see frame_walk).
+ * verifier checks one iteration (a bounded loop before 5.17). ~4 instructions a
+ * byte: the walker runs it only on a header it must trust for more than the bytes
+ * at hand (see frame_walk).
  */
 #ifndef AGENTMON_CRC32C_BPF_H
 #define AGENTMON_CRC32C_BPF_H
+
+#include "lib/bounded_loop.bpf.h"
 
 #define CRC32C_SPAN_MAX 128 /* bytes covered at most: FRAME_SPAN_MAX */
 
@@ -67,12 +70,14 @@ static long crc32c_byte(__u32 i, struct crc32c_ctx *c)
 	return 0;
 }
 
-/* `bytes` must hold CRC32C_SPAN_MAX readable bytes; len <= CRC32C_SPAN_MAX. */
-static __always_inline __u32 crc32c_of(const __u8 *bytes, __u32 len)
+/* `bytes` must hold CRC32C_SPAN_MAX readable bytes; len <= CRC32C_SPAN_MAX.
+ * `noloop` (a constant): a bounded loop instead of bpf_loop, for kernels before
+ * 5.17. */
+static __always_inline __u32 crc32c_of(const __u8 *bytes, __u32 len, const int noloop)
 {
 	struct crc32c_ctx c = {.bytes = bytes, .len = len, .crc = 0xffffffff};
 
-	bpf_loop(CRC32C_SPAN_MAX, crc32c_byte, &c, 0);
+	loop_or_bounded(CRC32C_SPAN_MAX, crc32c_byte, &c, noloop);
 	return c.crc ^ 0xffffffff;
 }
 

@@ -90,6 +90,7 @@ TEST_CASE("socket_hooks picks the socket path's kernel hooks, auto by default") 
     CHECK(applied("{}").hooks == "auto");
     CHECK(applied(R"({"socket_hooks": "syscalls"})").hooks == "syscalls");
     CHECK(applied(R"({"socket_hooks": "sock_length"})").hooks == "sock_length");
+    CHECK(applied(R"({"socket_hooks": "syscalls_bounded"})").hooks == "syscalls_bounded");
 }
 
 TEST_CASE("frame_spec selects a preset") {

@@ -150,11 +150,13 @@ void apply_socket_config(const nlohmann::json& doc, SocketConfig& config,
         read_bool(doc.at("socket_path"), "socket_path", config.enabled, problems);
     if (doc.contains("socket_hooks")) {
         const auto& v = doc.at("socket_hooks");
-        if (v.is_string() && (v == "auto" || v == "sock_length" || v == "syscalls"))
+        if (v.is_string() &&
+            (v == "auto" || v == "sock_length" || v == "syscalls" || v == "syscalls_bounded"))
             config.hooks = v.get<std::string>();
         else
             problems.push_back(
-                "socket_hooks: expected \"auto\", \"sock_length\" or \"syscalls\", got " +
+                "socket_hooks: expected \"auto\", \"sock_length\", \"syscalls\" or "
+                "\"syscalls_bounded\", got " +
                 v.dump());
     }
     if (doc.contains("frame_spec"))

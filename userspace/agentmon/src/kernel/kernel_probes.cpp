@@ -164,6 +164,10 @@ bool kernel_btf_has(const char* name, int kind) {
     return vmlinux && btf__find_by_name_kind(vmlinux.get(), name, kind) > 0;
 }
 
+bool kernel_has_bpf_loop() {
+    return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, nullptr) == 1;
+}
+
 void probe_tracepoints(CheckReport& report) {
     struct Probe {
         const char* name;

@@ -21,6 +21,9 @@ void probe_helpers(CheckReport& report, bool privileged);
 void probe_tracepoints(CheckReport& report);
 // Whether the running kernel's BTF has the type `name` of kind `kind` (BTF_KIND_*).
 bool kernel_btf_has(const char* name, int kind);
+// Whether tracepoint programs may call bpf_loop (5.17+), which the socket walker
+// uses where it can.
+bool kernel_has_bpf_loop();
 
 // socket_hooks.cpp: after every other probe, says which hooks the socket path will
 // use and why, and turns the sock_*_length lines into INFO where the syscall

@@ -35,16 +35,23 @@ void demote_to_info(CheckLine* line) {
 
 Result<SocketHooks> choose_socket_hooks(const std::string& wanted) {
     if (wanted == "sock_length")
-        return SocketHooks{false, "sock_length", "socket_hooks: \"sock_length\" in the config"};
+        return SocketHooks{false, false, "sock_length",
+                           "socket_hooks: \"sock_length\" in the config"};
     if (wanted == "syscalls")
-        return SocketHooks{true, "syscalls", "socket_hooks: \"syscalls\" in the config"};
+        return SocketHooks{true, !kernel_has_bpf_loop(), "syscalls",
+                           "socket_hooks: \"syscalls\" in the config"};
+    if (wanted == "syscalls_bounded")
+        return SocketHooks{true, true, "syscalls_bounded",
+                           "socket_hooks: \"syscalls_bounded\" in the config"};
     if (wanted != "auto")
-        return Error{"socket_hooks: expected \"auto\", \"sock_length\" or \"syscalls\", got \"" +
-                     wanted + "\""};
+        return Error{
+            "socket_hooks: expected \"auto\", \"sock_length\", \"syscalls\" or "
+            "\"syscalls_bounded\", got \"" +
+            wanted + "\""};
     if (has_sock_length_tracepoints())
-        return SocketHooks{false, "sock_length",
+        return SocketHooks{false, false, "sock_length",
                            "the kernel has the sock_send_length/sock_recv_length tracepoints"};
-    return SocketHooks{true, "syscalls",
+    return SocketHooks{true, !kernel_has_bpf_loop(), "syscalls",
                        "the kernel has no sock_send_length/sock_recv_length tracepoints (6.3+)"};
 }
 
@@ -77,18 +84,16 @@ void judge_socket_hooks(CheckReport& report, const std::optional<Status>& handle
              refused(handler) ? disabled : "", refused(handler) ? verbose_fix : ""});
         return;
     }
-    // The twin: the syscall tracepoints (proved by the sys_enter_sendmsg program)
-    // and bpf_loop (5.17+), which the frame walker is built on.
+    // The twin: the syscall tracepoints (proved by the sys_enter_sendmsg program).
+    // Without bpf_loop (5.17+) its handler is the one built with bounded loops.
     const bool syscall_tp = line_ok(attach_line(report, "tp/syscalls/sys_enter_sendmsg + ringbuf"));
-    const bool loop =
-        libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, nullptr) == 1;
-    if (!syscall_tp || !loop) {
+    const bool loop = kernel_has_bpf_loop();
+    if (!syscall_tp) {
         report.add({"socket", "hooks", Verdict::missing,
-                    std::string("neither sock_send_length/sock_recv_length nor the syscall "
-                                "tracepoint twin: ") +
-                        (syscall_tp ? "no bpf_loop helper (5.17+)" : "no syscall tracepoints"),
+                    "neither sock_send_length/sock_recv_length nor the syscall tracepoint "
+                    "twin: no syscall tracepoints",
                     disabled,
-                    "kernel >= 6.3 (sock_*_length), or >= 5.17 for the syscall tracepoint twin"});
+                    "kernel >= 6.3 (sock_*_length), or syscall tracepoints for the twin"});
         return;
     }
     for (const char* name : {"sock_send_length", "sock_recv_length"})
@@ -99,11 +104,22 @@ void judge_socket_hooks(CheckReport& report, const std::optional<Status>& handle
         "syscall tracepoint twin: syscalls:sys_enter_*/sys_exit_* of write, writev, sendto, "
         "sendmsg, sendmmsg, read, readv, recvfrom, recvmsg, recvmmsg (no "
         "sock_send_length/sock_recv_length: kernel before 6.3)" +
+        std::string(loop ? ""
+                         : "; no bpf_loop (5.17+): bounded loops, at most 1024 frames per "
+                           "buffer and 16 iovecs per call") +
         handler_said(handler);
     if (refused(handler)) {
         report.add(
             {"socket", "hooks", Verdict::missing, twin, disabled,
              std::string(verbose_fix) + "; kernel >= 6.3 has sock_send_length/sock_recv_length"});
+        return;
+    }
+    if (!loop) {
+        report.add({"socket", "hooks", Verdict::degraded, twin,
+                    "counts as the sock_*_length hooks do up to those limits (beyond, "
+                    "WALK_TRUNCATED); more CPU: every process's entry and exit of these calls "
+                    "runs a program, and an agent's call pays about eight more probe reads",
+                    "kernel >= 5.17 has bpf_loop; >= 6.3 sock_send_length/sock_recv_length"});
         return;
     }
     report.add({"socket", "hooks", Verdict::degraded, twin,

@@ -11,11 +11,14 @@ namespace agentmon {
 
 struct SocketHooks {
     bool syscalls = false;  // the syscall tracepoint twin
-    std::string name;       // "sock_length" or "syscalls"
+    bool bounded = false;   // the twin's handler built with bounded loops (no bpf_loop)
+    std::string name;       // "sock_length", "syscalls" or "syscalls_bounded"
     std::string why;        // for the log and `agentmon check`
 };
 
-// `wanted`: "auto" (by feature probing), "sock_length" or "syscalls".
+// `wanted`: "auto" (by feature probing), "sock_length", "syscalls" (the twin,
+// bounded loops only where the kernel has no bpf_loop) or "syscalls_bounded" (the
+// twin with bounded loops on any kernel: how the tests run that build on a new one).
 Result<SocketHooks> choose_socket_hooks(const std::string& wanted);
 
 }  // namespace agentmon

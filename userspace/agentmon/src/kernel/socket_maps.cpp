@@ -59,7 +59,7 @@ Status read_histograms(const bpf_map* map, int ncpus, OnSlot on_slot) {
 // Before load: one set of entry points, the other left unloaded (its pinned links
 // of an earlier run are removed by attach_all). Both run the same handler.
 template <class Skeleton>
-void select_hooks(Skeleton& skel, bool syscalls, Logger& log) {
+void select_hooks(Skeleton& skel, bool syscalls, bool bounded, Logger& log) {
     const_cast<std::uint8_t&>(skel->rodata->socket_twin) = syscalls ? 1 : 0;
     if (!syscalls) {  // the twin's maps, unused: kept minimal
         bpf_map__set_max_entries(skel->maps.twin_conns, 1);
@@ -71,6 +71,20 @@ void select_hooks(Skeleton& skel, bool syscalls, Logger& log) {
     bpf_object__for_each_program(prog, skel->obj) {
         if (std::strncmp(bpf_program__name(prog), "twin_", 5) == 0)
             bpf_program__set_autoload(prog, syscalls);
+    }
+    // Before 5.17 there is no bpf_loop: the twin's handler is then the one built
+    // with bounded loops, which walks at most 1024 frames per buffer and 16
+    // iovecs per call (the rest counted as WALK_TRUNCATED).
+    if (syscalls && bounded) {
+        bpf_program__set_autoload(skel->progs.twin_exit_write, false);
+        log.warn(
+            "socket path: the syscall tracepoint twin walks with bounded loops (no "
+            "bpf_loop before kernel 5.17, or socket_hooks \"syscalls_bounded\"): at most "
+            "1024 frames per buffer and 16 iovecs per call (the rest counted as "
+            "WALK_TRUNCATED)",
+            {});
+    } else {
+        bpf_program__set_autoload(skel->progs.twin_noloop_exit_write, false);
     }
     // The Unix socket iterator is 5.17+: without it the Unix backlog reads 0.
     if (!kernel_btf_has("bpf_iter__unix", BTF_KIND_STRUCT)) {
@@ -105,9 +119,8 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
                                                        Logger& log) {
     BpfObjectPlan plan{"socket path",
                        "needs root or CAP_BPF+CAP_PERFMON, and the sock_send_length/"
-                       "sock_recv_length tracepoints of kernel 6.3+ or, for the syscall "
-                       "tracepoint twin, bpf_loop (5.17+); `agentmon check` shows which is "
-                       "missing",
+                       "sock_recv_length tracepoints of kernel 6.3+ or the syscall "
+                       "tracepoints of the twin; `agentmon check` shows which is missing",
                        options.pin_dir,
                        options.shared_watched_fd >= 0 ? pin_all_but_internal_and_watched
                                                       : pin_all_but_internal_maps,
@@ -172,13 +185,16 @@ Result<std::unique_ptr<SocketMaps>> SocketMaps::create(const SocketProgramOption
 
     auto hooks = choose_socket_hooks(options.hooks);
     if (!hooks) return hooks.error();
-    select_hooks(skel, hooks->syscalls, log);
+    select_hooks(skel, hooks->syscalls, hooks->bounded, log);
 
     if (Status st = skel.load(log); !st) return st.error();
     if (hooks->syscalls) {
         // The twin's nine other exit programs tail-call write's, which runs the handler.
         const std::uint32_t slot = 0;
-        const int handler = bpf_program__fd(skel->progs.twin_exit_write);
+        bpf_program* run = bpf_program__autoload(skel->progs.twin_exit_write)
+                               ? skel->progs.twin_exit_write
+                               : skel->progs.twin_noloop_exit_write;
+        const int handler = bpf_program__fd(run);
         if (bpf_map_update_elem(bpf_map__fd(skel->maps.twin_exit_handler), &slot, &handler,
                                 BPF_ANY))
             return errno_error("socket path: set the twin's exit handler", errno);

@@ -53,7 +53,7 @@ struct SocketProgramOptions {
     // header's trace context lives (0 = not read).
     std::uint64_t trace_threshold = 0;
     std::uint32_t trace_context_offset = 0;
-    // "auto", "sock_length" or "syscalls" (kernel/socket_hooks.h).
+    // "auto", "sock_length", "syscalls" or "syscalls_bounded" (kernel/socket_hooks.h).
     std::string hooks = "auto";
     // false: load only, nothing attached (`agentmon check` asks whether this
     // kernel's verifier takes the handler; with pin_dir "" nothing stays).
