@@ -465,27 +465,33 @@ static __always_inline void truncate_walk(struct walk_state *st)
 }
 
 /*
- * Without bpf_loop (kernels before 5.17): a bounded loop calls the step at most
- * NOLOOP_WALK_STEPS times. Global too: the verifier follows each round of a
- * bounded loop, and keeps a branch per round to come back to; kept apart from the
- * iovec loop around it, those branches stay far below its limit of 8192.
+ * Without bpf_loop (kernels before 5.17): up to NOLOOP_WALK_STEPS steps, then
+ * returns 0 (more to walk) or, once a step has stopped the walk, 1. Global too:
+ * the verifier follows each round of a bounded loop and keeps a branch per round
+ * to come back to, so the rounds are split, 1024 here and NOLOOP_WALK_ROUNDS in
+ * the caller, to stay far below its limit of 8192 branches while walking as many
+ * steps as bpf_loop's walk (MAX_WALK_STEPS). The caller's rounds are unrolled in
+ * the handler, each ~700 instructions to verify, so a buffer of a call's iovecs
+ * (16 of them) gets one: 1024 frames.
  */
-#define NOLOOP_WALK_STEPS 1024
+#define NOLOOP_WALK_STEPS  1024
+#define NOLOOP_WALK_ROUNDS (MAX_WALK_STEPS / NOLOOP_WALK_STEPS)
 __noinline int walk_buffer_noloop(struct walk_state *st, struct window_buf *w, struct pending *p,
 				  struct walk_cursor *cur)
 {
 	if (!st || !w || !p || !cur)
-		return 0;
+		return 1;
 	for (__u32 i = 0; i < NOLOOP_WALK_STEPS; i++)
 		if (walk_step_noloop(st, w, p, cur))
-			break;
+			return 1;
 	return 0;
 }
 
 /* Walks one contiguous user buffer. A buffer with more frames than the walk's
- * steps (MAX_WALK_STEPS, or NOLOOP_WALK_STEPS) is counted as WALK_TRUNCATED, and
- * the walker resynchronises. */
-static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len, const int noloop)
+ * steps (MAX_WALK_STEPS; without bpf_loop, `rounds` x NOLOOP_WALK_STEPS) is
+ * counted as WALK_TRUNCATED, and the walker resynchronises. */
+static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len, const int noloop,
+					const __u32 rounds)
 {
 	c->ptr = ptr;
 	c->left = len;
@@ -501,7 +507,9 @@ static __always_inline void walk_buffer(struct walk_ctx *c, __u64 ptr, __u32 len
 		cur->rest = c->rest;
 		cur->win_off = 0;
 		cur->win_len = 0;
-		walk_buffer_noloop(c->st, (struct window_buf *)c->win, c->pending, cur);
+		for (__u32 round = 0; round < rounds; round++)
+			if (walk_buffer_noloop(c->st, (struct window_buf *)c->win, c->pending, cur))
+				break;
 		c->left = cur->left;
 	} else {
 		bpf_loop(MAX_WALK_STEPS, walk_step, c, 0);

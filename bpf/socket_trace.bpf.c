@@ -189,7 +189,7 @@ static __always_inline long walk_iovec_body(__u32 i, struct iov_ctx *x, const in
 
 	x->left -= len;
 	x->walk->rest = x->left;
-	walk_buffer(x->walk, v->base, len, noloop);
+	walk_buffer(x->walk, v->base, len, noloop, 1);
 	return 0;
 }
 
@@ -224,7 +224,7 @@ static __always_inline void walk_syscall(struct walk_ctx *c, __u32 bytes,
 	case 1:	 /* write */
 	case 44: /* sendto */
 	case 45: /* recvfrom */
-		walk_buffer(c, arg1, bytes, noloop);
+		walk_buffer(c, arg1, bytes, noloop, NOLOOP_WALK_ROUNDS);
 		return;
 	case 19: /* readv */
 	case 20: /* writev */

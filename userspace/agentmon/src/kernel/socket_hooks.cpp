@@ -105,8 +105,8 @@ void judge_socket_hooks(CheckReport& report, const std::optional<Status>& handle
         "sendmsg, sendmmsg, read, readv, recvfrom, recvmsg, recvmmsg (no "
         "sock_send_length/sock_recv_length: kernel before 6.3)" +
         std::string(loop ? ""
-                         : "; no bpf_loop (5.17+): bounded loops, at most 1024 frames per "
-                           "buffer and 16 iovecs per call") +
+                         : "; no bpf_loop (5.17+): bounded loops, at most 16 iovecs per "
+                           "call and 1024 frames per iovec") +
         handler_said(handler);
     if (refused(handler)) {
         report.add(

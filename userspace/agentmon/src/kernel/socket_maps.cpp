@@ -73,15 +73,15 @@ void select_hooks(Skeleton& skel, bool syscalls, bool bounded, Logger& log) {
             bpf_program__set_autoload(prog, syscalls);
     }
     // Before 5.17 there is no bpf_loop: the twin's handler is then the one built
-    // with bounded loops, which walks at most 1024 frames per buffer and 16
-    // iovecs per call (the rest counted as WALK_TRUNCATED).
+    // with bounded loops, which walks at most 16 iovecs per call and 1024 frames
+    // per iovec of a vectored call (the rest counted as WALK_TRUNCATED).
     if (syscalls && bounded) {
         bpf_program__set_autoload(skel->progs.twin_exit_write, false);
         log.warn(
             "socket path: the syscall tracepoint twin walks with bounded loops (no "
             "bpf_loop before kernel 5.17, or socket_hooks \"syscalls_bounded\"): at most "
-            "1024 frames per buffer and 16 iovecs per call (the rest counted as "
-            "WALK_TRUNCATED)",
+            "16 iovecs per call and 1024 frames per iovec of readv, writev, sendmsg and "
+            "recvmsg (the rest counted as WALK_TRUNCATED)",
             {});
     } else {
         bpf_program__set_autoload(skel->progs.twin_noloop_exit_write, false);
