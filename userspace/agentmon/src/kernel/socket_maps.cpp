@@ -92,6 +92,16 @@ void select_hooks(Skeleton& skel, bool syscalls, bool bounded, Logger& log) {
         log.warn("socket path: no iter/unix (kernel before 5.17): Unix receive backlog not read",
                  {});
     }
+    // Socket storage from tracing programs and iterators came in 5.11, the release
+    // of task storage maps, which is what is probed: before it the TCP backlog
+    // iterator (which finds each socket's owner there) is refused.
+    if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) != 1) {
+        bpf_program__set_autoload(skel->progs.tcp_backlog, false);
+        log.warn(
+            "socket path: no socket storage for iterators (kernel before 5.11): TCP "
+            "receive backlog not read",
+            {});
+    }
 }
 
 }  // namespace
